@@ -1,0 +1,103 @@
+/**
+ * Contracts of the agent: chat messages, model providers, tools and the turn runner.
+ */
+import type { AgentEvent, EmitEvent, Usage } from "./events.ts";
+
+/** A tool call requested by the model. `arguments` is the raw JSON text. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** A message of the model conversation (OpenAI Chat Completions shape). */
+export type ChatMessage =
+  | { role: "system"; content: string }
+  | { role: "user"; content: string }
+  | { role: "assistant"; content: string | null; tool_calls?: ToolCall[] }
+  | { role: "tool"; tool_call_id: string; content: string };
+
+/** A tool offered to the model (JSON-schema parameters). */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+/** One model request. */
+export interface ModelRequest {
+  messages: ChatMessage[];
+  tools: ToolDefinition[];
+  signal: AbortSignal;
+  /** Called with each piece of answer text as it streams. */
+  onText?: (delta: string) => void;
+}
+
+/** One model response: the assistant message (text and/or tool calls) and its usage. */
+export interface ModelResponse {
+  message: Extract<ChatMessage, { role: "assistant" }>;
+  usage: { input_tokens: number; output_tokens: number };
+}
+
+/** A chat model: OpenAI-compatible, offline planner, or a scripted stand-in for tests. */
+export interface ModelProvider {
+  readonly name: string;
+  complete(request: ModelRequest): Promise<ModelResponse>;
+}
+
+/** A message kept in conversation memory (what the user and the assistant said). */
+export interface MemoryMessage {
+  role: "user" | "assistant";
+  content: string;
+  turn_id?: string;
+  /** Tables, charts and reports the turn produced (assistant messages). */
+  tables?: import("./events.ts").TableSpec[];
+  charts?: import("./events.ts").ChartSpec[];
+  reports?: import("./events.ts").ReportRef[];
+  /** Machine-readable context for follow-ups (e.g. the last report call's parameters). */
+  context?: Record<string, unknown>;
+}
+
+/** The outcome of a turn. */
+export interface TurnOutcome {
+  answer: string;
+  usage: Usage;
+  events: AgentEvent[];
+  error: { code: string; message: string } | null;
+}
+
+export type { AgentEvent, EmitEvent, Usage };
+
+/** A conversation as listed. */
+export interface ConversationInfo {
+  id: string;
+  owner: string;
+  title: string;
+  /** ISO instants. */
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * Conversation memory per user (implemented over Deno KV in `lib/kv.ts`). Every method
+ * checks the owner: another user's conversation behaves as if it did not exist.
+ */
+export interface ConversationRepository {
+  createConversation(owner: string, title: string): Promise<ConversationInfo>;
+  getConversation(owner: string, id: string): Promise<ConversationInfo | null>;
+  listConversations(owner: string): Promise<ConversationInfo[]>;
+  renameConversation(owner: string, id: string, title: string): Promise<boolean>;
+  deleteConversation(owner: string, id: string): Promise<boolean>;
+  appendMessage(owner: string, conversationId: string, message: MemoryMessage): Promise<void>;
+  listMessages(owner: string, conversationId: string): Promise<MemoryMessage[]>;
+  /** Summary of the older part of a long conversation, and how many messages it covers. */
+  getSummary(
+    owner: string,
+    conversationId: string,
+  ): Promise<{ text: string; covers: number } | null>;
+  setSummary(
+    owner: string,
+    conversationId: string,
+    summary: { text: string; covers: number },
+  ): Promise<void>;
+}

@@ -1,0 +1,263 @@
+/**
+ * Configuration from the environment (and a `.env` file beside the app, when present).
+ * Every variable is documented in `.env.example`. Invalid values fail at start with a
+ * message that names the variable.
+ */
+import { parse as parseDotenv } from "dotenv";
+
+/** Where the MongoDB MCP tools come from. */
+export type McpMode = "embedded" | "http" | "stdio";
+/** Which model answers. `auto`: OpenAI when a key is set, else offline. */
+export type ModelProviderName = "offline" | "openai" | "auto";
+
+/** The app's configuration. */
+export interface Config {
+  port: number;
+  kvPath: string;
+  /** IANA business time zone. */
+  tz: string;
+  /** Frozen clock, when set. */
+  now: Date | null;
+  mcp: {
+    mode: McpMode;
+    url: string | null;
+    token: string | null;
+    command: string | null;
+    database: string;
+    timeoutMs: number;
+  };
+  /** mongoexport files for the embedded server; null = generated demo data. */
+  dataDir: string | null;
+  demoData: { days: number; callsPerDay: number; seed: number };
+  model: {
+    provider: ModelProviderName;
+    apiKey: string | null;
+    baseUrl: string | null;
+    name: string;
+    temperature: number | null;
+    reasoningEffort: "minimal" | "low" | "medium" | "high" | null;
+    timeoutMs: number;
+    maxRetries: number;
+    maxToolRounds: number;
+    contextTokenBudget: number;
+  };
+  auth: {
+    demoUser: string | null;
+    demoPassword: string;
+    sessionIdleMinutes: number;
+    sessionMaxHours: number;
+    /** "auto": Secure when the request came over HTTPS. */
+    cookieSecure: "auto" | "always" | "never";
+    loginMaxAttempts: number;
+    loginWindowMinutes: number;
+  };
+  /** Extra origins allowed on state-changing requests (besides the request's own). */
+  allowedOrigins: string[];
+}
+
+/** Thrown when a variable has an invalid value. */
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `.env` (if any) under the real environment: real variables win. */
+export function readEnv(dotenvPath = ".env"): Env {
+  let fromFile: Env = {};
+  try {
+    fromFile = parseDotenv(Deno.readTextFileSync(dotenvPath));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return { ...fromFile, ...Deno.env.toObject() };
+}
+
+function str(env: Env, name: string): string | null {
+  const v = env[name]?.trim();
+  return v ? v : null;
+}
+
+function int(
+  env: Env,
+  name: string,
+  def: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const v = str(env, name);
+  if (v === null) return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(
+      name,
+      `must be a whole number from ${min} to ${max}, got "${v}"`,
+    );
+  }
+  return n;
+}
+
+function oneOf<T extends string>(
+  env: Env,
+  name: string,
+  values: readonly T[],
+  def: T,
+): T {
+  const v = str(env, name);
+  if (v === null) return def;
+  if (!values.includes(v as T)) {
+    throw new ConfigError(
+      name,
+      `must be one of ${values.join(", ")}, got "${v}"`,
+    );
+  }
+  return v as T;
+}
+
+/** True when `tz` is an IANA zone name this runtime knows. */
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses an ISO instant, or throws a ConfigError naming `name`. */
+export function parseInstant(name: string, v: string): Date {
+  const d = new Date(v);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(d.getTime())) {
+    throw new ConfigError(
+      name,
+      `must be an ISO instant such as 2026-11-24T09:00:00Z, got "${v}"`,
+    );
+  }
+  return d;
+}
+
+/** Builds the configuration from an environment, validating every variable. */
+export function loadConfig(env: Env = readEnv()): Config {
+  const tz = str(env, "BUSINESS_TZ") ?? "UTC";
+  if (!isValidTimeZone(tz)) {
+    throw new ConfigError(
+      "BUSINESS_TZ",
+      `must be an IANA time zone such as Asia/Kolkata, got "${tz}"`,
+    );
+  }
+  const nowRaw = str(env, "NOW");
+  const mode = oneOf(
+    env,
+    "MCP_MODE",
+    ["embedded", "http", "stdio"] as const,
+    "embedded",
+  );
+  const url = str(env, "MCP_URL");
+  const command = str(env, "MCP_COMMAND");
+  if (mode === "http") {
+    if (!url) {
+      throw new ConfigError("MCP_URL", "is required when MCP_MODE=http");
+    }
+    try {
+      new URL(url);
+    } catch {
+      throw new ConfigError("MCP_URL", `must be a URL, got "${url}"`);
+    }
+  }
+  if (mode === "stdio" && !command) {
+    throw new ConfigError("MCP_COMMAND", "is required when MCP_MODE=stdio");
+  }
+  const temperatureRaw = str(env, "OPENAI_TEMPERATURE");
+  let temperature: number | null = null;
+  if (temperatureRaw !== null) {
+    temperature = Number(temperatureRaw);
+    if (!Number.isFinite(temperature) || temperature < 0 || temperature > 2) {
+      throw new ConfigError(
+        "OPENAI_TEMPERATURE",
+        `must be a number from 0 to 2, got "${temperatureRaw}"`,
+      );
+    }
+  }
+  const effort = str(env, "OPENAI_REASONING_EFFORT");
+  if (
+    effort !== null && !["minimal", "low", "medium", "high"].includes(effort)
+  ) {
+    throw new ConfigError(
+      "OPENAI_REASONING_EFFORT",
+      `must be one of minimal, low, medium, high, got "${effort}"`,
+    );
+  }
+  const baseUrl = str(env, "OPENAI_BASE_URL");
+  if (baseUrl) {
+    try {
+      new URL(baseUrl);
+    } catch {
+      throw new ConfigError(
+        "OPENAI_BASE_URL",
+        `must be a URL, got "${baseUrl}"`,
+      );
+    }
+  }
+  return {
+    port: int(env, "PORT", 8000, 0, 65535),
+    kvPath: str(env, "KV_PATH") ?? "./data/app.kv",
+    tz,
+    now: nowRaw ? parseInstant("NOW", nowRaw) : null,
+    mcp: {
+      mode,
+      url,
+      token: str(env, "MCP_TOKEN"),
+      command,
+      database: str(env, "MONGODB_DATABASE") ?? "ccs_dev",
+      timeoutMs: int(env, "MCP_TIMEOUT_MS", 30_000, 100),
+    },
+    dataDir: str(env, "DATA_DIR"),
+    demoData: {
+      days: int(env, "DEMO_DAYS", 60, 1, 3650),
+      callsPerDay: int(env, "DEMO_CALLS_PER_DAY", 800, 1, 1_000_000),
+      seed: int(env, "DEMO_SEED", 42),
+    },
+    model: {
+      provider: oneOf(
+        env,
+        "MODEL_PROVIDER",
+        ["offline", "openai", "auto"] as const,
+        "auto",
+      ),
+      apiKey: str(env, "OPENAI_API_KEY"),
+      baseUrl,
+      name: str(env, "OPENAI_MODEL") ?? "gpt-5-mini",
+      temperature,
+      reasoningEffort: effort as Config["model"]["reasoningEffort"],
+      timeoutMs: int(env, "MODEL_TIMEOUT_MS", 120_000, 100),
+      maxRetries: int(env, "MODEL_MAX_RETRIES", 3, 0, 10),
+      maxToolRounds: int(env, "MAX_TOOL_ROUNDS", 8, 1, 50),
+      contextTokenBudget: int(env, "CONTEXT_TOKEN_BUDGET", 6000, 500),
+    },
+    auth: {
+      demoUser: env["DEMO_USER"] === undefined ? "demo" : (str(env, "DEMO_USER")),
+      demoPassword: str(env, "DEMO_PASSWORD") ?? "demo123",
+      sessionIdleMinutes: int(env, "SESSION_IDLE_MINUTES", 120, 1),
+      sessionMaxHours: int(env, "SESSION_MAX_HOURS", 24, 1),
+      cookieSecure: oneOf(
+        env,
+        "COOKIE_SECURE",
+        ["auto", "always", "never"] as const,
+        "auto",
+      ),
+      loginMaxAttempts: int(env, "LOGIN_MAX_ATTEMPTS", 5, 1),
+      loginWindowMinutes: int(env, "LOGIN_WINDOW_MINUTES", 15, 1),
+    },
+    allowedOrigins: (str(env, "ALLOWED_ORIGINS") ?? "").split(",").map((s) => s.trim()).filter(
+      Boolean,
+    ),
+  };
+}
+
+/** The clock: the frozen instant when configured, else the real time. */
+export function clock(config: Pick<Config, "now">): () => Date {
+  return () => config.now ? new Date(config.now) : new Date();
+}
