@@ -31,6 +31,11 @@ export interface ModelRequest {
   signal: AbortSignal;
   /** Called with each piece of answer text as it streams. */
   onText?: (delta: string) => void;
+  /**
+   * The conversation so far as stored (with each assistant message's `context`), for
+   * providers that plan from structure (the offline planner). OpenAI ignores it.
+   */
+  memory?: MemoryMessage[];
 }
 
 /** One model response: the assistant message (text and/or tool calls) and its usage. */
@@ -54,7 +59,10 @@ export interface MemoryMessage {
   tables?: import("./events.ts").TableSpec[];
   charts?: import("./events.ts").ChartSpec[];
   reports?: import("./events.ts").ReportRef[];
-  /** Machine-readable context for follow-ups (e.g. the last report call's parameters). */
+  /**
+   * Machine-readable context for follow-ups, written by the turn runner:
+   * `{ question: <standalone question>, report?: { name, params } }` (the last catalog call).
+   */
   context?: Record<string, unknown>;
 }
 
