@@ -1,0 +1,569 @@
+/**
+ * The data agent's tools: the read-only MCP tools the data client allows (passed
+ * through), and the catalog tools `list_reports`, `run_report`, `make_excel_report`.
+ *
+ * The model never sees a full result set: every result it reads carries at most
+ * {@link MODEL_PREVIEW_ROWS} rows, the total row count, the columns and a summary, so a
+ * question costs the same tokens on a thousand calls or ten million. Tables, charts and
+ * reports reach the user directly as events.
+ */
+import { EJSON } from "bson";
+import type { DataClient, Document, ToolInfo } from "../data/types.ts";
+import type {
+  Column,
+  CompiledReport,
+  ReportContext,
+  ReportDefinition,
+  ReportMeta,
+  ReportParams,
+  ReportRepository,
+  ReportResult,
+} from "../reports/types.ts";
+import { chartFor } from "./charts.ts";
+import type { EmitEvent, TableSpec } from "./events.ts";
+import type { ToolExecutor, ToolInvocation, ToolOutput } from "./loop.ts";
+import type { ToolDefinition } from "./types.ts";
+import { inferType, toCell, toJsonValue } from "./values.ts";
+
+/** Rows of a result the model reads, at most. */
+export const MODEL_PREVIEW_ROWS = 10;
+/** Rows of a listing shown in the chat's table. */
+export const TABLE_PREVIEW_ROWS = 20;
+/** Rows of an aggregate shown in full (more are counted in `total_rows`). */
+export const TABLE_MAX_ROWS = 1000;
+/** Characters of an unstructured tool result passed to the model, at most. */
+const MAX_TEXT_CHARS = 6000;
+
+/** The catalog functions the tools use (the real ones from lib/reports, or test doubles). */
+export interface CatalogApi {
+  listReports(): ReportDefinition[];
+  getReport(name: string): ReportDefinition | undefined;
+  runReport(
+    name: string,
+    params: ReportParams,
+    ctx: ReportContext,
+    opts: { previewRows: number },
+  ): Promise<ReportResult>;
+  saveReportFromCompiled(
+    compiled: CompiledReport,
+    opts: {
+      owner: string;
+      repo: ReportRepository;
+      rows: number;
+      params: ReportParams | null;
+      tz: string;
+    },
+  ): Promise<ReportMeta>;
+}
+
+/** A catalog call, remembered for follow-ups. */
+export interface CatalogCall {
+  name: string;
+  params: ReportParams;
+}
+
+/** Options of {@link createDataTools}. */
+export interface DataToolsOptions {
+  client: DataClient;
+  catalog: CatalogApi;
+  reports: ReportRepository;
+  /** The user the reports belong to. */
+  owner: string;
+  tz: string;
+  now: () => Date;
+  emit: EmitEvent;
+  /** Told about every successful run_report / make_excel_report on a catalog entry. */
+  onCatalogCall?: (call: CatalogCall) => void;
+}
+
+/** The data agent's tools: definitions for the model and one executor. */
+export interface DataTools {
+  definitions: ToolDefinition[];
+  execute: ToolExecutor;
+}
+
+const CATALOG_TOOLS = new Set(["list_reports", "run_report", "make_excel_report"]);
+const listed = new WeakMap<DataClient, Promise<ToolInfo[]>>();
+
+/** The client's allowed tools, listed once per client. */
+function mcpTools(client: DataClient): Promise<ToolInfo[]> {
+  let p = listed.get(client);
+  if (!p) {
+    p = client.listTools();
+    p.catch(() => listed.delete(client));
+    listed.set(client, p);
+  }
+  return p;
+}
+
+/** Builds the data agent's tools for one turn. */
+export async function createDataTools(opts: DataToolsOptions): Promise<DataTools> {
+  const infos = (await mcpTools(opts.client)).filter((t) => !CATALOG_TOOLS.has(t.name));
+  const mcpNames = new Set(infos.map((t) => t.name));
+  const definitions: ToolDefinition[] = [
+    ...catalogToolDefinitions(opts.catalog.listReports()),
+    ...infos.map((t) => ({
+      name: t.name,
+      description: t.description,
+      parameters: compactSchema(t.inputSchema),
+    })),
+  ];
+  const execute: ToolExecutor = async (call) => {
+    switch (call.name) {
+      case "list_reports":
+        return listReportsTool(opts);
+      case "run_report":
+        return await runReportTool(opts, call);
+      case "make_excel_report":
+        return await makeExcelReportTool(opts, call);
+      default:
+        if (mcpNames.has(call.name)) return await mcpTool(opts, call);
+        throw new Error(`Unknown tool "${call.name}"`);
+    }
+  };
+  return { definitions, execute };
+}
+
+// ---------------------------------------------------------------------------------------
+// Definitions
+
+/** The catalog tools' definitions (run_report's parameters merged from every entry). */
+export function catalogToolDefinitions(entries: ReportDefinition[]): ToolDefinition[] {
+  const names = entries.map((e) => e.name);
+  const properties: Record<string, unknown> = {};
+  for (const e of entries) {
+    const props = (e.parameters as { properties?: Record<string, unknown> }).properties ?? {};
+    for (const [k, v] of Object.entries(props)) properties[k] ??= v;
+  }
+  const params = {
+    type: "object",
+    description: "Filters and options (all optional; nothing named = all data).",
+    properties,
+  };
+  return [
+    {
+      name: "list_reports",
+      description: "Lists the report catalog: names, what each answers, and its parameters.",
+      parameters: { type: "object", properties: {} },
+    },
+    {
+      name: "run_report",
+      description:
+        "Runs a named report of the catalog and returns its headline summary, columns, total row count and up to 10 preview rows. The user sees the full table (and a chart for breakdowns) automatically.",
+      parameters: {
+        type: "object",
+        properties: { name: { type: "string", enum: names }, params },
+        required: ["name"],
+      },
+    },
+    {
+      name: "make_excel_report",
+      description:
+        "Saves a downloadable Excel report: either a catalog report ({name, params}) or a custom aggregation ({title, collection, pipeline, columns?}). The user gets the download link; you get the row count, summary and a preview.",
+      parameters: {
+        type: "object",
+        properties: {
+          name: { type: "string", enum: names, description: "Catalog report name." },
+          params: {
+            type: "object",
+            description: "Catalog report: the same parameters as run_report's params.",
+          },
+          title: { type: "string", description: "Custom report: its title." },
+          collection: { type: "string", description: "Custom report: the collection." },
+          pipeline: {
+            type: "array",
+            items: { type: "object" },
+            description: "Custom report: a read-only aggregation pipeline (EJSON dates).",
+          },
+          columns: {
+            type: "array",
+            items: { type: "string" },
+            description: "Custom report: the document keys to export, in order.",
+          },
+        },
+      },
+    },
+  ];
+}
+
+/**
+ * Shrinks an MCP input schema for the model: pipeline stages become plain objects (the
+ * real server's stage schema is thousands of tokens long).
+ */
+export function compactSchema(schema: Record<string, unknown>): Record<string, unknown> {
+  const props = schema.properties as Record<string, Record<string, unknown>> | undefined;
+  if (!props?.pipeline) return schema;
+  return {
+    ...schema,
+    properties: {
+      ...props,
+      pipeline: {
+        type: "array",
+        items: { type: "object" },
+        description: (props.pipeline.description as string | undefined) ??
+          "An aggregation pipeline (read-only stages).",
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Catalog tools
+
+function listReportsTool(opts: DataToolsOptions): ToolOutput {
+  const reports = opts.catalog.listReports().map((r) => ({
+    name: r.name,
+    title: r.title,
+    kind: r.kind,
+    description: r.description,
+    parameters: Object.keys(
+      (r.parameters as { properties?: Record<string, unknown> }).properties ?? {},
+    ),
+  }));
+  return { result: { reports }, summary: `${reports.length} reports` };
+}
+
+function readCatalogArgs(
+  opts: DataToolsOptions,
+  args: Record<string, unknown>,
+): { def: ReportDefinition; params: ReportParams } {
+  const name = args.name;
+  if (typeof name !== "string" || !name) {
+    throw new Error("Missing report name: pass {name, params}");
+  }
+  const def = opts.catalog.getReport(name);
+  if (!def) {
+    const names = opts.catalog.listReports().map((r) => r.name).join(", ");
+    throw new Error(`Unknown report "${name}". Reports: ${names}`);
+  }
+  const raw = args.params ?? {};
+  if (typeof raw !== "object" || Array.isArray(raw) || raw === null) {
+    throw new Error('Invalid params: pass an object such as {"period": "today"}');
+  }
+  const params: ReportParams = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (v !== null && v !== undefined && v !== "") (params as Record<string, unknown>)[k] = v;
+  }
+  return { def, params };
+}
+
+function reportContext(opts: DataToolsOptions, signal: AbortSignal): ReportContext {
+  return { client: opts.client, tz: opts.tz, now: opts.now(), signal };
+}
+
+async function runReportTool(opts: DataToolsOptions, call: ToolInvocation): Promise<ToolOutput> {
+  const { def, params } = readCatalogArgs(opts, call.args);
+  await opts.emit({ type: "step", text: `Running the report “${def.title}”` });
+  const result = await opts.catalog.runReport(def.name, params, reportContext(opts, call.signal), {
+    previewRows: TABLE_PREVIEW_ROWS,
+  });
+  await emitResult(opts, result, params);
+  opts.onCatalogCall?.({ name: def.name, params });
+  return {
+    result: { report: def.name, params, ...describeResult(opts, result) },
+    summary: rowsSummary(result.total_rows),
+  };
+}
+
+async function makeExcelReportTool(
+  opts: DataToolsOptions,
+  call: ToolInvocation,
+): Promise<ToolOutput> {
+  if (call.args.name !== undefined) {
+    const { def, params } = readCatalogArgs(opts, call.args);
+    await opts.emit({ type: "step", text: `Preparing the Excel report “${def.title}”` });
+    const result = await opts.catalog.runReport(
+      def.name,
+      params,
+      reportContext(opts, call.signal),
+      { previewRows: TABLE_PREVIEW_ROWS },
+    );
+    await emitResult(opts, result, params);
+    const meta = await opts.catalog.saveReportFromCompiled(result, {
+      owner: opts.owner,
+      repo: opts.reports,
+      rows: result.total_rows,
+      params,
+      tz: opts.tz,
+    });
+    await emitReport(opts, meta);
+    opts.onCatalogCall?.({ name: def.name, params });
+    return {
+      result: { report: def.name, params, ...describeResult(opts, result), ...reportFields(meta) },
+      summary: `Excel report, ${rowsSummary(meta.rows)}`,
+    };
+  }
+  return await customExcelReport(opts, call);
+}
+
+async function customExcelReport(
+  opts: DataToolsOptions,
+  call: ToolInvocation,
+): Promise<ToolOutput> {
+  const { title, collection, pipeline: rawPipeline, columns: rawColumns } = call.args;
+  if (typeof title !== "string" || !title.trim()) {
+    throw new Error("Missing title: pass {name, params} or {title, collection, pipeline}");
+  }
+  if (typeof collection !== "string" || !collection) throw new Error("Missing collection");
+  if (!Array.isArray(rawPipeline)) throw new Error("Missing pipeline: pass an array of stages");
+  const pipeline = EJSON.deserialize(rawPipeline, { relaxed: true }) as Document[];
+  assertReadOnly(pipeline);
+  await opts.emit({ type: "step", text: `Preparing the Excel report “${title}”` });
+  const copts = { signal: call.signal };
+  const [counted, sample] = await Promise.all([
+    opts.client.aggregate(collection, [...pipeline, { $count: "n" }], copts),
+    opts.client.aggregate(collection, [...pipeline, { $limit: TABLE_PREVIEW_ROWS }], copts),
+  ]);
+  const total = Number(counted.documents[0]?.n ?? 0);
+  const columns = customColumns(rawColumns, sample.documents);
+  const now = opts.now();
+  const compiled: CompiledReport = {
+    name: "",
+    title: title.trim(),
+    collection,
+    pipeline,
+    columns,
+    kind: "listing",
+    filters: [],
+    asOf: now,
+  };
+  const rows = sample.documents.map((d) => columns.map((c) => toCell(d[c.key], opts.tz)));
+  await emitTable(opts, {
+    title: compiled.title,
+    columns: columns.map((c) => c.label),
+    column_types: columns.map((c) => c.type),
+    rows,
+    total_rows: total,
+  });
+  const meta = await opts.catalog.saveReportFromCompiled(compiled, {
+    owner: opts.owner,
+    repo: opts.reports,
+    rows: total,
+    params: null,
+    tz: opts.tz,
+  });
+  await emitReport(opts, meta);
+  return {
+    result: {
+      ...reportFields(meta),
+      columns: columns.map((c) => ({ key: c.key, type: c.type })),
+      rows: sample.documents.slice(0, MODEL_PREVIEW_ROWS).map((d) =>
+        columns.map((c) => toJsonValue(d[c.key], opts.tz))
+      ),
+      total_rows: total,
+      note: "The user has the download link and sees a preview table; do not repeat the rows.",
+    },
+    summary: `Excel report, ${rowsSummary(total)}`,
+  };
+}
+
+function customColumns(raw: unknown, sample: Document[]): Column[] {
+  let keys: string[];
+  if (Array.isArray(raw) && raw.length) {
+    keys = raw.map((c) => typeof c === "string" ? c : String((c as { key?: unknown })?.key ?? ""))
+      .filter(Boolean);
+  } else {
+    keys = documentKeys(sample);
+  }
+  return keys.map((key) => {
+    const v = sample.find((d) => d[key] !== null && d[key] !== undefined)?.[key];
+    return { key, label: key, type: inferType(v) as Column["type"] };
+  });
+}
+
+/** Throws when a pipeline has a stage that writes. */
+export function assertReadOnly(pipeline: Document[]): void {
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (v && typeof v === "object" && !(v instanceof Date)) {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "$out" || k === "$merge") {
+          throw new Error(`Refused pipeline: ${k} writes to the database, and tools are read-only`);
+        }
+        visit(x);
+      }
+    }
+  };
+  visit(pipeline);
+}
+
+function reportFields(meta: ReportMeta): Record<string, unknown> {
+  return {
+    report_id: meta.id,
+    title: meta.title,
+    rows_in_file: meta.rows,
+    file_name: meta.file_name,
+    download: `/api/reports/${meta.id}`,
+  };
+}
+
+/**
+ * What the model reads from `run_report` and catalog `make_excel_report` (inside the
+ * envelope of `envelope.ts`, fields at the top level). Values are JSON: dates as ISO
+ * instants with the business zone's offset.
+ */
+export interface ReportToolResult {
+  /** Catalog entry and the parameters it ran with. */
+  report: string;
+  params: ReportParams;
+  title: string;
+  kind: "listing" | "aggregate";
+  /** The period's label ("yesterday (23 Nov 2026)") or "all data". */
+  period: string;
+  filters: string[];
+  /** Headline figures of the whole result (catalog summary keys). */
+  summary: Record<string, number | string | null>;
+  columns: Column[];
+  /** At most {@link MODEL_PREVIEW_ROWS} rows, arrays in `columns` order. */
+  rows: unknown[][];
+  rows_shown: number;
+  /** Rows the full result has. */
+  total_rows: number;
+  note: string;
+  /** make_excel_report only: the saved report. */
+  report_id?: string;
+  rows_in_file?: number;
+  file_name?: string;
+  download?: string;
+}
+
+/** What the model reads about a report result: never more than the preview. */
+function describeResult(
+  opts: DataToolsOptions,
+  result: ReportResult,
+): Omit<ReportToolResult, "report" | "params"> {
+  const shown = result.rows.slice(0, MODEL_PREVIEW_ROWS);
+  const out: Omit<ReportToolResult, "report" | "params"> = {
+    title: result.title,
+    kind: result.kind,
+    period: result.period?.label ?? "all data",
+    filters: result.filters,
+    summary: toJsonValue(result.summary, opts.tz) as ReportToolResult["summary"],
+    columns: result.columns.map((c) => ({ ...c })),
+    rows: shown.map((r) => r.map((v) => toJsonValue(v, opts.tz))),
+    rows_shown: shown.length,
+    total_rows: result.total_rows,
+    note: "",
+  };
+  if (result.total_rows > shown.length) {
+    out.note =
+      `Only ${shown.length} of ${result.total_rows} rows are shown to you; the user sees the table. Use summary and total_rows for totals, never the count of rows shown.`;
+  } else {
+    out.note = "The user sees this table already; do not repeat it row by row.";
+  }
+  return out;
+}
+
+async function emitResult(
+  opts: DataToolsOptions,
+  result: ReportResult,
+  params: ReportParams,
+): Promise<void> {
+  const title = result.period ? `${result.title} — ${result.period.label}` : result.title;
+  const limit = result.kind === "aggregate" ? TABLE_MAX_ROWS : TABLE_PREVIEW_ROWS;
+  await emitTable(opts, {
+    title,
+    columns: result.columns.map((c) => c.label),
+    column_types: result.columns.map((c) => c.type),
+    rows: result.rows.slice(0, limit).map((r) => r.map((v) => toCell(v, opts.tz))),
+    total_rows: result.total_rows,
+  });
+  const chart = chartFor(result, params.group_by);
+  if (chart) await opts.emit({ type: "chart", ...chart });
+}
+
+async function emitTable(opts: DataToolsOptions, table: TableSpec): Promise<void> {
+  await opts.emit({ type: "table", ...table });
+}
+
+async function emitReport(opts: DataToolsOptions, meta: ReportMeta): Promise<void> {
+  await opts.emit({
+    type: "report",
+    id: meta.id,
+    title: meta.title,
+    rows: meta.rows,
+    download: `/api/reports/${meta.id}`,
+    file_name: meta.file_name,
+  });
+}
+
+function rowsSummary(n: number): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? "row" : "rows"}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// MCP tools (passed through the client's allow-list)
+
+async function mcpTool(opts: DataToolsOptions, call: ToolInvocation): Promise<ToolOutput> {
+  const res = await opts.client.callTool(call.name, call.args, { signal: call.signal });
+  if (res.isError) throw new Error(res.text || `${call.name} failed`);
+  const s = res.structured;
+  const collection = typeof call.args.collection === "string" ? call.args.collection : "";
+  if (s && Array.isArray(s.documents)) {
+    const docs = s.documents as Document[];
+    const total = typeof s.queryResultsCount === "number"
+      ? s.queryResultsCount
+      : typeof s.count === "number"
+      ? s.count
+      : docs.length;
+    const limits = Array.isArray(s.appliedLimits) ? s.appliedLimits : [];
+    const keys = documentKeys(docs);
+    const label = `${call.name}${collection ? ` on ${collection}` : ""}`;
+    await emitTable(opts, {
+      title: `Result of ${label}`,
+      columns: keys,
+      column_types: keys.map((k) => inferType(docs.find((d) => d[k] != null)?.[k])),
+      rows: docs.slice(0, TABLE_MAX_ROWS).map((d) => keys.map((k) => toCell(d[k], opts.tz))),
+      total_rows: Math.max(total, docs.length),
+    });
+    const shown = docs.slice(0, MODEL_PREVIEW_ROWS);
+    const result: Record<string, unknown> = {
+      collection,
+      columns: keys,
+      documents: shown.map((d) => toJsonValue(d, opts.tz)),
+      documents_shown: shown.length,
+      documents_returned: docs.length,
+      total_rows: total,
+      applied_limits: limits,
+    };
+    if (docs.length > shown.length) {
+      result.note =
+        `Only ${shown.length} of ${docs.length} documents are shown to you; the user sees the table. Count or group with aggregate/count instead of counting documents here.`;
+    }
+    if (limits.length) {
+      result.limits_note = "The server cut the result short (applied_limits): it is incomplete.";
+    }
+    return { result, summary: rowsSummary(docs.length) };
+  }
+  if (s && typeof s.count === "number") {
+    await emitTable(opts, {
+      title: `Count${collection ? ` of ${collection}` : ""}`,
+      columns: ["count"],
+      column_types: ["integer"],
+      rows: [[s.count]],
+      total_rows: 1,
+    });
+    return { result: { collection, count: s.count }, summary: `count ${s.count}` };
+  }
+  if (s) {
+    const text = JSON.stringify(toJsonValue(s, opts.tz));
+    return {
+      result: text.length > MAX_TEXT_CHARS
+        ? { text: text.slice(0, MAX_TEXT_CHARS), truncated: true }
+        : { content: JSON.parse(text) },
+      summary: "done",
+    };
+  }
+  const text = res.text ?? "";
+  return {
+    result: { text: text.slice(0, MAX_TEXT_CHARS), truncated: text.length > MAX_TEXT_CHARS },
+    summary: "done",
+  };
+}
+
+/** Keys of the documents, in order of first appearance. */
+function documentKeys(docs: Document[]): string[] {
+  const keys = new Set<string>();
+  for (const d of docs.slice(0, 50)) for (const k of Object.keys(d)) keys.add(k);
+  return [...keys];
+}
