@@ -1,0 +1,86 @@
+/**
+ * User accounts: validation and the operations of `deno task user` and the demo user.
+ */
+import type { Config } from "../config.ts";
+import type { Store, UserRecord } from "../kv.ts";
+import { type HashOptions, hashPassword, verifyPassword } from "./password.ts";
+
+/** Thrown when a user operation cannot be done; the message says why. */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UserError";
+  }
+}
+
+/** Why a username is not acceptable, or null. */
+export function usernameProblem(name: string): string | null {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(name)) {
+    return "a username has 1 to 64 letters, digits, dots, dashes, underscores or @, " +
+      "starting with a letter or digit";
+  }
+  return null;
+}
+
+/** Why a new password is not acceptable, or null. */
+export function passwordProblem(password: string): string | null {
+  if (password.length < 8) return "a password needs at least 8 characters";
+  if (password.length > 1024) return "a password has at most 1024 characters";
+  return null;
+}
+
+/** Creates a user (validated). */
+export async function addUser(
+  store: Store,
+  username: string,
+  password: string,
+  options: HashOptions & { skipPasswordRules?: boolean } = {},
+): Promise<UserRecord> {
+  const p = usernameProblem(username) ??
+    (options.skipPasswordRules ? null : passwordProblem(password));
+  if (p) throw new UserError(`Cannot add user "${username}": ${p}`);
+  const user = await store.createUser(username, await hashPassword(password, options));
+  if (!user) throw new UserError(`Cannot add user "${username}": the name is taken`);
+  return user;
+}
+
+/** Sets a user's password and ends their sessions. */
+export async function changePassword(
+  store: Store,
+  username: string,
+  password: string,
+  options: HashOptions = {},
+): Promise<void> {
+  const p = passwordProblem(password);
+  if (p) throw new UserError(`Cannot change the password of "${username}": ${p}`);
+  const user = await store.getUserByName(username);
+  if (!user) throw new UserError(`Cannot change the password of "${username}": no such user`);
+  await store.setPassword(user.id, await hashPassword(password, options));
+  await store.deleteUserSessions(user.id);
+}
+
+/** Removes a user with their sessions, conversations and reports. */
+export async function removeUser(store: Store, username: string): Promise<void> {
+  const user = await store.getUserByName(username);
+  if (!user) throw new UserError(`Cannot remove user "${username}": no such user`);
+  await store.removeUser(user.id);
+}
+
+/**
+ * Creates the demo user when the user store is empty and `DEMO_USER` is set. Returns the
+ * line to print at start ("Demo login: demo / demo123") when the demo login works, else null.
+ */
+export async function ensureDemoUser(
+  store: Store,
+  auth: Pick<Config["auth"], "demoUser" | "demoPassword">,
+  options: HashOptions = {},
+): Promise<string | null> {
+  if (!auth.demoUser) return null;
+  const line = `Demo login: ${auth.demoUser} / ${auth.demoPassword}`;
+  if (await store.countUsers() === 0) {
+    await addUser(store, auth.demoUser, auth.demoPassword, { ...options, skipPasswordRules: true });
+    return line;
+  }
+  const user = await store.getUserByName(auth.demoUser);
+  return user && await verifyPassword(auth.demoPassword, user.password) ? line : null;
+}

@@ -1,0 +1,622 @@
+/**
+ * All Deno KV access of the app: users, sessions, login attempts, conversations and their
+ * messages, turns and their event logs, and report metadata. Keys:
+ *
+ * | key                                             | value                              |
+ * | ----------------------------------------------- | ---------------------------------- |
+ * | `["users", id]`                                 | {@linkcode UserRecord}             |
+ * | `["users_by_name", lowercase name]`             | user id                            |
+ * | `["sessions", sha256(token)]`                   | {@linkcode SessionRecord}          |
+ * | `["sessions_by_user", user id, sha256(token)]`  | true                               |
+ * | `["login_attempts", lowercase name]`            | {@linkcode LoginAttempts}          |
+ * | `["conversations", owner, id]`                  | {@linkcode ConversationRecord}     |
+ * | `["messages", owner, conversation id, n, chunk]`| MemoryMessage (chunked JSON)       |
+ * | `["summaries", owner, conversation id]`         | summary                            |
+ * | `["turns", id]`                                 | {@linkcode TurnRecord}             |
+ * | `["turns_by_conversation", owner, conv, turn]`  | true                               |
+ * | `["running_turns", conversation id]`            | turn id                            |
+ * | `["turn_events", turn id, seq, chunk]`          | `{seq, event}` (chunked JSON)      |
+ * | `["reports", owner, id, chunk]`                 | ReportMeta (chunked JSON)          |
+ *
+ * Values that may exceed KV's 64 KiB limit (messages, events, reports) are stored in chunks;
+ * beyond 600 KB their table rows are cut, keeping `total_rows` (see `kv_values.ts`).
+ * Secondary indexes are written in the same atomic commit as the records they index.
+ */
+import type { AgentEvent } from "./agent/events.ts";
+import type { ConversationInfo, ConversationRepository, MemoryMessage } from "./agent/types.ts";
+import type { PasswordHash } from "./auth/password.ts";
+import type { ReportMeta, ReportRepository } from "./reports/types.ts";
+import { deletePrefix, getChunked, listChunked, setChunked } from "./kv_values.ts";
+
+/** A user account. */
+export interface UserRecord {
+  id: string;
+  username: string;
+  password: PasswordHash;
+  /** ISO instant. */
+  created_at: string;
+}
+
+/** A session, keyed by the SHA-256 of its token (the token itself is never stored). */
+export interface SessionRecord {
+  user_id: string;
+  /** Epoch milliseconds. */
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute expiry (epoch ms). */
+  expires_at: number;
+  /** Idle timeout (ms): the session ends when `last_seen_at + idle_ms` has passed. */
+  idle_ms: number;
+}
+
+/** Failed logins of one account in the current window. */
+export interface LoginAttempts {
+  count: number;
+  /** Epoch ms when the window ends. */
+  reset_at: number;
+}
+
+/** A conversation as stored. */
+export interface ConversationRecord extends ConversationInfo {
+  message_count: number;
+}
+
+/** Status of a turn. */
+export type TurnStatus = "running" | "done" | "error" | "cancelled";
+
+/** A turn (one question and its answer) and its event log's head. */
+export interface TurnRecord {
+  id: string;
+  owner: string;
+  conversation_id: string;
+  status: TurnStatus;
+  /** ISO instants. */
+  created_at: string;
+  finished_at: string | null;
+  /** Sequence number of the last event (0 = none yet). */
+  last_seq: number;
+}
+
+/** An event of a turn's log with its sequence number (1, 2, 3…). */
+export interface StoredEvent {
+  seq: number;
+  event: AgentEvent;
+}
+
+/** Options of {@linkcode openStore}. */
+export interface StoreOptions {
+  /** Clock for `created_at`/`updated_at` (default: real time). */
+  clock?: () => Date;
+  /** How often waiters re-read a turn, for writers in other processes (default 1000 ms). */
+  pollMs?: number;
+}
+
+/** The app's store: conversation memory, report metadata and everything else in KV. */
+export interface Store extends ConversationRepository, ReportRepository {
+  // Users
+  /** Creates a user; null when the name is taken (case-insensitive). */
+  createUser(username: string, password: PasswordHash): Promise<UserRecord | null>;
+  getUser(id: string): Promise<UserRecord | null>;
+  getUserByName(username: string): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>;
+  /** Replaces the password hash; false when there is no such user. */
+  setPassword(userId: string, password: PasswordHash): Promise<boolean>;
+  /** Removes a user with their sessions, conversations, turns and reports. */
+  removeUser(userId: string): Promise<boolean>;
+  countUsers(): Promise<number>;
+
+  // Sessions
+  createSession(tokenHash: string, session: SessionRecord): Promise<void>;
+  /** The session when it exists and has not expired at `now` (expired ones are deleted). */
+  getSession(tokenHash: string, now: Date): Promise<SessionRecord | null>;
+  /** Records activity (extends the idle expiry). */
+  touchSession(tokenHash: string, now: Date): Promise<void>;
+  deleteSession(tokenHash: string): Promise<void>;
+  deleteUserSessions(userId: string): Promise<number>;
+
+  // Login attempts
+  /** Failed attempts in the current window (null when none or the window has passed). */
+  getLoginAttempts(username: string, now: Date): Promise<LoginAttempts | null>;
+  /** Counts one failed attempt; a new window starts when the last one has passed. */
+  recordLoginFailure(username: string, now: Date, windowMs: number): Promise<LoginAttempts>;
+  clearLoginAttempts(username: string): Promise<void>;
+
+  // Turns
+  /**
+   * Creates a running turn in a conversation of `owner`; "busy" when a turn is already
+   * running there, "not_found" when the conversation is not the owner's.
+   */
+  createTurn(turn: { id: string; owner: string; conversation_id: string }): Promise<
+    TurnRecord | "busy" | "not_found"
+  >;
+  /** The turn when `owner` owns it. */
+  getTurn(owner: string, turnId: string): Promise<TurnRecord | null>;
+  /**
+   * Appends an event; returns its sequence number (1, 2, 3…, atomic and monotonic). With
+   * `finish`, the same commit ends the turn (see {@linkcode Store.finishTurn}).
+   */
+  appendEvent(
+    turnId: string,
+    event: AgentEvent,
+    options?: { finish?: Exclude<TurnStatus, "running"> },
+  ): Promise<number>;
+  /** Events with `seq > afterSeq`, in order. */
+  listEvents(turnId: string, afterSeq?: number): Promise<StoredEvent[]>;
+  /** Marks the turn finished and frees its conversation for the next turn. */
+  finishTurn(turnId: string, status: Exclude<TurnStatus, "running">): Promise<void>;
+  /** Id of the turn running in a conversation of `owner`, or null. */
+  getRunningTurnId(owner: string, conversationId: string): Promise<string | null>;
+  /** Turns still marked running (e.g. left over by a crash). */
+  listRunningTurns(): Promise<TurnRecord[]>;
+  /**
+   * Resolves true when the turn has events after `afterSeq` or is no longer running, false
+   * on timeout or abort.
+   */
+  waitForEvents(
+    turnId: string,
+    afterSeq: number,
+    options: { signal?: AbortSignal; timeoutMs: number },
+  ): Promise<boolean>;
+
+  /** Closes the database. */
+  close(): void;
+}
+
+/** Default title of a new conversation. */
+export const DEFAULT_CONVERSATION_TITLE = "New conversation";
+
+/** A random opaque id with a prefix (`c_…`), 128 bits, base64url. */
+export function newId(prefix: string): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return `${prefix}_${btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}`;
+}
+
+function nameKey(username: string): string {
+  return username.normalize("NFC").toLowerCase();
+}
+
+/** Opens the store at `path` (a file, or `:memory:`). */
+export async function openStore(path: string, options: StoreOptions = {}): Promise<Store> {
+  const kv = await Deno.openKv(path);
+  return new KvStore(kv, options);
+}
+
+class KvStore implements Store {
+  #kv: Deno.Kv;
+  #clock: () => Date;
+  #pollMs: number;
+  #waiters = new Map<string, Set<() => void>>();
+  #closed = false;
+
+  constructor(kv: Deno.Kv, options: StoreOptions) {
+    this.#kv = kv;
+    this.#clock = options.clock ?? (() => new Date());
+    this.#pollMs = options.pollMs ?? 1000;
+  }
+
+  #now(): string {
+    return this.#clock().toISOString();
+  }
+
+  // ---- Users ----
+
+  async createUser(username: string, password: PasswordHash): Promise<UserRecord | null> {
+    const user: UserRecord = {
+      id: newId("u"),
+      username: username.normalize("NFC"),
+      password,
+      created_at: this.#now(),
+    };
+    const idx = ["users_by_name", nameKey(username)];
+    const res = await this.#kv.atomic()
+      .check({ key: idx, versionstamp: null })
+      .set(["users", user.id], user)
+      .set(idx, user.id)
+      .commit();
+    return res.ok ? user : null;
+  }
+
+  async getUser(id: string): Promise<UserRecord | null> {
+    return (await this.#kv.get<UserRecord>(["users", id])).value;
+  }
+
+  async getUserByName(username: string): Promise<UserRecord | null> {
+    const id = (await this.#kv.get<string>(["users_by_name", nameKey(username)])).value;
+    return id ? await this.getUser(id) : null;
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    const out: UserRecord[] = [];
+    for await (const e of this.#kv.list<UserRecord>({ prefix: ["users"] })) out.push(e.value);
+    return out.sort((a, b) => a.username.localeCompare(b.username));
+  }
+
+  async setPassword(userId: string, password: PasswordHash): Promise<boolean> {
+    for (;;) {
+      const cur = await this.#kv.get<UserRecord>(["users", userId]);
+      if (!cur.value) return false;
+      const res = await this.#kv.atomic().check(cur)
+        .set(cur.key, { ...cur.value, password }).commit();
+      if (res.ok) return true;
+    }
+  }
+
+  async removeUser(userId: string): Promise<boolean> {
+    const cur = await this.#kv.get<UserRecord>(["users", userId]);
+    if (!cur.value) return false;
+    await this.#kv.atomic().check(cur).delete(cur.key)
+      .delete(["users_by_name", nameKey(cur.value.username)]).commit();
+    await this.deleteUserSessions(userId);
+    await this.clearLoginAttempts(cur.value.username);
+    for (const c of await this.listConversations(userId)) {
+      await this.deleteConversation(userId, c.id);
+    }
+    await deletePrefix(this.#kv, ["reports", userId]);
+    return true;
+  }
+
+  async countUsers(): Promise<number> {
+    let n = 0;
+    for await (const _ of this.#kv.list({ prefix: ["users"] })) n++;
+    return n;
+  }
+
+  // ---- Sessions ----
+
+  async createSession(tokenHash: string, session: SessionRecord): Promise<void> {
+    const expireIn = Math.max(1000, session.expires_at - session.created_at);
+    await this.#kv.atomic()
+      .set(["sessions", tokenHash], session, { expireIn })
+      .set(["sessions_by_user", session.user_id, tokenHash], true, { expireIn })
+      .commit();
+  }
+
+  async getSession(tokenHash: string, now: Date): Promise<SessionRecord | null> {
+    const s = (await this.#kv.get<SessionRecord>(["sessions", tokenHash])).value;
+    if (!s) return null;
+    const t = now.getTime();
+    if (t >= s.expires_at || t >= s.last_seen_at + s.idle_ms) {
+      await this.deleteSession(tokenHash);
+      return null;
+    }
+    return s;
+  }
+
+  async touchSession(tokenHash: string, now: Date): Promise<void> {
+    const cur = await this.#kv.get<SessionRecord>(["sessions", tokenHash]);
+    if (!cur.value) return;
+    const expireIn = Math.max(1000, cur.value.expires_at - now.getTime());
+    await this.#kv.atomic().check(cur)
+      .set(cur.key, { ...cur.value, last_seen_at: now.getTime() }, { expireIn })
+      .commit();
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    const s = (await this.#kv.get<SessionRecord>(["sessions", tokenHash])).value;
+    const op = this.#kv.atomic().delete(["sessions", tokenHash]);
+    if (s) op.delete(["sessions_by_user", s.user_id, tokenHash]);
+    await op.commit();
+  }
+
+  async deleteUserSessions(userId: string): Promise<number> {
+    let n = 0;
+    for await (const e of this.#kv.list({ prefix: ["sessions_by_user", userId] })) {
+      const hash = e.key[2] as string;
+      await this.#kv.atomic().delete(["sessions", hash]).delete(e.key).commit();
+      n++;
+    }
+    return n;
+  }
+
+  // ---- Login attempts ----
+
+  async getLoginAttempts(username: string, now: Date): Promise<LoginAttempts | null> {
+    const a = (await this.#kv.get<LoginAttempts>(["login_attempts", nameKey(username)])).value;
+    return a && a.reset_at > now.getTime() ? a : null;
+  }
+
+  async recordLoginFailure(username: string, now: Date, windowMs: number): Promise<LoginAttempts> {
+    const key = ["login_attempts", nameKey(username)];
+    for (;;) {
+      const cur = await this.#kv.get<LoginAttempts>(key);
+      const t = now.getTime();
+      const next: LoginAttempts = cur.value && cur.value.reset_at > t
+        ? { count: cur.value.count + 1, reset_at: cur.value.reset_at }
+        : { count: 1, reset_at: t + windowMs };
+      const res = await this.#kv.atomic().check(cur)
+        .set(key, next, { expireIn: Math.max(1000, next.reset_at - t) }).commit();
+      if (res.ok) return next;
+    }
+  }
+
+  async clearLoginAttempts(username: string): Promise<void> {
+    await this.#kv.delete(["login_attempts", nameKey(username)]);
+  }
+
+  // ---- Conversations ----
+
+  async createConversation(owner: string, title: string): Promise<ConversationInfo> {
+    const now = this.#now();
+    const rec: ConversationRecord = {
+      id: newId("c"),
+      owner,
+      title: title.trim() || DEFAULT_CONVERSATION_TITLE,
+      created_at: now,
+      updated_at: now,
+      message_count: 0,
+    };
+    await this.#kv.set(["conversations", owner, rec.id], rec);
+    return info(rec);
+  }
+
+  async getConversation(owner: string, id: string): Promise<ConversationInfo | null> {
+    const rec = (await this.#kv.get<ConversationRecord>(["conversations", owner, id])).value;
+    return rec ? info(rec) : null;
+  }
+
+  async listConversations(owner: string): Promise<ConversationInfo[]> {
+    const out: ConversationInfo[] = [];
+    for await (
+      const e of this.#kv.list<ConversationRecord>({ prefix: ["conversations", owner] })
+    ) out.push(info(e.value));
+    return out.sort((a, b) =>
+      a.updated_at < b.updated_at ? 1 : a.updated_at > b.updated_at ? -1 : a.id < b.id ? 1 : -1
+    );
+  }
+
+  async renameConversation(owner: string, id: string, title: string): Promise<boolean> {
+    for (;;) {
+      const cur = await this.#kv.get<ConversationRecord>(["conversations", owner, id]);
+      if (!cur.value) return false;
+      const res = await this.#kv.atomic().check(cur)
+        .set(cur.key, { ...cur.value, title, updated_at: this.#now() }).commit();
+      if (res.ok) return true;
+    }
+  }
+
+  async deleteConversation(owner: string, id: string): Promise<boolean> {
+    const cur = await this.#kv.get<ConversationRecord>(["conversations", owner, id]);
+    if (!cur.value) return false;
+    const res = await this.#kv.atomic().check(cur).delete(cur.key)
+      .delete(["summaries", owner, id]).commit();
+    if (!res.ok) return await this.deleteConversation(owner, id);
+    await deletePrefix(this.#kv, ["messages", owner, id]);
+    for await (const e of this.#kv.list({ prefix: ["turns_by_conversation", owner, id] })) {
+      const turnId = e.key[3] as string;
+      await deletePrefix(this.#kv, ["turn_events", turnId]);
+      await this.#kv.atomic().delete(["turns", turnId]).delete(e.key).commit();
+    }
+    await this.#kv.delete(["running_turns", id]);
+    return true;
+  }
+
+  async appendMessage(owner: string, conversationId: string, message: MemoryMessage) {
+    for (;;) {
+      const cur = await this.#kv.get<ConversationRecord>(["conversations", owner, conversationId]);
+      if (!cur.value) {
+        throw new Error(`Cannot append a message: conversation ${conversationId} not found`);
+      }
+      const n = cur.value.message_count;
+      const op = this.#kv.atomic().check(cur).set(cur.key, {
+        ...cur.value,
+        message_count: n + 1,
+        updated_at: this.#now(),
+      });
+      setChunked(op, ["messages", owner, conversationId, n], message);
+      if ((await op.commit()).ok) return;
+    }
+  }
+
+  async listMessages(owner: string, conversationId: string): Promise<MemoryMessage[]> {
+    if (!await this.getConversation(owner, conversationId)) return [];
+    const rows = await listChunked<MemoryMessage>(this.#kv, {
+      prefix: ["messages", owner, conversationId],
+    });
+    return rows.map((r) => r.value);
+  }
+
+  async getSummary(owner: string, conversationId: string) {
+    if (!await this.getConversation(owner, conversationId)) return null;
+    return (await this.#kv.get<{ text: string; covers: number }>(
+      ["summaries", owner, conversationId],
+    )).value;
+  }
+
+  async setSummary(
+    owner: string,
+    conversationId: string,
+    summary: { text: string; covers: number },
+  ): Promise<void> {
+    const conv = await this.#kv.get(["conversations", owner, conversationId]);
+    if (!conv.value) return;
+    const text = summary.text.length > 20_000 ? summary.text.slice(0, 20_000) : summary.text;
+    await this.#kv.atomic().check(conv)
+      .set(["summaries", owner, conversationId], { text, covers: summary.covers }).commit();
+  }
+
+  // ---- Reports ----
+
+  async saveReport(meta: ReportMeta): Promise<void> {
+    await deletePrefix(this.#kv, ["reports", meta.owner, meta.id]);
+    const op = this.#kv.atomic();
+    setChunked(op, ["reports", meta.owner, meta.id], meta);
+    const res = await op.commit();
+    if (!res.ok) throw new Error(`Cannot save report ${meta.id}`);
+  }
+
+  async getReport(owner: string, id: string): Promise<ReportMeta | null> {
+    const meta = await getChunked<ReportMeta>(this.#kv, ["reports", owner, id]);
+    return meta && meta.owner === owner ? meta : null;
+  }
+
+  async listReports(owner: string): Promise<ReportMeta[]> {
+    const rows = await listChunked<ReportMeta>(this.#kv, { prefix: ["reports", owner] });
+    return rows.map((r) => r.value).sort((a, b) =>
+      a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0
+    );
+  }
+
+  // ---- Turns ----
+
+  async createTurn(
+    t: { id: string; owner: string; conversation_id: string },
+  ): Promise<TurnRecord | "busy" | "not_found"> {
+    const conv = await this.#kv.get(["conversations", t.owner, t.conversation_id]);
+    if (!conv.value) return "not_found" as const;
+    const running = await this.#kv.get<string>(["running_turns", t.conversation_id]);
+    if (running.value) return "busy" as const;
+    const turn: TurnRecord = {
+      ...t,
+      status: "running",
+      created_at: this.#now(),
+      finished_at: null,
+      last_seq: 0,
+    };
+    const res = await this.#kv.atomic()
+      .check(conv)
+      .check(running)
+      .set(["turns", t.id], turn)
+      .set(["turns_by_conversation", t.owner, t.conversation_id, t.id], true)
+      .set(["running_turns", t.conversation_id], t.id)
+      .commit();
+    if (res.ok) return turn;
+    return await this.createTurn(t);
+  }
+
+  async getTurn(owner: string, turnId: string): Promise<TurnRecord | null> {
+    const turn = (await this.#kv.get<TurnRecord>(["turns", turnId])).value;
+    return turn && turn.owner === owner ? turn : null;
+  }
+
+  async appendEvent(
+    turnId: string,
+    event: AgentEvent,
+    options: { finish?: Exclude<TurnStatus, "running"> } = {},
+  ): Promise<number> {
+    for (;;) {
+      const cur = await this.#kv.get<TurnRecord>(["turns", turnId]);
+      if (!cur.value) throw new Error(`Cannot append an event: turn ${turnId} not found`);
+      const seq = cur.value.last_seq + 1;
+      const next: TurnRecord = { ...cur.value, last_seq: seq };
+      const op = this.#kv.atomic().check(cur);
+      if (options.finish) {
+        next.status = options.finish;
+        next.finished_at = this.#now();
+        const running = await this.#kv.get<string>(["running_turns", cur.value.conversation_id]);
+        op.check(running);
+        if (running.value === turnId) op.delete(running.key);
+      }
+      op.set(cur.key, next);
+      setChunked(op, ["turn_events", turnId, seq], { seq, event });
+      if ((await op.commit()).ok) {
+        this.#notify(turnId);
+        return seq;
+      }
+    }
+  }
+
+  async listEvents(turnId: string, afterSeq = 0): Promise<StoredEvent[]> {
+    const rows = await listChunked<StoredEvent>(this.#kv, {
+      prefix: ["turn_events", turnId],
+      start: ["turn_events", turnId, afterSeq + 1],
+    });
+    return rows.map((r) => r.value);
+  }
+
+  async finishTurn(turnId: string, status: Exclude<TurnStatus, "running">): Promise<void> {
+    for (;;) {
+      const cur = await this.#kv.get<TurnRecord>(["turns", turnId]);
+      if (!cur.value) return;
+      const running = await this.#kv.get<string>(["running_turns", cur.value.conversation_id]);
+      const op = this.#kv.atomic().check(cur).check(running)
+        .set(cur.key, { ...cur.value, status, finished_at: this.#now() });
+      if (running.value === turnId) op.delete(running.key);
+      if ((await op.commit()).ok) {
+        this.#notify(turnId);
+        return;
+      }
+    }
+  }
+
+  async getRunningTurnId(owner: string, conversationId: string): Promise<string | null> {
+    const id = (await this.#kv.get<string>(["running_turns", conversationId])).value;
+    if (!id) return null;
+    const turn = await this.getTurn(owner, id);
+    return turn && turn.status === "running" ? id : null;
+  }
+
+  async listRunningTurns(): Promise<TurnRecord[]> {
+    const out: TurnRecord[] = [];
+    for await (const e of this.#kv.list<string>({ prefix: ["running_turns"] })) {
+      const t = (await this.#kv.get<TurnRecord>(["turns", e.value])).value;
+      if (t && t.status === "running") out.push(t);
+      else await this.#kv.delete(e.key);
+    }
+    return out;
+  }
+
+  #notify(turnId: string): void {
+    const set = this.#waiters.get(turnId);
+    if (!set) return;
+    this.#waiters.delete(turnId);
+    for (const wake of set) wake();
+  }
+
+  waitForEvents(
+    turnId: string,
+    afterSeq: number,
+    options: { signal?: AbortSignal; timeoutMs: number },
+  ): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      let done = false;
+      let set = this.#waiters.get(turnId);
+      if (!set) this.#waiters.set(turnId, set = new Set());
+      const finish = (v: boolean) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        clearInterval(poll);
+        options.signal?.removeEventListener("abort", onAbort);
+        this.#waiters.get(turnId)?.delete(wake);
+        resolve(v);
+      };
+      const wake = () => finish(true);
+      const onAbort = () => finish(false);
+      const check = async () => {
+        if (done || this.#closed) return;
+        try {
+          const t = (await this.#kv.get<TurnRecord>(["turns", turnId])).value;
+          if (!t || t.last_seq > afterSeq || t.status !== "running") finish(true);
+        } catch {
+          finish(false);
+        }
+      };
+      set.add(wake);
+      const timer = setTimeout(() => finish(false), options.timeoutMs);
+      const poll = setInterval(check, this.#pollMs);
+      if (options.signal?.aborted) return finish(false);
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      check();
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const set of this.#waiters.values()) for (const wake of set) wake();
+    this.#waiters.clear();
+    this.#kv.close();
+  }
+}
+
+function info(rec: ConversationRecord): ConversationInfo {
+  return {
+    id: rec.id,
+    owner: rec.owner,
+    title: rec.title,
+    created_at: rec.created_at,
+    updated_at: rec.updated_at,
+  };
+}

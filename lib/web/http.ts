@@ -1,0 +1,94 @@
+/**
+ * Helpers for JSON API routes: reading and validating bodies, answering JSON.
+ */
+import { BadRequestError, HttpError, PayloadTooLargeError, UnauthorizedError } from "./errors.ts";
+import type { AppState, SessionUser } from "./state.ts";
+
+/** Largest JSON body accepted (bytes). */
+export const MAX_JSON_BYTES = 64 * 1024;
+
+/** A JSON response (`Cache-Control: no-store`). */
+export function json(body: unknown, status = 200, headers: HeadersInit = {}): Response {
+  const h = new Headers(headers);
+  h.set("Content-Type", "application/json; charset=utf-8");
+  if (!h.has("Cache-Control")) h.set("Cache-Control", "no-store");
+  return new Response(JSON.stringify(body), { status, headers: h });
+}
+
+/**
+ * Reads a JSON object body. An empty body is `{}` when `optional`; anything but a JSON
+ * object is a 400 with a message that says what is wrong.
+ */
+export async function readJsonObject(
+  req: Request,
+  options: { optional?: boolean } = {},
+): Promise<Record<string, unknown>> {
+  const type = req.headers.get("content-type") ?? "";
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BYTES) {
+    throw new PayloadTooLargeError(`Request body is larger than ${MAX_JSON_BYTES} bytes`);
+  }
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  if (bytes.length > MAX_JSON_BYTES) {
+    throw new PayloadTooLargeError(`Request body is larger than ${MAX_JSON_BYTES} bytes`);
+  }
+  const text = new TextDecoder().decode(bytes);
+  if (text.trim() === "") {
+    if (options.optional) return {};
+    throw new BadRequestError("Request body is empty: send a JSON object");
+  }
+  if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type.trim())) {
+    throw new HttpError(
+      415,
+      "unsupported_media_type",
+      "Request body must be JSON (Content-Type: application/json)",
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new BadRequestError("Request body is not valid JSON");
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw new BadRequestError("Request body must be a JSON object");
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Options of {@linkcode stringField}. */
+export interface StringFieldOptions {
+  required?: boolean;
+  /** Longest accepted length (characters). */
+  max?: number;
+  /** Trim and refuse blank (default true). */
+  nonBlank?: boolean;
+}
+
+/** A string field of a body, validated; undefined when optional and absent. */
+export function stringField(
+  body: Record<string, unknown>,
+  name: string,
+  options: StringFieldOptions = {},
+): string | undefined {
+  const v = body[name];
+  if (v === undefined || v === null) {
+    if (options.required) throw new BadRequestError(`"${name}" is required`);
+    return undefined;
+  }
+  if (typeof v !== "string") throw new BadRequestError(`"${name}" must be a string`);
+  const s = options.nonBlank === false ? v : v.trim();
+  if (options.nonBlank !== false && s === "") {
+    throw new BadRequestError(`"${name}" must not be empty`);
+  }
+  if (options.max !== undefined && [...s].length > options.max) {
+    throw new BadRequestError(`"${name}" is longer than ${options.max} characters`);
+  }
+  return s;
+}
+
+/** The signed-in user, or a 401 (the middleware normally answers first). */
+export function requireUser(state: AppState): SessionUser {
+  if (!state.user) throw new UnauthorizedError();
+  return state.user;
+}

@@ -1,0 +1,117 @@
+/**
+ * The event stream of a turn (`text/event-stream`): replays the stored events after
+ * `afterSeq`, then follows new ones as they are appended, and ends after the `final` or
+ * `error` event. Each message carries `id:` (the sequence number), `event:` (the type) and
+ * `data:` (the event as JSON). Idle streams get a `: ping` comment every `heartbeatMs`.
+ */
+import type { Store, StoredEvent } from "../kv.ts";
+import type { TurnManager } from "./turns.ts";
+import { BadRequestError } from "./errors.ts";
+
+/** Formats one stored event as an SSE message. */
+export function formatEvent(e: StoredEvent): string {
+  return `id: ${e.seq}\nevent: ${e.event.type}\ndata: ${JSON.stringify(e.event)}\n\n`;
+}
+
+/**
+ * The sequence number to resume after: `Last-Event-ID`, else `?last_event_id=`, else 0.
+ * Anything but a whole number is a 400.
+ */
+export function resumeAfter(req: Request, url: URL): number {
+  const raw = req.headers.get("last-event-id") ?? url.searchParams.get("last_event_id");
+  if (raw === null || raw.trim() === "") return 0;
+  if (!/^\d{1,15}$/.test(raw.trim())) {
+    throw new BadRequestError("Last-Event-ID must be a whole number (an event id of this turn)");
+  }
+  return Number(raw.trim());
+}
+
+/** Options of {@linkcode turnEventStream}. */
+export interface TurnEventStreamOptions {
+  store: Store;
+  turns: TurnManager;
+  owner: string;
+  turnId: string;
+  afterSeq: number;
+  heartbeatMs: number;
+  /** The request's signal: the stream stops when the client goes away. */
+  signal?: AbortSignal;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** The SSE response for a turn the caller has checked `owner` owns. */
+export function turnEventStream(opts: TurnEventStreamOptions): Response {
+  const encoder = new TextEncoder();
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  const detach = opts.turns.attach(opts.turnId);
+  let last = opts.afterSeq;
+
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const write = (s: string): boolean => {
+        if (stop.signal.aborted) return false;
+        try {
+          controller.enqueue(encoder.encode(s));
+          return true;
+        } catch {
+          stop.abort();
+          return false;
+        }
+      };
+      (async () => {
+        try {
+          write("retry: 2000\n\n");
+          let ended = false;
+          while (!ended && !stop.signal.aborted) {
+            const events = await opts.store.listEvents(opts.turnId, last);
+            for (const e of events) {
+              if (!write(formatEvent(e))) break;
+              last = e.seq;
+              if (e.event.type === "final" || e.event.type === "error") {
+                ended = true;
+                break;
+              }
+            }
+            if (ended || stop.signal.aborted || events.length > 0) continue;
+            const turn = await opts.store.getTurn(opts.owner, opts.turnId);
+            if (!turn) break;
+            if (turn.status !== "running") {
+              // Finished: whatever was appended before the status changed is listed now.
+              if (turn.last_seq <= last) break;
+              continue;
+            }
+            const woke = await opts.store.waitForEvents(opts.turnId, last, {
+              signal: stop.signal,
+              timeoutMs: opts.heartbeatMs,
+            });
+            if (!woke) write(": ping\n\n");
+          }
+        } catch (e) {
+          if (!stop.signal.aborted) opts.log?.(`Event stream of turn ${opts.turnId} failed`, e);
+        } finally {
+          opts.signal?.removeEventListener("abort", onAbort);
+          detach();
+          if (!stop.signal.aborted) {
+            stop.abort();
+            try {
+              controller.close();
+            } catch { /* already closed */ }
+          }
+        }
+      })();
+    },
+    cancel() {
+      stop.abort();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-store, no-transform",
+      "X-Accel-Buffering": "no",
+    },
+  });
+}

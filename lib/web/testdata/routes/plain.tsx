@@ -1,0 +1,4 @@
+/** A page without handler and without islands. */
+export default function Plain() {
+  return <p>plain page</p>;
+}

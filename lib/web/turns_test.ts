@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { openStore } from "../kv.ts";
+import { terminalStatus, TurnManager } from "./turns.ts";
+import { aborted } from "./test_helpers.ts";
+
+const USAGE = { model_calls: 0, input_tokens: 0, output_tokens: 0 };
+
+Deno.test("recover ends turns left running by an earlier process", async () => {
+  const store = await openStore(":memory:");
+  try {
+    const conv = await store.createConversation("u1", "x");
+    await store.createTurn({ id: "t_old", owner: "u1", conversation_id: conv.id });
+    await store.appendEvent("t_old", { type: "step", text: "half way" });
+    const manager = new TurnManager({
+      store,
+      runner: () => Promise.reject(new Error("unused")),
+      log: () => {},
+    });
+    assert.equal(await manager.recover(), 1);
+    const events = await store.listEvents("t_old");
+    const last = events[events.length - 1].event as { type: string; code?: string };
+    assert.deepEqual([last.type, last.code], ["error", "internal"]);
+    assert.equal((await store.getTurn("u1", "t_old"))?.status, "error");
+    assert.equal(await manager.recover(), 0);
+    assert.equal(
+      typeof await manager.start({ owner: "u1", conversationId: conv.id, question: "q" }),
+      "object",
+    );
+    await manager.shutdown();
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("events after the terminal one are dropped; the runner's turn_started is replaced", async () => {
+  const store = await openStore(":memory:");
+  try {
+    const conv = await store.createConversation("u1", "x");
+    const manager = new TurnManager({
+      store,
+      runner: async (input) => {
+        input.emit({ type: "turn_started", turn_id: "other", conversation_id: "x", question: "q" });
+        input.emit({ type: "text", delta: "a" }); // not awaited: order is kept anyway
+        input.emit({ type: "final", answer: "a", usage: USAGE });
+        await input.emit({ type: "text", delta: "late" });
+        return { answer: "a", usage: USAGE, events: [], error: null };
+      },
+    });
+    const turn = await manager.start({ owner: "u1", conversationId: conv.id, question: "q" });
+    assert.ok(typeof turn === "object");
+    await manager.wait(turn.id);
+    const events = (await store.listEvents(turn.id)).map((e) => e.event);
+    assert.deepEqual(events.map((e) => e.type), ["turn_started", "text", "final"]);
+    assert.equal((events[0] as { turn_id: string }).turn_id, turn.id);
+    assert.equal((await store.getTurn("u1", turn.id))?.status, "done");
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("shutdown cancels running turns and waits for them", async () => {
+  const store = await openStore(":memory:");
+  try {
+    const conv = await store.createConversation("u1", "x");
+    let sawAbort = false;
+    const manager = new TurnManager({
+      store,
+      runner: async (input) => {
+        await aborted(input.signal);
+        sawAbort = true;
+        return { answer: "", usage: USAGE, events: [], error: null };
+      },
+    });
+    const turn = await manager.start({ owner: "u1", conversationId: conv.id, question: "q" });
+    assert.ok(typeof turn === "object");
+    assert.ok(manager.isRunning(turn.id));
+    await manager.shutdown();
+    assert.ok(sawAbort);
+    assert.ok(!manager.isRunning(turn.id));
+    assert.equal((await store.getTurn("u1", turn.id))?.status, "cancelled");
+    await assert.rejects(() =>
+      manager.start({ owner: "u1", conversationId: conv.id, question: "q" })
+    );
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("terminal events map to turn statuses", () => {
+  assert.equal(terminalStatus({ type: "final", answer: "", usage: USAGE }), "done");
+  assert.equal(terminalStatus({ type: "error", code: "cancelled", message: "" }), "cancelled");
+  assert.equal(terminalStatus({ type: "error", code: "timeout", message: "" }), "error");
+  assert.equal(terminalStatus({ type: "step", text: "" }), undefined);
+});

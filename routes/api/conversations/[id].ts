@@ -1,0 +1,54 @@
+/**
+ * GET /api/conversations/{id} → `{id, title, messages: [{role, content, turn_id?, tables?,
+ * reports?, charts?}], running_turn_id}`; PATCH `{title}` → 200; DELETE → 204.
+ * Another user's conversation is a 404.
+ */
+import { NotFoundError } from "../../../lib/web/errors.ts";
+import { json, readJsonObject, requireUser, stringField } from "../../../lib/web/http.ts";
+import type { AppState } from "../../../lib/web/state.ts";
+import type { Handlers } from "../../../lib/web/types.ts";
+import { MAX_TITLE } from "./index.ts";
+
+const notFound = () => new NotFoundError("Conversation not found");
+
+export const handler: Handlers<unknown, AppState> = {
+  async GET(_req, ctx) {
+    const user = requireUser(ctx.state);
+    const store = ctx.state.app.store;
+    const c = await store.getConversation(user.id, ctx.params.id);
+    if (!c) throw notFound();
+    const messages = (await store.listMessages(user.id, c.id)).map((m) => {
+      const out: Record<string, unknown> = { role: m.role, content: m.content };
+      if (m.turn_id) out.turn_id = m.turn_id;
+      if (m.tables?.length) out.tables = m.tables;
+      if (m.charts?.length) out.charts = m.charts;
+      if (m.reports?.length) out.reports = m.reports;
+      return out;
+    });
+    return json({
+      id: c.id,
+      title: c.title,
+      created_at: c.created_at,
+      updated_at: c.updated_at,
+      messages,
+      running_turn_id: await store.getRunningTurnId(user.id, c.id),
+    });
+  },
+  async PATCH(req, ctx) {
+    const user = requireUser(ctx.state);
+    const body = await readJsonObject(req);
+    const title = stringField(body, "title", { required: true, max: MAX_TITLE })!;
+    if (!await ctx.state.app.store.renameConversation(user.id, ctx.params.id, title)) {
+      throw notFound();
+    }
+    return json({ id: ctx.params.id, title });
+  },
+  async DELETE(_req, ctx) {
+    const user = requireUser(ctx.state);
+    const app = ctx.state.app;
+    if (!await app.store.getConversation(user.id, ctx.params.id)) throw notFound();
+    await app.turns.cancelConversation(ctx.params.id);
+    await app.store.deleteConversation(user.id, ctx.params.id);
+    return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
+  },
+};

@@ -1,0 +1,47 @@
+/**
+ * POST /api/conversations/{id}/turns `{message}` → 202 `{turn_id}`: the turn runs on the
+ * server; follow it at `/api/turns/{turn_id}/events`. 409 while another turn runs in the
+ * conversation.
+ */
+import { DEFAULT_CONVERSATION_TITLE } from "../../../../lib/kv.ts";
+import { ConflictError, NotFoundError } from "../../../../lib/web/errors.ts";
+import { json, readJsonObject, requireUser, stringField } from "../../../../lib/web/http.ts";
+import type { AppState } from "../../../../lib/web/state.ts";
+import type { Handlers } from "../../../../lib/web/types.ts";
+
+/** Longest question (characters). */
+export const MAX_MESSAGE = 4000;
+
+/** A title from the first question: its first line, at most 80 characters. */
+export function titleFrom(message: string): string {
+  const line = message.split("\n").find((l) => l.trim())?.trim() ?? message.trim();
+  const chars = [...line];
+  return chars.length <= 80 ? line : chars.slice(0, 79).join("").trimEnd() + "…";
+}
+
+export const handler: Handlers<unknown, AppState> = {
+  async POST(req, ctx) {
+    const user = requireUser(ctx.state);
+    const app = ctx.state.app;
+    const body = await readJsonObject(req);
+    const message = stringField(body, "message", { required: true, max: MAX_MESSAGE })!;
+    const conv = await app.store.getConversation(user.id, ctx.params.id);
+    if (!conv) throw new NotFoundError("Conversation not found");
+    const turn = await app.turns.start({
+      owner: user.id,
+      conversationId: conv.id,
+      question: message,
+    });
+    if (turn === "not_found") throw new NotFoundError("Conversation not found");
+    if (turn === "busy") {
+      throw new ConflictError(
+        "A question is still being answered in this conversation; wait for it or stop it",
+        "turn_running",
+      );
+    }
+    if (conv.title === DEFAULT_CONVERSATION_TITLE) {
+      await app.store.renameConversation(user.id, conv.id, titleFrom(message));
+    }
+    return json({ turn_id: turn.id }, 202);
+  },
+};
