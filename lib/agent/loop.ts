@@ -3,6 +3,7 @@
  * until it answers. Tool failures go back to the model as error results; model
  * failures, cancellation and the round limit end the run with an {@link AgentError}.
  */
+import { ATTR, type Attributes, markError, SPAN, type Span, withSpan } from "../telemetry.ts";
 import { AgentError, cancelledError, isAbortError } from "./errors.ts";
 import { wrapToolError, wrapToolResult } from "./envelope.ts";
 import type { EmitEvent, Usage } from "./events.ts";
@@ -69,6 +70,8 @@ export interface RunAgentOptions {
    * another model call (e.g. the supervisor passing the data agent's answer through).
    */
   endAfterTools?: (runs: ToolRun[]) => boolean;
+  /** Names the agent in traces (`gen_ai.agent.name`), e.g. "supervisor". */
+  agentName?: string;
 }
 
 /** The outcome of {@link runAgent}. */
@@ -103,7 +106,15 @@ export async function runAgent(opts: RunAgentOptions): Promise<RunAgentResult> {
   const toolNames = new Set(tools.map((t) => t.name));
   for (let round = 0;; round++) {
     if (signal.aborted) throw cancelledError();
-    const response = await callModel(opts, messages);
+    const response = await withSpan(
+      SPAN.modelCall,
+      modelCallAttributes(opts.provider, { round, agentName: opts.agentName }),
+      async (span) => {
+        const response = await callModel(opts, messages);
+        span.setAttributes(modelUsageAttributes(response));
+        return response;
+      },
+    );
     usage.model_calls += 1;
     usage.input_tokens += response.usage.input_tokens;
     usage.output_tokens += response.usage.output_tokens;
@@ -132,7 +143,16 @@ export async function runAgent(opts: RunAgentOptions): Promise<RunAgentResult> {
     }
     const runs: ToolRun[] = [];
     for (const call of calls) {
-      const run = await runTool(opts, call, toolNames);
+      const run = await withSpan(
+        SPAN.toolCall,
+        {
+          [ATTR.operation]: "execute_tool",
+          [ATTR.toolName]: call.name,
+          [ATTR.toolCallId]: call.id,
+          [ATTR.argsLength]: call.arguments.length,
+        },
+        (span) => runTool(opts, call, toolNames, span),
+      );
       runs.push(run);
       toolRuns.push(run);
       messages.push({
@@ -183,6 +203,7 @@ async function runTool(
   opts: RunAgentOptions,
   call: ToolCall,
   toolNames: Set<string>,
+  span: Span,
 ): Promise<ToolRun> {
   const { signal, emit } = opts;
   const started = performance.now();
@@ -208,15 +229,64 @@ async function runTool(
     run = await executeWithTimeout(opts, call, parsed.args);
   }
   if (signal.aborted) throw cancelledError();
+  const durationMs = Math.round(performance.now() - started);
+  traceToolRun(span, run, durationMs);
   await emit({
     type: "tool_end",
     call_id: call.id,
     tool: call.name,
     ok: run.ok,
     summary: run.ok ? run.output!.summary : run.error!,
-    duration_ms: Math.round(performance.now() - started),
+    duration_ms: durationMs,
   });
   return run;
+}
+
+/**
+ * The attributes of a model call span known before the call (names and counts only).
+ * `gen_ai.request.model` is set when the provider exposes a `model` string.
+ */
+export function modelCallAttributes(
+  provider: ModelProvider,
+  o: { round?: number; agentName?: string; purpose?: string },
+): Attributes {
+  const attributes: Attributes = {
+    [ATTR.operation]: "chat",
+    [ATTR.system]: provider.name,
+  };
+  const model = (provider as { model?: unknown }).model;
+  if (typeof model === "string" && model) attributes[ATTR.model] = model;
+  if (o.round !== undefined) attributes[ATTR.round] = o.round;
+  if (o.agentName) attributes[ATTR.agentName] = o.agentName;
+  if (o.purpose) attributes[ATTR.purpose] = o.purpose;
+  return attributes;
+}
+
+/** The attributes of a model call span known after the call: tokens and tool calls asked. */
+export function modelUsageAttributes(response: ModelResponse): Attributes {
+  return {
+    [ATTR.inputTokens]: response.usage.input_tokens,
+    [ATTR.outputTokens]: response.usage.output_tokens,
+    [ATTR.toolCallCount]: response.message.tool_calls?.length ?? 0,
+  };
+}
+
+/** Records a tool run's outcome on its span: ok, duration, rows (never values). */
+function traceToolRun(span: Span, run: ToolRun, durationMs: number): void {
+  if (!span.isRecording()) return;
+  span.setAttributes({ [ATTR.toolOk]: run.ok, [ATTR.durationMs]: durationMs });
+  const rows = run.output ? resultRows(run.output.result) : undefined;
+  if (rows !== undefined) span.setAttribute(ATTR.rows, rows);
+  if (!run.ok) markError(span, "tool_error");
+}
+
+/** The row count a tool result reports (`total_rows`, else `rows_in_file`), if any. */
+function resultRows(result: Record<string, unknown>): number | undefined {
+  for (const key of ["total_rows", "rows_in_file"]) {
+    const v = result[key];
+    if (typeof v === "number" && Number.isFinite(v)) return v;
+  }
+  return undefined;
 }
 
 async function executeWithTimeout(

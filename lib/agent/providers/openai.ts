@@ -163,6 +163,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): ModelProvider
 
   return {
     name: "openai",
+    model: opts.model,
     async complete(request: ModelRequest): Promise<ModelResponse> {
       for (let retry = 0;; retry++) {
         const state = { streaming: false };
