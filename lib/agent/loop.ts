@@ -254,7 +254,7 @@ export function modelCallAttributes(
     [ATTR.operation]: "chat",
     [ATTR.system]: provider.name,
   };
-  const model = (provider as { model?: unknown }).model;
+  const model = provider.model;
   if (typeof model === "string" && model) attributes[ATTR.model] = model;
   if (o.round !== undefined) attributes[ATTR.round] = o.round;
   if (o.agentName) attributes[ATTR.agentName] = o.agentName;

@@ -47,6 +47,8 @@ export interface ModelResponse {
 /** A chat model: OpenAI-compatible, offline planner, or a scripted stand-in for tests. */
 export interface ModelProvider {
   readonly name: string;
+  /** The model's name, where the provider has one (traces report it). */
+  readonly model?: string;
   complete(request: ModelRequest): Promise<ModelResponse>;
 }
 
