@@ -1,0 +1,212 @@
+import assert from "node:assert/strict";
+import type { AgentEvent } from "../lib/agent/events.ts";
+import {
+  applyEvent,
+  applyStreamEvent,
+  EVENT_TYPES,
+  failTurn,
+  isActive,
+  isTerminal,
+  newTurn,
+  touchConversation,
+  turnsFromHistory,
+} from "./chat_state.ts";
+
+const usage = { model_calls: 1, input_tokens: 10, output_tokens: 5 };
+
+/** One event of every type, in the order a turn produces them. */
+const ALL_EVENTS: AgentEvent[] = [
+  { type: "turn_started", turn_id: "t_1", conversation_id: "c_1", question: "Q from server" },
+  { type: "step", text: "Looking up calls" },
+  { type: "tool_start", call_id: "k1", tool: "run_report", args: { name: "calls_count" } },
+  {
+    type: "tool_end",
+    call_id: "k1",
+    tool: "run_report",
+    ok: true,
+    summary: "1 row",
+    duration_ms: 12,
+  },
+  { type: "text", delta: "There were " },
+  { type: "text", delta: "42 calls." },
+  { type: "table", title: "Calls", columns: ["day", "calls"], rows: [["Mon", 42]], total_rows: 1 },
+  {
+    type: "chart",
+    title: "Calls",
+    kind: "bar",
+    labels: ["Mon"],
+    series: [{ name: "calls", data: [42] }],
+  },
+  { type: "report", id: "r_1", title: "Calls", rows: 42, download: "/api/reports/r_1" },
+  { type: "final", answer: "There were **42** calls.", usage },
+];
+
+Deno.test("EVENT_TYPES lists every event type once", () => {
+  const fromEvents = new Set(ALL_EVENTS.map((e) => e.type));
+  fromEvents.add("error");
+  assert.deepEqual(new Set(EVENT_TYPES), fromEvents);
+  assert.equal(EVENT_TYPES.length, fromEvents.size);
+});
+
+Deno.test("applyEvent folds a whole turn: steps, tools, text, table, chart, report, final", () => {
+  let turn = newTurn("How many calls?", "2026-11-24T09:00:00Z");
+  assert.equal(turn.status, "pending");
+  const seen: string[] = [];
+  for (const e of ALL_EVENTS) {
+    turn = applyEvent(turn, e, "2026-11-24T09:00:05Z");
+    seen.push(turn.status);
+  }
+  assert.equal(seen[0], "running");
+  assert.equal(seen.at(-2), "running");
+  assert.equal(turn.status, "done");
+  assert.equal(turn.turn_id, "t_1");
+  assert.equal(turn.question, "How many calls?", "the question asked is kept");
+  assert.equal(turn.answer, "There were **42** calls.", "final replaces the streamed text");
+  assert.equal(turn.steps.length, 2);
+  assert.deepEqual(turn.steps[0], { kind: "step", text: "Looking up calls" });
+  const tool = turn.steps[1];
+  assert.equal(tool.kind, "tool");
+  if (tool.kind === "tool") {
+    assert.equal(tool.status, "ok");
+    assert.equal(tool.summary, "1 row");
+    assert.equal(tool.duration_ms, 12);
+    assert.deepEqual(tool.args, { name: "calls_count" }, "tool_end keeps tool_start's args");
+  }
+  assert.equal(turn.tables.length, 1);
+  assert.equal(turn.tables[0].total_rows, 1);
+  assert.equal("type" in turn.tables[0], false);
+  assert.equal(turn.charts[0].kind, "bar");
+  assert.equal(turn.reports[0].download, "/api/reports/r_1");
+  assert.deepEqual(turn.usage, usage);
+  assert.equal(turn.finished_at, "2026-11-24T09:00:05Z");
+  assert.equal(isActive(turn), false);
+});
+
+Deno.test("applyEvent keeps the streamed text when final has an empty answer", () => {
+  let turn = applyEvent(newTurn("q", null), { type: "text", delta: "partial" });
+  assert.equal(turn.answer, "partial");
+  turn = applyEvent(turn, { type: "final", answer: "", usage });
+  assert.equal(turn.answer, "partial");
+});
+
+Deno.test("applyEvent does not mutate the turn it is given", () => {
+  const turn = newTurn("q", null);
+  const copy = structuredClone(turn);
+  for (const e of ALL_EVENTS) applyEvent(turn, e);
+  assert.deepEqual(turn, copy);
+});
+
+Deno.test("a cancelled turn keeps its steps and partial answer and stops running tools", () => {
+  let turn = newTurn("q", null);
+  turn = applyEvent(turn, { type: "tool_start", call_id: "a", tool: "aggregate", args: {} });
+  turn = applyEvent(turn, { type: "text", delta: "So far" });
+  turn = applyEvent(turn, { type: "error", code: "cancelled", message: "Stopped by the user" });
+  assert.equal(turn.status, "cancelled");
+  assert.equal(turn.answer, "So far");
+  assert.deepEqual(turn.error, { code: "cancelled", message: "Stopped by the user" });
+  assert.equal(turn.steps[0].kind === "tool" && turn.steps[0].status, "stopped");
+});
+
+Deno.test("an error event other than cancelled marks the turn failed", () => {
+  const turn = applyEvent(newTurn("q", null), {
+    type: "error",
+    code: "model_error",
+    message: "The model did not answer",
+  });
+  assert.equal(turn.status, "error");
+  assert.equal(turn.error?.code, "model_error");
+});
+
+Deno.test("tool_end without a matching tool_start still shows the tool", () => {
+  const turn = applyEvent(newTurn("q", null), {
+    type: "tool_end",
+    call_id: "x",
+    tool: "find",
+    ok: false,
+    summary: "Collection not found",
+    duration_ms: 3,
+  });
+  assert.equal(turn.steps.length, 1);
+  assert.equal(turn.steps[0].kind === "tool" && turn.steps[0].status, "error");
+});
+
+Deno.test("applyStreamEvent ignores events it has already applied", () => {
+  let turn = newTurn("q", null);
+  turn = applyStreamEvent(turn, { type: "text", delta: "a" }, 1);
+  turn = applyStreamEvent(turn, { type: "text", delta: "b" }, 2);
+  turn = applyStreamEvent(turn, { type: "text", delta: "b" }, 2);
+  turn = applyStreamEvent(turn, { type: "text", delta: "a" }, 1);
+  assert.equal(turn.answer, "ab");
+  assert.equal(turn.last_event_id, 2);
+  turn = applyStreamEvent(turn, { type: "text", delta: "c" }, null);
+  assert.equal(turn.answer, "abc");
+});
+
+Deno.test("isTerminal is true only for final and error", () => {
+  const terminal = ALL_EVENTS.filter(isTerminal).map((e) => e.type);
+  assert.deepEqual(terminal, ["final"]);
+  assert.equal(isTerminal({ type: "error", code: "timeout", message: "x" }), true);
+});
+
+Deno.test("failTurn records a client-side error", () => {
+  const turn = failTurn(newTurn("q", null), "network", "Lost connection");
+  assert.equal(turn.status, "error");
+  assert.deepEqual(turn.error, { code: "network", message: "Lost connection" });
+});
+
+Deno.test("turnsFromHistory pairs questions with answers and their tables, charts, reports", () => {
+  const turns = turnsFromHistory([
+    { role: "user", content: "first?", turn_id: "t1" },
+    {
+      role: "assistant",
+      content: "answer 1",
+      turn_id: "t1",
+      tables: [{ title: "T", columns: ["a"], rows: [[1]], total_rows: 1 }],
+      reports: [{ id: "r", title: "R", rows: 1, download: "/api/reports/r" }],
+    },
+    { role: "user", content: "second?", turn_id: "t2" },
+    { role: "assistant", content: "answer 2" },
+    { role: "user", content: "still running?", turn_id: "t3" },
+  ]);
+  assert.equal(turns.length, 3);
+  assert.equal(turns[0].question, "first?");
+  assert.equal(turns[0].answer, "answer 1");
+  assert.equal(turns[0].status, "done");
+  assert.equal(turns[0].tables.length, 1);
+  assert.equal(turns[0].reports.length, 1);
+  assert.equal(turns[0].charts.length, 0);
+  assert.equal(turns[1].turn_id, "t2");
+  assert.equal(turns[2].status, "running", "an unanswered turn is re-attached");
+  assert.equal(turns[2].turn_id, "t3");
+  assert.notEqual(turns[0].key, turns[1].key);
+});
+
+Deno.test("turnsFromHistory marks an unanswered question without a turn id as failed", () => {
+  const turns = turnsFromHistory([
+    { role: "user", content: "lost?" },
+    { role: "user", content: "next" },
+    { role: "assistant", content: "ok" },
+  ]);
+  assert.equal(turns.length, 2);
+  assert.equal(turns[0].status, "error");
+  assert.equal(turns[0].error?.code, "no_answer");
+  assert.equal(turns[1].status, "done");
+});
+
+Deno.test("touchConversation moves a conversation to the top without duplicates", () => {
+  const list = [
+    { id: "a", title: "A", updated_at: "1" },
+    { id: "b", title: "B", updated_at: "2" },
+  ];
+  const next = touchConversation(list, { id: "b", title: "B", updated_at: "3" });
+  assert.deepEqual(next.map((c) => c.id), ["b", "a"]);
+  assert.equal(next[0].updated_at, "3");
+  assert.deepEqual(
+    touchConversation(list, { id: "c", title: "C", updated_at: "4" }).map((c) => c.id),
+    [
+      "c",
+      "a",
+      "b",
+    ],
+  );
+});

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import {
+  formatCell,
+  formatCount,
+  formatDateTime,
+  formatDuration,
+  formatSeconds,
+  inferCellType,
+  isNumericType,
+  relativeTime,
+  summarizeArgs,
+  toCellType,
+  truncate,
+} from "./format.ts";
+
+Deno.test("formatCount groups thousands", () => {
+  assert.equal(formatCount(4079), "4,079");
+  assert.equal(formatCount(0), "0");
+  assert.equal(formatCount(1234567), "1,234,567");
+});
+
+Deno.test("formatSeconds shows m:ss and h:mm:ss", () => {
+  assert.equal(formatSeconds(0), "0:00");
+  assert.equal(formatSeconds(5), "0:05");
+  assert.equal(formatSeconds(265), "4:25");
+  assert.equal(formatSeconds(265.6), "4:26");
+  assert.equal(formatSeconds(3600), "1:00:00");
+  assert.equal(formatSeconds(3725), "1:02:05");
+  assert.equal(formatSeconds(-65), "-1:05");
+});
+
+Deno.test("formatCell formats each column type", () => {
+  assert.equal(formatCell(4079, "integer"), "4,079");
+  assert.equal(formatCell(1234.567, "number"), "1,234.57");
+  assert.equal(formatCell(12.345, "percent"), "12.35%");
+  assert.equal(formatCell(7, "percent"), "7.0%");
+  assert.equal(formatCell(125, "seconds"), "2:05");
+  assert.equal(formatCell("2026-11-24T09:05:31+05:30", "datetime"), "2026-11-24 09:05");
+  assert.equal(formatCell("2026-11-24T03:35:31.000Z", "datetime"), "2026-11-24 03:35 UTC");
+  assert.equal(formatCell("2026-11-24", "date"), "2026-11-24");
+  assert.equal(formatCell("priya", "string"), "priya");
+  assert.equal(formatCell(null, "integer"), "—");
+  assert.equal(formatCell(undefined, "string"), "—");
+  assert.equal(formatCell(true, "string"), "yes");
+  assert.equal(formatCell({ a: 1 }, "string"), '{"a":1}');
+  assert.equal(formatCell("not a date", "datetime"), "not a date");
+});
+
+Deno.test("formatDateTime keeps the wall time the server sent", () => {
+  assert.equal(formatDateTime("2026-11-23 09:07:19"), "2026-11-23 09:07");
+  assert.equal(formatDateTime("2026-11-23T09:07:19.123-05:00"), "2026-11-23 09:07");
+  assert.equal(formatDateTime("2026-11-23T09:07Z"), "2026-11-23 09:07 UTC");
+  assert.equal(formatDateTime("yesterday"), "yesterday");
+});
+
+Deno.test("toCellType keeps known types and reads unknown ones as strings", () => {
+  assert.equal(toCellType("seconds"), "seconds");
+  assert.equal(toCellType("geo"), "string");
+  assert.equal(toCellType(undefined), null);
+});
+
+Deno.test("inferCellType finds numeric columns", () => {
+  assert.equal(inferCellType([1, 2, null, 3]), "integer");
+  assert.equal(inferCellType([1.5, 2]), "number");
+  assert.equal(inferCellType(["a", 1]), "string");
+  assert.equal(inferCellType([null, ""]), "string");
+  assert.equal(isNumericType("seconds"), true);
+  assert.equal(isNumericType("date"), false);
+});
+
+Deno.test("truncate cuts at a word boundary and adds an ellipsis", () => {
+  assert.equal(truncate("short", 10), "short");
+  assert.equal(truncate("  many   spaces  ", 20), "many spaces");
+  const t = truncate("Show me agent performance for last week please", 30);
+  assert.ok(t.length <= 30, t);
+  assert.ok(t.endsWith("…"));
+  assert.equal(t, "Show me agent performance for…");
+});
+
+Deno.test("relativeTime describes recent instants briefly", () => {
+  const now = new Date("2026-11-24T12:00:00Z");
+  assert.equal(relativeTime("2026-11-24T11:59:40Z", now), "just now");
+  assert.equal(relativeTime("2026-11-24T11:55:00Z", now), "5 min ago");
+  assert.equal(relativeTime("2026-11-24T09:00:00Z", now), "3 h ago");
+  assert.equal(relativeTime("2026-11-22T12:00:00Z", now), "2 d ago");
+  assert.equal(relativeTime("2026-10-01T12:00:00Z", now), "2026-10-01");
+  assert.equal(relativeTime("garbage", now), "");
+});
+
+Deno.test("formatDuration and summarizeArgs are short", () => {
+  assert.equal(formatDuration(850), "850 ms");
+  assert.equal(formatDuration(1234), "1.2 s");
+  assert.equal(formatDuration(65_000), "1:05 min");
+  assert.equal(
+    summarizeArgs({ collection: "calls", pipeline: [{}, {}, {}], limit: 5 }),
+    "collection: calls · pipeline: [3 stages] · limit: 5",
+  );
+  assert.equal(summarizeArgs({ filter: { status: "missed" } }), 'filter: {"status":"missed"}');
+  assert.ok(summarizeArgs({ q: "x".repeat(500) }).length <= 120);
+});
