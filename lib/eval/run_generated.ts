@@ -1,0 +1,169 @@
+/**
+ * Runs the evaluation on a freshly generated dataset: generates calls and customers
+ * (`lib/data/seed.ts`), writes them as mongoexport files into a temporary directory,
+ * builds the matching questions with `buildEvalSet`, and scores `deno task ask` on them
+ * with `../shared/eval/check.py`.
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateDataset, writeDataset } from "../data/seed.ts";
+import { buildEvalSet, type EvalSet, toJsonLines } from "./expectations.ts";
+import { dayNumber, localInstant } from "./local_time.ts";
+
+/** The repository root (where `deno.json` is). */
+export const REPO_ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
+
+/** The public scorer, beside the repository. */
+export const CHECK_SCRIPT: string = join(REPO_ROOT, "..", "shared", "eval", "check.py");
+
+/** What to generate and how to score it. */
+export interface GeneratedEvalOptions {
+  /** Business time zone of the data and the questions (IANA). */
+  tz: string;
+  /** Seed of the data and of the question picks. */
+  seed: number;
+  /** Local days of calls, ending today. */
+  days: number;
+  /** Average calls per day. */
+  callsPerDay: number;
+  /** The frozen clock (default `defaultNow(tz)`). */
+  now?: Date;
+  /** Number of agents (generator default when missing). */
+  agents?: number;
+  /** Number of address-book customers (generator default when missing). */
+  customers?: number;
+  /** The command the scorer runs (default `deno task ask`). */
+  cmd?: string;
+  /** The scorer (default `CHECK_SCRIPT`). */
+  checkScript?: string;
+  /** Python interpreter (default `python3`). */
+  python?: string;
+  /** Keep the temporary directory (data, questions, reports) instead of removing it. */
+  keep?: boolean;
+  /** Receives the scorer's output as it comes. */
+  onOutput?: (text: string) => void;
+}
+
+/** What a run found. */
+export interface GeneratedEvalResult {
+  /** Items that passed and failed, from the scorer's summary line (-1 when missing). */
+  passed: number;
+  failed: number;
+  /** Items in the questions file. */
+  total: number;
+  /** The scorer's exit status: 0 all passed, 1 some failed, 2 the command failed. */
+  code: number;
+  /** Everything the scorer printed (stdout, then stderr). */
+  output: string;
+  /** The questions and the families left out. */
+  set: EvalSet;
+  /** Calls in the generated data. */
+  calls: number;
+  /** The frozen clock used. */
+  now: Date;
+  /** The temporary directory (removed unless `keep`). */
+  dir: string;
+}
+
+/** 15:30 local time in `tz` on Wednesday 2026-03-11: a weekday afternoon with a full today. */
+export function defaultNow(tz: string): Date {
+  return new Date(localInstant(tz, { day: dayNumber(2026, 3, 11), hour: 15, minute: 30 }));
+}
+
+/** The numbers of the scorer's summary line `eval: N passed, M failed`. */
+export function parseSummary(output: string): { passed: number; failed: number } | null {
+  const m = /^eval: (\d+) passed, (\d+) failed$/m.exec(output);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
+}
+
+/** Generates a dataset, builds its questions and scores the assistant on them. */
+export async function runGeneratedEval(opts: GeneratedEvalOptions): Promise<GeneratedEvalResult> {
+  const now = opts.now ?? defaultNow(opts.tz);
+  const seedOptions = {
+    days: opts.days,
+    callsPerDay: opts.callsPerDay,
+    seed: opts.seed,
+    now,
+    tz: opts.tz,
+    agents: opts.agents,
+    customers: opts.customers,
+  };
+  const data = generateDataset(seedOptions);
+  const set = buildEvalSet({
+    calls: data.calling_cdr,
+    customers: data.address_book,
+    now,
+    tz: opts.tz,
+    seed: opts.seed,
+  });
+  const dir = await Deno.makeTempDir({ prefix: "eval-generated-" });
+  try {
+    const dataDir = join(dir, "data");
+    await writeDataset(dataDir, seedOptions);
+    const questions = join(dir, "questions.jsonl");
+    await Deno.writeTextFile(questions, toJsonLines(set.items));
+    const { code, output } = await runScorer({
+      python: opts.python ?? "python3",
+      args: [
+        opts.checkScript ?? CHECK_SCRIPT,
+        "--data",
+        dataDir,
+        "--questions",
+        questions,
+        "--cmd",
+        opts.cmd ?? "deno task ask",
+        "--show-failures",
+      ],
+      onOutput: opts.onOutput,
+    });
+    const summary = parseSummary(output);
+    return {
+      passed: summary?.passed ?? -1,
+      failed: summary?.failed ?? -1,
+      total: set.items.length,
+      code,
+      output,
+      set,
+      calls: data.calling_cdr.length,
+      now,
+      dir,
+    };
+  } finally {
+    if (!opts.keep) await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+async function runScorer(
+  p: { python: string; args: string[]; onOutput?: (text: string) => void },
+): Promise<{ code: number; output: string }> {
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(p.python, {
+      args: p.args,
+      cwd: REPO_ROOT,
+      env: { RUST_BACKTRACE: "0", NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (e) {
+    throw new Error(`Cannot run the scorer with "${p.python}": ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  const read = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    let text = "";
+    for await (const bytes of stream) {
+      const chunk = decoder.decode(bytes, { stream: true });
+      text += chunk;
+      p.onOutput?.(chunk);
+    }
+    return text + decoder.decode();
+  };
+  const [out, err, status] = await Promise.all([
+    read(child.stdout),
+    read(child.stderr),
+    child.status,
+  ]);
+  return { code: status.code, output: out + err };
+}
