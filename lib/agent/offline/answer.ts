@@ -1,0 +1,295 @@
+/**
+ * Writes the data agent's answer from tool results: the headline figure in bold with
+ * its period and filters, rates as percentages, durations in seconds and m:ss, a
+ * sentence about the top and bottom groups of a breakdown. Every number comes from a
+ * tool result; the full tables reach the user separately, as table events.
+ */
+import { fmtAgents } from "./answer_agents.ts";
+import { fmtDuration, fmtTalk, fmtValue, KPI, kpiFormatter } from "./answer_kpi.ts";
+import { andList, fmtInt, fmtPct, fmtSeconds, plural, toNumber } from "./format.ts";
+import type { Intent } from "./intent.ts";
+import {
+  bold,
+  cell,
+  complete,
+  describeCalls,
+  dimName,
+  extreme,
+  figure,
+  type Fmt,
+  groups,
+  keyText,
+  periodPhrase,
+  readReport,
+  type ReportView,
+  sentence,
+  sortGroups,
+  type ToolOutcome,
+} from "./report_view.ts";
+
+export { periodPhrase, readReport, type ReportView, type ToolOutcome } from "./report_view.ts";
+
+// ---------------------------------------------------------------------------------------
+// Formatters per catalog entry
+
+const fmtCount: Fmt = (i, v) => {
+  const n = figure(v, "calls") ?? 0;
+  const what = describeCalls(i.filters);
+  const lines = [sentence(`${bold(fmtInt(n))} ${what} ${periodPhrase(v.period)}.`)];
+  const parts: string[] = [];
+  const inc = figure(v, "incoming");
+  const out = figure(v, "outgoing");
+  if (!i.filters.direction && inc && out && n > 0) {
+    parts.push(`${fmtInt(inc)} incoming and ${fmtInt(out)} outgoing`);
+  }
+  const st = i.filters.status;
+  if (!st?.length && n > 0) {
+    const s: string[] = [];
+    for (const key of ["answered", "missed", "failed"]) {
+      const x = figure(v, key);
+      if (x) s.push(`${fmtInt(x)} ${key}`);
+    }
+    if (s.length) parts.push(andList(s));
+  }
+  if (parts.length) lines.push(sentence(`Of these: ${parts.join("; ")}.`));
+  return lines.join(" ");
+};
+
+const fmtList: Fmt = (i, v) => {
+  const what = describeCalls(i.filters);
+  if (v.total === 0) return sentence(`No ${what} ${periodPhrase(v.period)}.`);
+  let s = sentence(`${bold(fmtInt(v.total))} ${what} ${periodPhrase(v.period)}.`);
+  if (v.total > v.rows.length && !i.excel) {
+    s += ` The table shows the first ones by start time; ask to export them to Excel for all ${
+      fmtInt(v.total)
+    }.`;
+  }
+  return s;
+};
+
+const fmtBreakdown: Fmt = (i, v) => {
+  const dim = i.groupBy;
+  const gs = groups(v, "calls");
+  const what = describeCalls(i.filters);
+  const when = periodPhrase(v.period);
+  const total = figure(v, "calls") ?? gs.reduce((a, g) => a + g.value, 0);
+  if (!gs.length || total === 0) return sentence(`No ${what} ${when}.`);
+  // Comparisons: the named values side by side.
+  if (i.compare) {
+    const wanted = i.compare.values.map((x) => x.toLowerCase());
+    const named = wanted.map((w) => gs.find((g) => g.key.toLowerCase() === w) ?? null);
+    const parts = named.map((g, k) => `${bold(fmtInt(g?.value ?? 0))} ${i.compare!.values[k]}`);
+    const whatNoCompare = describeCalls(i.filters);
+    let s = sentence(`${when}: ${andList(parts)} ${whatNoCompare}.`);
+    const sum = named.reduce((a, g) => a + (g?.value ?? 0), 0);
+    if (named.length === 2 && named[0] && named[1] && named[1].value > 0) {
+      const diff = named[0].value - named[1].value;
+      const pct = (diff / named[1].value) * 100;
+      s += ` That is ${fmtInt(Math.abs(diff))} ${diff >= 0 ? "more" : "fewer"} ${
+        i.compare.values[0]
+      } (${pct >= 0 ? "+" : "−"}${Math.abs(pct).toFixed(1)}%), ${fmtInt(sum)} in total.`;
+    }
+    return s;
+  }
+  const topKey = v.summary.top_key;
+  const topCalls = toNumber(v.summary.top_calls);
+  const botKey = v.summary.bottom_key;
+  const botCalls = toNumber(v.summary.bottom_calls);
+  const top = topCalls !== null ? { key: keyText(topKey), value: topCalls } : extreme(gs, "max");
+  const bottom = botCalls !== null ? { key: keyText(botKey), value: botCalls } : extreme(gs, "min");
+  const nGroups = toNumber(v.summary.groups) ?? v.total;
+  if (i.rank) {
+    const g = i.rank.order === "max" ? top : bottom;
+    if (!g) return sentence(`No ${what} ${when}.`);
+    const timeDim = dim === "hour" || dim === "day" || dim === "weekday";
+    // Rows seen here are the first ones in the table's order: a list is sound only when
+    // all rows are here, or the table is sorted by calls and the most are asked for.
+    const listable = complete(v) || (!timeDim && i.rank.order === "max");
+    if (i.limit && i.limit > 1 && !listable) {
+      return sentence(
+        `The ${i.rank.order === "max" ? "top" : "bottom"} ${dimName(dim)} ${when} was ${
+          bold(g.key)
+        } with ${bold(fmtInt(g.value))} ${what}; the table lists all ${
+          plural(nGroups, dimName(dim), dimName(dim, 2))
+        }.`,
+      );
+    }
+    if (i.limit && i.limit > 1) {
+      const list = sortGroups(gs, i.rank.order).slice(0, i.limit);
+      const head = `${i.rank.order === "max" ? "Top" : "Bottom"} ${list.length} ${
+        dimName(dim, list.length)
+      } by ${what} ${when}:`;
+      return [
+        sentence(head),
+        ...list.map((x, k) => `${k + 1}. ${bold(x.key)}: ${plural(x.value, "call")}`),
+      ].join("\n");
+    }
+    if (!timeDim) {
+      return sentence(
+        `The ${dimName(dim)} with the ${
+          i.rank.order === "max" ? "most" : "fewest"
+        } ${what} ${when} was ${bold(g.key)}, with ${bold(fmtInt(g.value))} (out of ${
+          fmtInt(total)
+        } across ${plural(nGroups, dimName(dim), dimName(dim, 2))}).`,
+      );
+    }
+    const adjective = i.rank.order === "max" ? "busiest" : "quietest";
+    return sentence(
+      `The ${adjective} ${dimName(dim)} ${when} was ${bold(g.key)} with ${
+        bold(fmtInt(g.value))
+      } ${what}` +
+        ` (out of ${fmtInt(total)} across ${plural(nGroups, dimName(dim), dimName(dim, 2))}).`,
+    );
+  }
+  let s = sentence(
+    `${bold(fmtInt(total))} ${what} ${when} across ${
+      plural(nGroups, dimName(dim), dimName(dim, 2))
+    }.`,
+  );
+  if (gs.length <= 8 && complete(v) && dim !== "hour") {
+    s += ` By ${dimName(dim)}: ${gs.map((g) => `${g.key} ${fmtInt(g.value)}`).join("; ")}.`;
+  }
+  if (top && bottom && nGroups > 1) {
+    const most = dim === "hour" || dim === "day" || dim === "weekday" ? "Busiest" : "Most";
+    const least = dim === "hour" || dim === "day" || dim === "weekday" ? "quietest" : "fewest";
+    s += ` ${most}: ${bold(top.key)} (${fmtInt(top.value)}); ${least}: ${bold(bottom.key)} (${
+      fmtInt(bottom.value)
+    }).`;
+  }
+  return s;
+};
+
+const fmtShare: Fmt = (i, v) => {
+  const sh = i.share!;
+  const gs = groups(v, "calls");
+  const total = figure(v, "calls") ?? gs.reduce((a, g) => a + g.value, 0);
+  const what = describeCalls(i.filters);
+  const when = periodPhrase(v.period);
+  if (!total) return sentence(`No ${what} ${when}.`);
+  const want = sh.value.toLowerCase();
+  const g = gs.find((x) => x.key.toLowerCase() === want);
+  const n = g?.value ?? 0;
+  const label = sh.dim === "status"
+    ? `${sh.value === "failed" ? "Failure" : sh.value.replace("_", "-")} rate`
+    : `Share of ${sh.dim} ${sh.value}`;
+  const note = !g && !complete(v) ? " (not among the groups returned)" : "";
+  return sentence(
+    `${label} of ${what} ${when}: ${bold(fmtPct((n / total) * 100))} — ${fmtInt(n)} of ${
+      plural(total, "call")
+    }${note}.`,
+  );
+};
+
+const fmtTop: Fmt = (i, v) => {
+  const when = periodPhrase(v.period);
+  const what = describeCalls(i.filters);
+  if (!v.rows.length) return sentence(`No ${what} ${when}.`);
+  const lines = [
+    sentence(`Top ${plural(v.rows.length, "customer")} by number of ${what} ${when}:`),
+  ];
+  v.rows.forEach((row, k) => {
+    const num = keyText(cell(v, row, "customer_number"));
+    const name = cell(v, row, "customer_name");
+    const calls = toNumber(cell(v, row, "calls")) ?? 0;
+    const named = name ? ` (${name})` : "";
+    lines.push(`${k + 1}. ${bold(num)}${named}: ${plural(calls, "call")}`);
+  });
+  return lines.join("\n");
+};
+
+const FORMATTERS: Record<string, Fmt> = {
+  call_count: fmtCount,
+  call_list: fmtList,
+  call_breakdown: (i, v) => i.metric === "share" && i.share ? fmtShare(i, v) : fmtBreakdown(i, v),
+  agent_performance: fmtAgents,
+  duration_stats: fmtDuration,
+  talk_time: fmtTalk,
+  abandonment_rate: kpiFormatter("abandonment_rate"),
+  service_level: kpiFormatter("service_level"),
+  speed_of_answer: kpiFormatter("speed_of_answer"),
+  answer_rate: kpiFormatter("answer_rate"),
+  unique_customers: kpiFormatter("unique_customers"),
+  top_customers: fmtTop,
+};
+
+/** The headline figure of a result, for period comparisons. */
+function headline(v: ReportView): { value: number; text: string } | null {
+  const spec = KPI[v.name];
+  if (v.name === "call_count" || v.name === "call_breakdown") {
+    const n = figure(v, "calls");
+    return n === null ? null : { value: n, text: fmtInt(n) };
+  }
+  if (v.name === "call_list") return { value: v.total, text: fmtInt(v.total) };
+  if (v.name === "agent_performance") {
+    const n = figure(v, "aht_seconds");
+    return n === null ? null : { value: n, text: `AHT ${fmtSeconds(n)}` };
+  }
+  if (spec) {
+    const n = figure(v, spec.value);
+    return n === null ? null : { value: n, text: fmtValue(spec.kind, n) };
+  }
+  return null;
+}
+
+function comparePeriods(i: Intent, a: ReportView, b: ReportView): string {
+  const fmt = FORMATTERS[a.name];
+  const parts = [fmt ? fmt(i, a) : "", fmt ? fmt(i, b) : ""].filter(Boolean);
+  const ha = headline(a);
+  const hb = headline(b);
+  if (ha && hb) {
+    const diff = ha.value - hb.value;
+    const pct = hb.value
+      ? ` (${diff >= 0 ? "+" : "−"}${Math.abs((diff / hb.value) * 100).toFixed(1)}%)`
+      : "";
+    parts.push(
+      sentence(
+        `Compared: ${bold(ha.text)} ${periodPhrase(a.period)} vs ${bold(hb.text)} ${
+          periodPhrase(b.period)
+        }${pct}.`,
+      ),
+    );
+  }
+  return parts.join("\n\n");
+}
+
+/** The answer for an intent from the data agent's tool outcomes. */
+export function composeAnswer(i: Intent, outcomes: ToolOutcome[]): string {
+  const failures = outcomes.filter((o) => !o.ok);
+  const runs = outcomes.filter((o) => o.ok && o.tool === "run_report");
+  const excel = outcomes.filter((o) => o.ok && o.tool === "make_excel_report");
+  const parts: string[] = [];
+  if (i.comparePeriod && runs.length >= 2) {
+    parts.push(comparePeriods(i, readReport(runs[0]), readReport(runs[1])));
+  } else {
+    const main = runs[0] ?? excel[0];
+    if (main) {
+      const v = readReport(main);
+      const fmt = FORMATTERS[v.name];
+      parts.push(fmt ? fmt(i, v) : genericAnswer(v));
+    }
+  }
+  for (const x of excel) {
+    const r = x.result;
+    const rows = toNumber(r.total_rows) ?? (typeof r.rows === "number" ? r.rows : null);
+    const title = typeof r.title === "string" ? r.title : "Report";
+    const file = typeof r.file_name === "string" ? ` (${r.file_name})` : "";
+    parts.push(
+      `The Excel report ${bold(title)}${file} is ready` +
+        (rows !== null ? ` with ${plural(rows, "row")}` : "") +
+        ": use the download button below.",
+    );
+  }
+  for (const f of failures) {
+    parts.push(
+      `I could not run ${f.tool === "make_excel_report" ? "the Excel report" : "the report"}: ${
+        f.error ?? "unknown error"
+      }.`,
+    );
+  }
+  if (!parts.length) return "I could not get an answer from the data.";
+  return parts.join("\n\n");
+}
+
+function genericAnswer(v: ReportView): string {
+  return sentence(`${v.title} ${periodPhrase(v.period)}: ${plural(v.total, "row")}.`);
+}

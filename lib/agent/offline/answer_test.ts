@@ -1,0 +1,396 @@
+import assert from "node:assert/strict";
+import { composeAnswer, periodPhrase, readReport, type ToolOutcome } from "./answer.ts";
+import { clock, fmtSeconds } from "./format.ts";
+import type { Intent } from "./intent.ts";
+
+/** A run_report outcome shaped like lib/agent/tools.ts results. */
+function report(
+  name: string,
+  o: {
+    period?: string;
+    summary?: Record<string, unknown>;
+    columns: string[];
+    rows: unknown[][];
+    total_rows?: number;
+  },
+  tool = "run_report",
+): ToolOutcome {
+  return {
+    tool,
+    args: { name, params: {} },
+    ok: true,
+    result: {
+      data_notice: "Tool result.",
+      tool,
+      ok: true,
+      report: name,
+      params: {},
+      title: name,
+      kind: "aggregate",
+      period: o.period ?? "all data",
+      filters: [],
+      summary: o.summary ?? {},
+      columns: o.columns.map((c) => `${c} (integer)`),
+      rows: o.rows,
+      rows_shown: o.rows.length,
+      total_rows: o.total_rows ?? o.rows.length,
+    },
+  };
+}
+
+function intent(p: Partial<Intent>): Intent {
+  return { metric: "count", filters: {}, excel: false, ...p };
+}
+
+Deno.test("counts: the number in bold with its period and a split", () => {
+  const text = composeAnswer(intent({ metric: "count", period: "today" }), [
+    report("call_count", {
+      period: "today (24 Nov 2026)",
+      summary: { calls: 468, incoming: 297, outgoing: 171, answered: 346, missed: 43, failed: 12 },
+      columns: ["calls"],
+      rows: [[468]],
+    }),
+  ]);
+  assert.match(text, /^\*\*468\*\* calls today \(24 Nov 2026\)\./);
+  assert.match(text, /297 incoming and 171 outgoing/);
+  assert.match(text, /346 answered, 43 missed and 12 failed/);
+});
+
+Deno.test("counts with filters say what was counted", () => {
+  const text = composeAnswer(
+    intent({ metric: "count", filters: { agent: "aditya", status: ["answered"] } }),
+    [report("call_count", { summary: { calls: 3001 }, columns: ["calls"], rows: [[3001]] })],
+  );
+  assert.equal(text, "**3,001** calls handled by agent aditya in all data.");
+  const none = composeAnswer(intent({ metric: "list", filters: { status: ["failed"] } }), [
+    report("call_list", { columns: ["call_id"], rows: [], total_rows: 0 }),
+  ]);
+  assert.match(none, /^No failed calls in all data\./);
+});
+
+Deno.test("listings give the total, not the preview size", () => {
+  const rows = Array.from({ length: 10 }, (_, k) => [`C${k}`]);
+  const text = composeAnswer(intent({ metric: "list", filters: { status: ["answered"] } }), [
+    report("call_list", { columns: ["call_id"], rows, total_rows: 36241 }),
+  ]);
+  assert.match(text, /^\*\*36,241\*\* answered calls in all data\./);
+  assert.match(text, /Excel/);
+});
+
+Deno.test("rates as percentages with two decimals, with their parts", () => {
+  const text = composeAnswer(intent({ metric: "abandonment", period: "yesterday" }), [
+    report("abandonment_rate", {
+      period: "yesterday (23 Nov 2026)",
+      summary: { incoming_calls: 525, missed_calls: 52, abandonment_rate_pct: 9.9 },
+      columns: ["incoming_calls", "missed_calls", "abandonment_rate_pct"],
+      rows: [[525, 52, 9.9]],
+    }),
+  ]);
+  assert.equal(
+    text,
+    "Abandonment rate yesterday (23 Nov 2026): **9.90%** — 52 of 525 incoming calls were missed.",
+  );
+  const answer = composeAnswer(
+    intent({ metric: "answer_rate", filters: { direction: "outgoing" } }),
+    [
+      report("answer_rate", {
+        period: "last month (October 2026)",
+        summary: { calls: 1000, answered: 555, answer_rate_pct: 55.5 },
+        columns: ["calls", "answered", "answer_rate_pct"],
+        rows: [[1000, 555, 55.5]],
+      }),
+    ],
+  );
+  assert.match(
+    answer,
+    /^Answer rate of outgoing calls last month \(October 2026\): \*\*55\.50%\*\* — 555 of 1,000/,
+  );
+});
+
+Deno.test("durations in seconds and m:ss", () => {
+  assert.equal(fmtSeconds(276.32), "276.32 s (4:36)");
+  assert.equal(fmtSeconds(193039), "193,039 s (53:37:19)");
+  assert.equal(clock(59.6), "1:00");
+  const text = composeAnswer(intent({ metric: "duration" }), [
+    report("duration_stats", {
+      summary: {
+        calls: 36241,
+        avg_duration_seconds: 276.32,
+        min_duration_seconds: 5,
+        max_duration_seconds: 2757,
+        total_duration_seconds: 10014000,
+      },
+      columns: ["calls"],
+      rows: [[36241]],
+    }),
+  ]);
+  assert.match(text, /Average: \*\*276\.32 s \(4:36\)\*\*/);
+  assert.match(text, /Longest: 2,757 s \(45:57\)/);
+  const talk = composeAnswer(intent({ metric: "talk_time", filters: { agent: "vikram" } }), [
+    report("talk_time", {
+      period: "this month (1 Nov – 24 Nov 2026)",
+      summary: { calls: 600, total_talk_seconds: 193039, avg_talk_seconds: 321.73 },
+      columns: ["calls"],
+      rows: [[600]],
+    }),
+  ]);
+  assert.match(
+    talk,
+    /^Total talk time of agent vikram this month .*: \*\*193,039 s \(53:37:19\)\*\*/,
+  );
+});
+
+Deno.test("busiest hour names the hour and its count", () => {
+  const rows = [["10:00–11:00", 90, 80, 5], ["11:00–12:00", 108, 95, 8], [
+    "12:00–13:00",
+    70,
+    60,
+    4,
+  ]];
+  const text = composeAnswer(
+    intent({ metric: "breakdown", groupBy: "hour", rank: { order: "max" } }),
+    [
+      report("call_breakdown", {
+        period: "today (24 Nov 2026)",
+        summary: {
+          groups: 3,
+          calls: 268,
+          top_key: "11:00–12:00",
+          top_calls: 108,
+          bottom_key: "12:00–13:00",
+          bottom_calls: 70,
+        },
+        columns: ["hour", "calls", "answered", "missed"],
+        rows,
+      }),
+    ],
+  );
+  assert.match(
+    text,
+    /busiest hour today \(24 Nov 2026\) was \*\*11:00–12:00\*\* with \*\*108\*\* calls/,
+  );
+});
+
+Deno.test("breakdowns name the top and bottom groups; comparisons give both numbers", () => {
+  const rows = [["support", 5616], ["sales", 3079], ["billing", 2483], ["collections", 1209]];
+  const text = composeAnswer(
+    intent({ metric: "breakdown", groupBy: "queue", filters: { direction: "incoming" } }),
+    [
+      report("call_breakdown", {
+        summary: {
+          groups: 4,
+          calls: 12387,
+          top_key: "support",
+          top_calls: 5616,
+          bottom_key: "collections",
+          bottom_calls: 1209,
+        },
+        columns: ["queue", "calls"],
+        rows,
+      }),
+    ],
+  );
+  assert.match(text, /\*\*12,387\*\* incoming calls in all data across 4 queues/);
+  assert.match(text, /Most: \*\*support\*\* \(5,616\); fewest: \*\*collections\*\* \(1,209\)/);
+  const cmp = composeAnswer(
+    intent({
+      metric: "breakdown",
+      groupBy: "direction",
+      compare: { dim: "direction", values: ["incoming", "outgoing"] },
+    }),
+    [
+      report("call_breakdown", {
+        period: "this week (23 Nov – 24 Nov 2026)",
+        summary: { groups: 2, calls: 1429 },
+        columns: ["direction", "calls"],
+        rows: [["outgoing", 506], ["incoming", 923]],
+      }),
+    ],
+  );
+  assert.match(cmp, /\*\*923\*\* incoming and \*\*506\*\* outgoing calls/);
+  assert.match(cmp, /1,429 in total/);
+});
+
+Deno.test("agent performance: rankings name the agent from the summary", () => {
+  const summary = {
+    agents: 16,
+    calls_handled: 36241,
+    total_talk_seconds: 9000000,
+    aht_seconds: 290.5,
+    top_agent: "aditya",
+    top_calls_handled: 3001,
+    lowest_aht_agent: "rohit",
+    lowest_aht_seconds: 242.41,
+    highest_aht_agent: "rahul",
+    highest_aht_seconds: 360.39,
+  };
+  // Only 10 of 16 rows are shown to the model: the summary names the extremes.
+  const rows = Array.from({ length: 10 }, (_, k) => [`agent${k}`, 3000 - k * 10]);
+  const res = report("agent_performance", {
+    period: "last week (16 Nov – 22 Nov 2026)",
+    summary,
+    columns: ["agent", "calls_handled"],
+    rows,
+    total_rows: 16,
+  });
+  const low = composeAnswer(
+    intent({ metric: "agent_performance", focus: "aht", rank: { order: "min" } }),
+    [res],
+  );
+  assert.match(
+    low,
+    /^\*\*rohit\*\* had the lowest average handle time last week .*\*\*242\.41 s \(4:02\)\*\*/,
+  );
+  const most = composeAnswer(
+    intent({ metric: "agent_performance", focus: "calls", rank: { order: "max" } }),
+    [res],
+  );
+  assert.match(most, /^\*\*aditya\*\* handled the most calls .*\*\*3,001\*\*/);
+  const all = composeAnswer(intent({ metric: "agent_performance" }), [res]);
+  assert.match(all, /\*\*16\*\* agents handled \*\*36,241\*\* calls/);
+  assert.match(all, /lowest AHT: \*\*rohit\*\*/);
+});
+
+Deno.test("Excel reports: the file is announced with its rows, and the count is given", () => {
+  const excel: ToolOutcome = {
+    ...report(
+      "call_list",
+      { columns: ["call_id"], rows: [["C1"]], total_rows: 297 },
+      "make_excel_report",
+    ),
+  };
+  excel.result = { ...excel.result, title: "Incoming calls", file_name: "incoming_calls.xlsx" };
+  const text = composeAnswer(
+    intent({ metric: "list", period: "today", filters: { direction: "incoming" }, excel: true }),
+    [
+      excel,
+      report("call_count", {
+        period: "today (24 Nov 2026)",
+        summary: { calls: 297, incoming: 297, outgoing: 0, answered: 250, missed: 40, failed: 7 },
+        columns: ["calls"],
+        rows: [[297]],
+      }),
+    ],
+  );
+  assert.match(text, /^\*\*297\*\* incoming calls today/);
+  assert.match(
+    text,
+    /Excel report \*\*Incoming calls\*\* \(incoming_calls\.xlsx\) is ready with 297 rows/,
+  );
+});
+
+Deno.test("top customers are listed with names", () => {
+  const text = composeAnswer(intent({ metric: "top_customers", limit: 2 }), [
+    report("top_customers", {
+      summary: { top_number: "+917093023557", top_name: "Vijay Tiwari", top_calls: 109 },
+      columns: ["customer_number", "customer_name", "calls"],
+      rows: [["+917093023557", "Vijay Tiwari", 109], ["+918519702503", null, 89]],
+    }),
+  ]);
+  assert.match(text, /1\. \*\*\+917093023557\*\* \(Vijay Tiwari\): 109 calls/);
+  assert.match(text, /2\. \*\*\+918519702503\*\*: 89 calls/);
+});
+
+Deno.test("a share is computed from the status breakdown", () => {
+  const text = composeAnswer(
+    intent({ metric: "share", share: { dim: "status", value: "failed" } }),
+    [
+      report("call_breakdown", {
+        summary: { groups: 3, calls: 1000 },
+        columns: ["status", "calls"],
+        rows: [["answered", 900], ["missed", 75], ["failed", 25]],
+      }),
+    ],
+  );
+  assert.match(text, /^Failure rate of calls in all data: \*\*2\.50%\*\* — 25 of 1,000 calls\./);
+});
+
+Deno.test("two periods side by side with the change", () => {
+  const a = report("call_count", {
+    period: "this week (23 Nov – 24 Nov 2026)",
+    summary: { calls: 150 },
+    columns: ["calls"],
+    rows: [[150]],
+  });
+  const b = report("call_count", {
+    period: "last week (16 Nov – 22 Nov 2026)",
+    summary: { calls: 100 },
+    columns: ["calls"],
+    rows: [[100]],
+  });
+  const text = composeAnswer(
+    intent({ metric: "count", period: "this week", comparePeriod: "last week" }),
+    [a, b],
+  );
+  assert.match(text, /Compared: \*\*150\*\* this week .* vs \*\*100\*\* last week .* \(\+50\.0%\)/);
+});
+
+Deno.test("tool errors are reported, never hidden", () => {
+  const text = composeAnswer(intent({ metric: "count" }), [
+    { tool: "run_report", args: {}, ok: false, error: 'Unknown period "someday"', result: {} },
+  ]);
+  assert.match(text, /could not run the report: Unknown period "someday"/);
+});
+
+Deno.test("result shapes: object columns and object rows are read too", () => {
+  const v = readReport({
+    args: { name: "call_breakdown" },
+    result: {
+      columns: [{ key: "queue", label: "Queue" }, { key: "calls", label: "Calls" }],
+      rows: [{ queue: "sales", calls: 3 }],
+      period: { label: "today (1 Jan 2026)" },
+      summary: { calls: 3 },
+    },
+  });
+  assert.deepEqual(v.keys, ["queue", "calls"]);
+  assert.deepEqual(v.rows, [["sales", 3]]);
+  assert.equal(v.period, "today (1 Jan 2026)");
+  assert.equal(v.name, "call_breakdown");
+});
+
+Deno.test("period labels read naturally", () => {
+  assert.equal(periodPhrase(null), "in all data");
+  assert.equal(periodPhrase("2026-11-20"), "on 2026-11-20");
+  assert.equal(periodPhrase("November 2026"), "in November 2026");
+  assert.equal(periodPhrase("5 Nov – 13 Nov 2026"), "between 5 Nov and 13 Nov 2026");
+  assert.equal(periodPhrase("yesterday (23 Nov 2026)"), "yesterday (23 Nov 2026)");
+});
+
+Deno.test("rank lists are given only when the rows seen allow it", () => {
+  // 31 days, 10 shown in date order: the top 3 days cannot be read from them.
+  const rows = Array.from(
+    { length: 10 },
+    (_, k) => [`2026-10-${String(k + 1).padStart(2, "0")}`, 100 + k],
+  );
+  const days = report("call_breakdown", {
+    period: "last month (October 2026)",
+    summary: {
+      groups: 31,
+      calls: 9000,
+      top_key: "2026-10-19",
+      top_calls: 1022,
+      bottom_key: "2026-10-04",
+      bottom_calls: 80,
+    },
+    columns: ["day", "calls"],
+    rows,
+    total_rows: 31,
+  });
+  const text = composeAnswer(
+    intent({ metric: "breakdown", groupBy: "day", rank: { order: "max" }, limit: 3 }),
+    [days],
+  );
+  assert.match(text, /\*\*2026-10-19\*\* with \*\*1,022\*\* calls; the table lists all 31 days/);
+  assert.doesNotMatch(text, /2026-10-10/);
+  // Queues sorted by calls, limit applied by the catalog: the list is exact.
+  const queues = report("call_breakdown", {
+    summary: { groups: 3, calls: 60, top_key: "a", top_calls: 30 },
+    columns: ["queue", "calls"],
+    rows: [["a", 30], ["b", 20], ["c", 10]],
+  });
+  const list = composeAnswer(
+    intent({ metric: "breakdown", groupBy: "queue", rank: { order: "max" }, limit: 3 }),
+    [queues],
+  );
+  assert.match(list, /1\. \*\*a\*\*: 30 calls\n2\. \*\*b\*\*: 20 calls\n3\. \*\*c\*\*: 10 calls/);
+});

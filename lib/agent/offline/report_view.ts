@@ -1,0 +1,210 @@
+/**
+ * Tool results as the answer writer reads them (tolerant of shapes), and the phrases
+ * and helpers every answer uses: periods, the calls counted, groups and their extremes.
+ */
+import type { Dimension } from "../../reports/types.ts";
+import { toNumber } from "./format.ts";
+import type { Filters, Intent } from "./intent.ts";
+import { callsPhrase } from "./render.ts";
+
+/** One tool call of the data agent and what came back. */
+export interface ToolOutcome {
+  tool: string;
+  args: Record<string, unknown>;
+  ok: boolean;
+  error?: string;
+  /** The tool result (the envelope's fields). */
+  result: Record<string, unknown>;
+}
+
+/** A report result as read from a tool result (tolerant of shapes). */
+export interface ReportView {
+  name: string;
+  title: string;
+  /** Period label, or null for all data. */
+  period: string | null;
+  filters: string[];
+  keys: string[];
+  rows: unknown[][];
+  total: number;
+  summary: Record<string, unknown>;
+}
+
+/** Reads a run_report / make_excel_report result. */
+export function readReport(o: Pick<ToolOutcome, "args" | "result">): ReportView {
+  const r =
+    (o.result.result && typeof o.result.result === "object" ? o.result.result : o.result) as Record<
+      string,
+      unknown
+    >;
+  const keys = Array.isArray(r.columns)
+    ? r.columns.map((c) => {
+      if (typeof c === "string") return c.replace(/\s*\(.*$/, "").trim();
+      const obj = c as Record<string, unknown>;
+      return String(obj.key ?? obj.label ?? "");
+    })
+    : [];
+  const rawRows = Array.isArray(r.rows) ? r.rows : [];
+  const rows = rawRows.map((row) =>
+    Array.isArray(row) ? row : keys.map((k) => (row as Record<string, unknown>)?.[k] ?? null)
+  );
+  const p = r.period;
+  let period: string | null = null;
+  if (typeof p === "string") period = p;
+  else if (p && typeof p === "object" && typeof (p as { label?: unknown }).label === "string") {
+    period = (p as { label: string }).label;
+  } else if (typeof r.period_label === "string") period = r.period_label;
+  if (period && /^all\s+data$/i.test(period.trim())) period = null;
+  const name = typeof r.report === "string"
+    ? r.report
+    : typeof o.args.name === "string"
+    ? o.args.name
+    : typeof r.name === "string"
+    ? r.name
+    : "";
+  const total = toNumber(r.total_rows) ?? toNumber(r.rows_total) ?? rows.length;
+  return {
+    name,
+    title: typeof r.title === "string" ? r.title : name,
+    period,
+    filters: Array.isArray(r.filters) ? r.filters.map(String) : [],
+    keys,
+    rows,
+    total,
+    summary: r.summary && typeof r.summary === "object" ? r.summary as Record<string, unknown> : {},
+  };
+}
+
+/** A cell of a row by column key. */
+export function cell(v: ReportView, row: unknown[], key: string): unknown {
+  const i = v.keys.indexOf(key);
+  return i >= 0 ? row[i] : undefined;
+}
+
+/** A summary figure, or the single row's value. */
+export function figure(v: ReportView, key: string): number | null {
+  const s = toNumber(v.summary[key]);
+  if (s !== null) return s;
+  if (v.rows.length === 1) return toNumber(cell(v, v.rows[0], key));
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Phrases
+
+/** "yesterday (23 Nov 2026)", "on 2026-11-20", "in all data". */
+export function periodPhrase(label: string | null): string {
+  if (!label) return "in all data";
+  const l = label.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(l)) return `on ${l}`;
+  if (/^(?:mon|tues|wednes|thurs|fri|satur|sun)day\b/i.test(l)) return `on ${l}`;
+  if (/^[A-Z][a-z]+ \d{4}$/.test(l) || /^\d{4}$/.test(l)) return `in ${l}`;
+  if (/^\d/.test(l) && /\s[–-]\s/.test(l)) {
+    const [a, b] = l.split(/\s[–-]\s/);
+    return `between ${a} and ${b}`;
+  }
+  if (/^\d/.test(l)) return `on ${l}`;
+  return l;
+}
+
+/** The calls a result is about, in words ("calls handled by agent aditya"). */
+export function describeCalls(f: Filters): string {
+  const st = f.status;
+  if (f.agent && st?.length === 1 && st[0] === "answered" && !f.direction) {
+    const rest = callsPhrase({ ...f, status: undefined, agent: undefined });
+    return `${rest} handled by agent ${f.agent}`.replace(/^calls /, "calls ");
+  }
+  if (f.agent && f.direction === "outgoing" && !st?.length) {
+    const rest = callsPhrase({ ...f, direction: undefined, agent: undefined });
+    return `${rest.replace(/^calls/, "outgoing calls")} made by agent ${f.agent}`;
+  }
+  return callsPhrase(f);
+}
+
+/** Markdown bold. */
+export function bold(s: string): string {
+  return `**${s}**`;
+}
+
+/** Dimensions in words, singular and plural. */
+export const DIM_NAME: Record<Dimension, [string, string]> = {
+  agent: ["agent", "agents"],
+  queue: ["queue", "queues"],
+  status: ["status", "statuses"],
+  direction: ["direction", "directions"],
+  disposition: ["disposition", "dispositions"],
+  day: ["day", "days"],
+  hour: ["hour", "hours"],
+  weekday: ["weekday", "weekdays"],
+  customer: ["customer", "customers"],
+  city: ["city", "cities"],
+  segment: ["segment", "segments"],
+};
+
+/** A dimension in words ("queue", "queues"). */
+export function dimName(d: Dimension | undefined, n = 1): string {
+  if (!d) return n === 1 ? "group" : "groups";
+  return DIM_NAME[d][n === 1 ? 0 : 1];
+}
+
+/** A group key as text ("(none)" when missing). */
+export function keyText(k: unknown): string {
+  if (k === null || k === undefined || k === "") return "(none)";
+  return String(k);
+}
+
+/** Tidies spaces and capitalises the first letter. */
+export function sentence(s: string): string {
+  const t = s.replace(/\s+/g, " ").replace(/\s+([.,;:])/g, "$1").trim();
+  return t ? t[0].toUpperCase() + t.slice(1) : t;
+}
+
+// ---------------------------------------------------------------------------------------
+// Groups
+
+/** One group of a grouped result. */
+export interface Group {
+  key: string;
+  value: number;
+  row: unknown[];
+}
+
+/** Rows as (key, value) for a grouped result; the key is the first column. */
+export function groups(v: ReportView, valueKey: string): Group[] {
+  const keyCol = v.keys[0];
+  const out: Group[] = [];
+  for (const row of v.rows) {
+    const value = toNumber(cell(v, row, valueKey));
+    if (value === null) continue;
+    out.push({ key: keyText(cell(v, row, keyCol)), value, row });
+  }
+  return out;
+}
+
+/** True when every row of the result is here (not only a preview). */
+export function complete(v: ReportView): boolean {
+  return v.rows.length >= v.total;
+}
+
+/** The group with the largest or smallest value. */
+export function extreme(gs: Group[], order: "max" | "min"): Group | null {
+  let best: Group | null = null;
+  for (const g of gs) {
+    if (!best || (order === "max" ? g.value > best.value : g.value < best.value)) best = g;
+  }
+  return best;
+}
+
+/** Groups sorted by value, largest or smallest first. */
+export function sortGroups(gs: Group[], order: "max" | "min"): Group[] {
+  return [...gs].sort((a, b) => order === "max" ? b.value - a.value : a.value - b.value);
+}
+
+/** " of outgoing calls in the billing queue", or "" for all calls. */
+export function scopeOf(f: Filters): string {
+  const p = describeCalls(f);
+  return p === "calls" ? "" : ` of ${p}`;
+}
+
+/** Writes the answer for one report result. */
+export type Fmt = (i: Intent, v: ReportView) => string;

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { closest, editDistance, Reading, wordPattern } from "./text.ts";
+
+Deno.test("edit distance counts typos, transpositions included", () => {
+  assert.equal(editDistance("aditya", "aditya"), 0);
+  assert.equal(editDistance("aditiya", "aditya"), 1);
+  assert.equal(editDistance("adtiya", "aditya"), 1);
+  assert.equal(editDistance("kitten", "sitting"), 3);
+  assert.ok(editDistance("abc", "xyzxyzxyz", 2) > 2);
+});
+
+Deno.test("closest matches one candidate within the allowance, never a tie", () => {
+  assert.equal(closest("vikrm", ["vikram", "rahul"]), "vikram");
+  assert.equal(closest("rahl", ["vikram", "rahul"]), "rahul");
+  assert.equal(closest("abc", ["abd"]), null, "short words need an exact match");
+  assert.equal(closest("anna", ["anne", "anni"]), null, "a tie is no match");
+  assert.equal(closest("zzzzzz", ["vikram"]), null);
+});
+
+Deno.test("a reading blanks out what it took, keeping positions", () => {
+  const r = new Reading("Missed calls for Agent Priya today");
+  const hit = r.take(/\bagent\s+(\w+)/u);
+  assert.equal(hit?.groups[0], "priya");
+  assert.equal(r.text.length, r.original.length);
+  assert.equal(r.slice(hit!.index, hit!.text.length), "Agent Priya");
+  assert.equal(r.has(/priya/u), false);
+  assert.deepEqual(r.words().map((w) => w.word), ["missed", "calls", "for", "today"]);
+});
+
+Deno.test("whole-word patterns accept spaces, hyphens and underscores alike", () => {
+  const re = new RegExp(wordPattern("follow_up"), "u");
+  assert.ok(re.test("calls with follow up"));
+  assert.ok(re.test("follow-up calls"));
+  assert.ok(!re.test("followups"));
+  assert.ok(!new RegExp(wordPattern("sale"), "u").test("sales calls"));
+});
+
+Deno.test("lower-casing keeps positions even for characters that grow", () => {
+  const r = new Reading("İstanbul CALLS today");
+  assert.equal(r.text.length, r.original.length);
+  assert.ok(r.has(/\bcalls\b/u));
+});

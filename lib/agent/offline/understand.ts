@@ -1,0 +1,390 @@
+/**
+ * Reads one question into a {@link Parsed}: periods, filters (with names taken from the
+ * data vocabulary), the metric, grouping, ranking and form. Rules run in a fixed order
+ * and blank out what they read, so "abandonment rate" is not also read as the status
+ * "abandoned", and "by agent priya" is a filter, not a grouping.
+ */
+import { findPeriod } from "../../time/periods.ts";
+import type { Dimension } from "../../reports/types.ts";
+import {
+  cuePatterns,
+  indexOf,
+  type ParseContext,
+  readAgentCues,
+  readAgentNames,
+  readCityCue,
+  readCustomerCue,
+  readCustomerNames,
+  readDirections,
+  readPhones,
+  readSegments,
+  readStatuses,
+  readValues,
+  unique,
+} from "./entities.ts";
+import type { FilterKey, Parsed } from "./intent.ts";
+import { DIM_ALT, dimensionOf, METRIC_RULES, NUM, SUP_MAX, SUP_MIN, toNumber } from "./lexicon.ts";
+import { Reading } from "./text.ts";
+
+export type { ParseContext } from "./entities.ts";
+export { dimensionOf } from "./lexicon.ts";
+
+// ---------------------------------------------------------------------------------------
+// The reader
+
+/** Reads a question. Never throws on odd input; unknown words are ignored. */
+export async function parseQuestion(question: string, ctx: ParseContext): Promise<Parsed> {
+  const r = new Reading(question);
+  const idx = indexOf(ctx.vocab);
+  const lower = r.text;
+  const p: Parsed = {
+    question,
+    periods: [],
+    filters: {},
+    clear: [],
+    excel: false,
+    followUpCue: false,
+    compareCue: false,
+    subject: false,
+  };
+  p.followUpCue = FOLLOW_UP_START.test(lower) || FOLLOW_UP_WORDS.test(lower);
+
+  readPeriods(r, p, ctx);
+  readClears(r, p);
+  readExcel(r, p);
+  await readPhones(r, p, ctx);
+  await readCustomerNames(r, p, ctx);
+  readMetric(r, p);
+  const agentCues = readAgentCues(r, idx);
+  const queues = readValues(r, idx.queuePatterns, cuePatterns("queue"), ctx.vocab.queues);
+  const dispositions = readValues(
+    r,
+    idx.dispositionPatterns,
+    [/\b(?:dispositions?|outcomes?)\s+(?:of\s+|is\s+|as\s+|=\s*|:\s*)?([\p{L}][\p{L}_-]*)/u],
+    ctx.vocab.dispositions,
+  );
+  const cities = readValues(r, idx.cityPatterns, [], ctx.vocab.cities);
+  if (!ctx.vocab.cities.length) cities.push(...readCityCue(r));
+  const segments = readSegments(r, idx);
+  readCustomerCue(r, p);
+  const agents = unique([...agentCues, ...readAgentNames(r, idx)]);
+  const statuses = readStatuses(r);
+  const directions = readDirections(r, agents.length > 0);
+
+  // Filters, or a comparison when one dimension is named with several values.
+  setValues(p, "agent", agents);
+  setValues(p, "queue", queues);
+  setValues(p, "disposition", dispositions);
+  setValues(p, "city", cities);
+  setValues(p, "segment", segments);
+  const compareCue = COMPARE_CUE.test(lower);
+  p.compareCue = compareCue;
+  if (directions.length > 1) {
+    p.compare = { dim: "direction", values: directions };
+  } else if (directions.length === 1) {
+    p.filters.direction = directions[0];
+  }
+  let sts = statuses.list;
+  if (statuses.unanswered) {
+    sts = [...sts, p.filters.direction === "outgoing" ? "no_answer" : "missed"];
+  }
+  sts = [...new Set(sts)];
+  if (sts.length > 1 && compareCue && !p.compare) {
+    p.compare = { dim: "status", values: sts };
+  } else if (sts.length) {
+    p.filters.status = sts;
+  }
+
+  // "How many vip customers called us": the names between are read by now.
+  if (
+    !p.metric &&
+    r.take(
+      /\bhow\s+many\s+(?:different\s+|unique\s+|distinct\s+)?(?:customers|callers|clients|people)\b/u,
+    )
+  ) p.metric = "unique_customers";
+  readRate(r, p);
+  readLimit(r, p);
+  readGroupAndRank(r, p);
+  readForm(r, p);
+
+  p.subject = /\b(?:calls?|cdrs?|reports?|records?|traffic|volume|phone|dialled|dialed)\b/u.test(
+    lower,
+  );
+  if (!hasContent(p)) p.chat = readChat(lower);
+  return p;
+}
+
+function hasContent(p: Parsed): boolean {
+  return !!(p.metric || p.form || p.periods.length || Object.keys(p.filters).length ||
+    p.groupBy || p.rank || p.compare || p.share || p.excel || p.subject || p.limit);
+}
+
+// ---------------------------------------------------------------------------------------
+// Follow-ups and small talk
+
+const COMPARE_CUE =
+  /\b(?:compare[ds]?|comparing|comparison|versus|vs|against|difference|relative\s+to)\b/u;
+
+const FOLLOW_UP_START =
+  /^\s*(?:and|what\s+about|how\s+about|same|now|also|only|just|but|then|instead|what\s+if|plus|again|likewise|ok(?:ay)?\s*,?\s*(?:and|now|what|how)|make\s+it|do\s+(?:it|that|the\s+same)|break\s+(?:it|that|this|them)|split\s+(?:it|that|this|them))\b/u;
+const FOLLOW_UP_WORDS =
+  /\b(?:them|those|these|the\s+same|same|it|that\s+one|previous|above|instead|as\s+well|too)\b/u;
+
+function readChat(lower: string): Parsed["chat"] {
+  const t = lower.trim();
+  if (
+    /^(?:hi|hello|hey|hiya|howdy|greetings|good\s+(?:morning|afternoon|evening|day)|namaste|yo|hola)(?:\s+(?:there|team|assistant|bot|all|everyone))?[\s!.,?]*$/u
+      .test(t)
+  ) return "greeting";
+  if (
+    /^(?:thanks?(?:\s+(?:a\s+lot|so\s+much|you))?|thank\s+you(?:\s+(?:so|very)\s+much)?|thx|ty|cheers|great|cool|ok(?:ay)?|nice|perfect|awesome|got\s+it|good)[\s!.,]*$/u
+      .test(t)
+  ) return "thanks";
+  if (
+    /\b(?:help|what\s+can\s+you\s+do|what\s+do\s+you\s+do|who\s+are\s+you|what\s+are\s+you|how\s+does\s+(?:this|it)\s+work|(?:kind|sort|type)s?\s+of\s+questions|what\s+(?:can|should|could)\s+i\s+ask|examples?|capabilities|features)\b/u
+      .test(t)
+  ) return "help";
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// Periods, clears, Excel
+
+function readPeriods(r: Reading, p: Parsed, ctx: ParseContext): void {
+  for (let i = 0; i < 2; i++) {
+    let found;
+    try {
+      found = findPeriod(r.text, { tz: ctx.tz, now: ctx.now });
+    } catch {
+      found = null;
+    }
+    if (!found) break;
+    const text = r.text.slice(found.index, found.index + found.text.length);
+    r.consumeAt(found.index, found.text.length);
+    p.periods.push(text.replace(/\s+/g, " ").trim());
+  }
+}
+
+function readClears(r: Reading, p: Parsed): void {
+  for (
+    const h of r.takeAll(
+      /\b(?:all|every|any)\s+(agents|queues|customers|directions|statuses|dispositions|cities|segments)\b/u,
+    )
+  ) {
+    const dim = dimensionOf(h.groups[0]!);
+    const key = dim === "customer" ? "customer" : dim;
+    if (key && key !== "day" && key !== "hour" && key !== "weekday") {
+      p.clear.push(key as FilterKey);
+    }
+  }
+  if (
+    r.take(
+      /\b(?:all[\s-]time|all\s+(?:the\s+)?data|ever|entire\s+(?:history|period|data)|since\s+(?:the\s+)?(?:beginning|start))\b/u,
+    )
+  ) p.clear.push("period");
+  if (r.take(/\b(?:overall|in\s+total|altogether|combined)\b/u)) p.clear.push("group_by");
+}
+
+const EXCEL_WORD =
+  /\b(?:excel|xlsx|xls|spreadsheet|csv|export(?:ed|ing|s)?|download(?:able|ed|s)?)\b/u;
+
+function readExcel(r: Reading, p: Parsed): void {
+  const report = r.has(/\breports?\b/u);
+  p.excel = r.has(EXCEL_WORD) ||
+    (report && !r.has(/\b(?:show|display|see|view|what|how|which|who|tell)\b/u));
+  if (p.excel) {
+    r.takeAll(
+      /\b(?:to|in|into|as)\s+(?:an?\s+)?(?:excel|xlsx|xls|spreadsheet|csv)(?:\s+(?:file|sheet|report|workbook))?\b/u,
+    );
+    r.takeAll(EXCEL_WORD);
+  }
+}
+
+function setValues(
+  p: Parsed,
+  key: "agent" | "queue" | "disposition" | "city" | "segment",
+  v: string[],
+) {
+  if (v.length === 1) p.filters[key] = v[0];
+  else if (v.length > 1 && !p.compare) p.compare = { dim: key, values: v };
+}
+
+// ---------------------------------------------------------------------------------------
+// Metrics named by their own words
+
+function readMetric(r: Reading, p: Parsed): void {
+  for (const rule of METRIC_RULES) {
+    const hit = r.take(rule.re);
+    if (!hit) continue;
+    if (!p.metric) {
+      p.metric = rule.metric;
+      rule.apply?.(hit, p);
+    }
+  }
+  // "performance of priya", "how did priya perform": agent performance with a filter.
+  if (!p.metric && r.take(/\bperform(?:ance|ing|ed|s)?\b/u)) p.metric = "agent_performance";
+}
+
+// ---------------------------------------------------------------------------------------
+// Rates, limits, groupings, rankings, form
+
+const RATE_WORD =
+  /(?:\bpercentage\b|\bpercent\b|\bpct\b|%|\bshare\b|\bproportion\b|\bfraction\b|\bratio\b|\brate\b)/u;
+
+function readRate(r: Reading, p: Parsed): void {
+  if (p.metric || !r.has(RATE_WORD)) return;
+  const f = p.filters;
+  const st = f.status;
+  if (st?.length === 1 && st[0] === "answered") {
+    p.metric = "answer_rate";
+    delete f.status;
+  } else if (st?.length === 1 && st[0] === "missed") {
+    p.metric = "abandonment";
+    delete f.status;
+  } else if (st?.length === 1) {
+    p.metric = "share";
+    p.share = { dim: "status", value: st[0] };
+    delete f.status;
+  } else {
+    for (const key of ["direction", "disposition", "queue", "agent", "city", "segment"] as const) {
+      const v = f[key];
+      if (v) {
+        p.metric = "share";
+        p.share = { dim: key, value: v };
+        delete f[key];
+        break;
+      }
+    }
+  }
+  if (p.metric) r.takeAll(RATE_WORD);
+}
+
+function readLimit(r: Reading, p: Parsed): void {
+  const top = r.find(
+    new RegExp(`\\b(top|bottom|best|worst)\\s*(${NUM})(?:\\s+(${DIM_ALT})\\b)?`, "u"),
+  );
+  if (top) {
+    const n = toNumber(top.groups[1]);
+    if (n === undefined) return;
+    p.limit = n;
+    const dim = top.groups[2] ? dimensionOf(top.groups[2]) : null;
+    const order = top.groups[0] === "bottom" || top.groups[0] === "worst" ? "min" : "max";
+    if (dim) {
+      p.groupBy = dim;
+      p.rank = { order };
+    } else if (order === "min") p.superlative = "min";
+    r.consume(top);
+    return;
+  }
+  const h = r.find(new RegExp(`\\b(${NUM})\\s+(?:${SUP_MAX}|${SUP_MIN}|most\\s+active)\\b`, "u"));
+  if (!h) return;
+  const n = toNumber(h.groups[0]);
+  if (n !== undefined) {
+    p.limit = n;
+    r.consumeAt(h.index, h.groups[0]!.length);
+  }
+}
+
+function readGroupAndRank(r: Reading, p: Parsed): void {
+  const group = r.find(
+    new RegExp(
+      `\\b(?:per|by|each|every|across|for\\s+each|for\\s+every|split\\s+by|grouped\\s+by|group\\s+by|broken\\s+down\\s+by|break(?:ing)?\\s+(?:it\\s+|them\\s+|this\\s+|that\\s+)?down\\s+by|breakdown\\s+by|distribution\\s+by|among|between|in\\s+each|on\\s+each|for\\s+each)\\s+(?:the\\s+|all\\s+|our\\s+|different\\s+)?(${DIM_ALT})\\b`,
+      "u",
+    ),
+  ) ??
+    r.find(
+      new RegExp(
+        `\\b(${DIM_ALT})[\\s-]?wise\\b|\\b(${DIM_ALT})\\s+(?:breakdown|distribution|split|mix|summary|comparison|trend|chart|analysis|volumes?)\\b`,
+        "u",
+      ),
+    ) ??
+    r.find(
+      new RegExp(
+        `\\b(?:breakdown|distribution|split|mix|analysis|trend)\\s+(?:of\\s+(?:the\\s+)?(?:calls?\\s+)?)?(?:by\\s+|per\\s+|across\\s+)?(${DIM_ALT})\\b`,
+        "u",
+      ),
+    );
+  const lead = group ? null : r.find(
+    /^\s*(?:(?:show|list|give|get|what\s+(?:are|were))\s+)?(?:me\s+)?(?:the\s+)?(dispositions|outcomes|statuses)\s+(?:of|for)\b/u,
+  );
+  if (lead) {
+    p.groupBy = dimensionOf(lead.groups[0]!) ?? undefined;
+    r.consume(lead);
+  } else if (group) {
+    const dim = dimensionOf(group.groups.find((g) => g) ?? "");
+    if (dim) {
+      p.groupBy = dim;
+      r.consume(group);
+    }
+  } else if (r.take(/\bdaily\b|\bday[\s-]by[\s-]day\b/u)) p.groupBy = "day";
+  else if (r.take(/\bhourly\b|\bhour[\s-]by[\s-]hour\b/u)) p.groupBy = "hour";
+
+  // Rankings.
+  const sup = new RegExp(`\\b(?:(${SUP_MAX})|(${SUP_MIN}))\\b`, "u");
+  const adjDim = r.find(
+    new RegExp(`\\b(busiest|peak|quietest|slowest|top|best|worst)\\s+(${DIM_ALT})\\b`, "u"),
+  );
+  if (adjDim) {
+    const dim = dimensionOf(adjDim.groups[1]!);
+    if (dim) {
+      p.rank = { order: /quietest|slowest|worst/.test(adjDim.groups[0]!) ? "min" : "max" };
+      p.groupBy ??= dim;
+      r.consume(adjDim);
+      return;
+    }
+  }
+  const which = r.find(
+    new RegExp(
+      `\\b(?:which|what)\\s+(?:are\\s+(?:the\\s+)?)?(?:(?:single|one|particular)\\s+|(${NUM})\\s+)?(${DIM_ALT}|time)\\b`,
+      "u",
+    ),
+  );
+  if (which?.groups[0]) p.limit ??= toNumber(which.groups[0]);
+  const who = r.find(/\bwho\b/u);
+  const dimAfter = r.find(
+    new RegExp(
+      `\\b(${DIM_ALT})\\s+(?:with|that|which|who|having)\\s+(?:had\\s+|has\\s+|have\\s+|got\\s+|received\\s+|made\\s+|handled\\s+|took\\s+)?(?:the\\s+)?(?:${SUP_MAX}|${SUP_MIN})\\b`,
+      "u",
+    ),
+  );
+  const s = r.find(sup);
+  if (!s) {
+    const dim = which ? dimensionOf(which.groups[1]!) : who ? "agent" : null;
+    if (dim && !p.groupBy && (p.focus === "max" || p.focus === "min")) {
+      // "Which agent had the longest calls?": the superlative was read with the metric.
+      p.groupBy = dim;
+      p.rank = { order: p.focus };
+    } else if (which && dim && !p.groupBy && !p.metric && dim !== "customer") {
+      // "which queue got calls": a grouping without a ranking.
+      p.groupBy = dim;
+    }
+    return;
+  }
+  const order = s.groups[0] ? "max" : "min";
+  p.superlative = order;
+  let dim: Dimension | null = null;
+  if (which) dim = dimensionOf(which.groups[1]!);
+  else if (dimAfter) dim = dimensionOf(dimAfter.groups[0]!);
+  else if (who) dim = "agent";
+  if (dim || which || who || /\bwhich\b|\bwhat\b/u.test(r.text) || p.groupBy) {
+    p.rank = { order };
+    if (dim) p.groupBy ??= dim;
+    r.consume(s);
+  }
+}
+
+function readForm(r: Reading, p: Parsed): void {
+  if (
+    r.has(
+      /\bhow\s+many\b|\bcount(?:s|ed)?\b|\bnumber\s+of\b|\btotal\b|\bhow\s+much\b|\btally\b|\bvolume\b/u,
+    )
+  ) {
+    p.form = "count";
+  } else if (
+    r.has(
+      /\b(?:list|show|display|give|get|find|fetch|pull|filter|see|view|details?|records?|logs?|search|look\s+up|lookup)\b/u,
+    )
+  ) {
+    p.form = "list";
+  }
+}
