@@ -1,0 +1,424 @@
+/**
+ * The read-only data client: an MCP client for the MongoDB MCP server's tools,
+ * whichever server is behind it — the embedded one in process, a Streamable HTTP
+ * URL, or a stdio command such as `npx -y mongodb-mcp-server@3 --readOnly`.
+ *
+ * - Only read tools pass ({@link READ_TOOLS}); any other tool (connect, export,
+ *   insert-many, drop-collection, …) is refused before anything reaches the server.
+ * - `connectionId: "preconfigured"` and the configured database are filled in where
+ *   the server's input schema has them; the model never sets (or sees) them.
+ * - Every call has a timeout and honours an AbortSignal.
+ * - Arguments are sent as relaxed EJSON (dates, ObjectIds); documents in results
+ *   are decoded from EJSON (`structuredContent`, or the text of servers that send
+ *   none).
+ *
+ * @module
+ */
+import { EJSON } from "bson";
+// @ts-types="@modelcontextprotocol/sdk/client/index"
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+// @ts-types="@modelcontextprotocol/sdk/client/stdio"
+import {
+  getDefaultEnvironment,
+  StdioClientTransport,
+} from "@modelcontextprotocol/sdk/client/stdio.js";
+// @ts-types="@modelcontextprotocol/sdk/inMemory"
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+// @ts-types="@modelcontextprotocol/sdk/shared/transport"
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+// @ts-types="@modelcontextprotocol/sdk/server/mcp"
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Config } from "../config.ts";
+import {
+  createEmbeddedMcpServer,
+  type EmbeddedServerOptions,
+  PRECONFIGURED,
+} from "./embedded_server.ts";
+import { fromRelaxedEjson } from "./ejson_fast.ts";
+import { DataError } from "./errors.ts";
+import { createMemoryStore, type MemoryStore } from "./memory_store.ts";
+import type {
+  AppliedLimit,
+  CallOptions,
+  DataClient,
+  Document,
+  FindArgs,
+  QueryResult,
+  ToolInfo,
+  ToolResult,
+} from "./types.ts";
+
+export { DataError };
+
+/** Tools the client lets through: the MongoDB MCP server's read tools. */
+export const READ_TOOLS: ReadonlySet<string> = new Set([
+  "find",
+  "aggregate",
+  "count",
+  "list-databases",
+  "list-collections",
+  "collection-schema",
+  "collection-indexes",
+  "collection-storage-size",
+  "db-stats",
+  "explain",
+]);
+
+/** Arguments the client fills in and hides from the model. */
+const HIDDEN_ARGS = ["connectionId", "database"];
+
+/** Options of {@link createDataClient}. */
+export interface CreateDataClientOptions {
+  /** Which server, and how: `Config["mcp"]` from `lib/config.ts`. */
+  mcp: Config["mcp"];
+  /** The server for `mode: "embedded"` (or a factory). */
+  server?: McpServer | (() => McpServer);
+  /** A ready transport to use instead of the one `mcp.mode` implies (tests, custom setups). */
+  transport?: Transport;
+  /** Extra environment for a stdio server (besides the SDK's safe defaults and `MDB_MCP_*`). */
+  env?: Record<string, string>;
+}
+
+/** A data client over the embedded server, with the store it reads. */
+export interface EmbeddedDataClient extends DataClient {
+  readonly store: MemoryStore;
+}
+
+interface ServerTool {
+  name: string;
+  description?: string;
+  inputSchema:
+    & { properties?: Record<string, unknown>; required?: string[] }
+    & Record<string, unknown>;
+}
+
+type CallResult = {
+  content?: { type: string; text?: string }[];
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+};
+
+/** Splits a command line into words, honouring single and double quotes. */
+export function splitCommand(command: string): string[] {
+  const words: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"']+)/g;
+  let m: RegExpExecArray | null;
+  let end = -1;
+  while ((m = re.exec(command)) !== null) {
+    const piece = m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2] ?? m[3];
+    // Pieces with no space between them form one word: --opt="a b".
+    if (m.index === end && words.length) words[words.length - 1] += piece;
+    else words.push(piece);
+    end = re.lastIndex;
+  }
+  return words;
+}
+
+interface Connection {
+  transport: Transport;
+  /** The embedded server and its end of the in-memory pair. */
+  server?: McpServer;
+  serverTransport?: Transport;
+}
+
+function transportFor(opts: CreateDataClientOptions): Connection {
+  if (opts.transport) return { transport: opts.transport };
+  const mcp = opts.mcp;
+  switch (mcp.mode) {
+    case "embedded": {
+      if (!opts.server) {
+        throw new DataError("Cannot start the embedded MCP client: no server given");
+      }
+      const server = typeof opts.server === "function" ? opts.server() : opts.server;
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      return { transport: clientSide, server, serverTransport: serverSide };
+    }
+    case "http": {
+      if (!mcp.url) throw new DataError("Cannot connect to the MCP server: MCP_URL is not set");
+      const headers: Record<string, string> = {};
+      if (mcp.token) headers.Authorization = `Bearer ${mcp.token}`;
+      return {
+        transport: new StreamableHTTPClientTransport(new URL(mcp.url), {
+          requestInit: { headers },
+        }),
+      };
+    }
+    case "stdio": {
+      const [command, ...args] = splitCommand(mcp.command ?? "");
+      if (!command) throw new DataError("Cannot start the MCP server: MCP_COMMAND is empty");
+      const env: Record<string, string> = { ...getDefaultEnvironment() };
+      for (const [k, v] of Object.entries(Deno.env.toObject())) {
+        if (k.startsWith("MDB_MCP_")) env[k] = v;
+      }
+      Object.assign(env, opts.env);
+      return { transport: new StdioClientTransport({ command, args, env, stderr: "inherit" }) };
+    }
+  }
+}
+
+function describeTarget(mcp: Config["mcp"]): string {
+  switch (mcp.mode) {
+    case "embedded":
+      return "the embedded MCP server";
+    case "http":
+      return `the MCP server at ${mcp.url}`;
+    case "stdio":
+      return `the MCP server command "${mcp.command}"`;
+  }
+}
+
+const LIMITS: AppliedLimit[] = [
+  "config.maxDocumentsPerQuery",
+  "config.maxBytesPerQuery",
+  "tool.responseBytesLimit",
+];
+
+/** Rebuilds structured content from the text of a server that sends none. */
+export function structuredFromText(
+  tool: string,
+  texts: string[],
+): Record<string, unknown> | undefined {
+  const all = texts.join("\n");
+  if (tool === "count") {
+    const m = /Found (\d+) documents/.exec(all);
+    return m ? { count: Number(m[1]) } : undefined;
+  }
+  if (tool !== "find" && tool !== "aggregate") return undefined;
+  let documents: unknown[] = [];
+  const block = /<untrusted-user-data-([\w-]+)>\n([\s\S]*?)\n<\/untrusted-user-data-\1>/.exec(all);
+  if (block) {
+    const data = block[2].trim();
+    try {
+      const parsed = EJSON.parse(data, { relaxed: true });
+      documents = Array.isArray(parsed) ? parsed : [parsed];
+    } catch {
+      documents = data.split("\n").filter((l) => l.trim()).map((l) =>
+        EJSON.parse(l, { relaxed: true })
+      );
+    }
+  }
+  const countMatch = /resulted in (\d+) documents/.exec(all);
+  const appliedLimits = LIMITS.filter((l) => {
+    const key = l.split(".")[1];
+    if (all.includes(key)) return true;
+    if (l === "config.maxDocumentsPerQuery") return all.includes("maximum number of documents");
+    if (l === "config.maxBytesPerQuery") return all.includes("maximum response size");
+    return false;
+  });
+  const total = countMatch ? Number(countMatch[1]) : undefined;
+  return tool === "find"
+    ? { documents, queryResultsCount: total, appliedLimits }
+    : { documents, count: total ?? "indeterminate", appliedLimits };
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Connects a read-only data client to the MCP server `opts.mcp` describes.
+ * Throws a {@link DataError} when the server cannot be reached.
+ */
+export async function createDataClient(opts: CreateDataClientOptions): Promise<DataClient> {
+  const { mcp } = opts;
+  const { transport, server, serverTransport } = transportFor(opts);
+  const client = new Client({ name: "contact-center-assistant", version: "1.0.0" });
+  try {
+    if (server && serverTransport) await server.connect(serverTransport);
+    await client.connect(transport, { timeout: mcp.timeoutMs });
+  } catch (e) {
+    await client.close().catch(() => {});
+    throw new DataError(`Cannot connect to ${describeTarget(mcp)}: ${errorMessage(e)}`);
+  }
+
+  let serverTools: Promise<Map<string, ServerTool>> | null = null;
+
+  const requestOptions = (opts?: CallOptions) => ({
+    signal: opts?.signal,
+    timeout: opts?.timeoutMs ?? mcp.timeoutMs,
+    maxTotalTimeout: opts?.timeoutMs ?? mcp.timeoutMs,
+  });
+
+  const wrapFailure = (e: unknown, what: string, callOpts?: CallOptions, tool?: string): never => {
+    // The SDK reports an abort as a timeout error: rethrow the caller's abort reason.
+    if (callOpts?.signal?.aborted) throw callOpts.signal.reason;
+    const code = (e as { code?: unknown })?.code;
+    if (code === -32001) {
+      throw new DataError(
+        `${what} timed out after ${callOpts?.timeoutMs ?? mcp.timeoutMs} ms`,
+        tool,
+      );
+    }
+    throw new DataError(`${what} failed: ${errorMessage(e)}`, tool);
+  };
+
+  const fetchTools = (callOpts?: CallOptions): Promise<Map<string, ServerTool>> => {
+    if (!serverTools) {
+      serverTools = (async () => {
+        const map = new Map<string, ServerTool>();
+        let cursor: string | undefined;
+        do {
+          const page = await client.listTools(
+            cursor ? { cursor } : undefined,
+            requestOptions(callOpts),
+          );
+          for (const t of page.tools as ServerTool[]) map.set(t.name, t);
+          cursor = page.nextCursor;
+        } while (cursor);
+        return map;
+      })();
+      serverTools.catch(() => (serverTools = null));
+    }
+    return serverTools.catch((e) => wrapFailure(e, "Listing the MCP tools", callOpts));
+  };
+
+  const callTool = async (
+    name: string,
+    args: Record<string, unknown>,
+    callOpts?: CallOptions,
+  ): Promise<ToolResult> => {
+    if (!READ_TOOLS.has(name)) {
+      return {
+        isError: true,
+        text: `Tool "${name}" is not allowed: the assistant only reads data (allowed tools: ${
+          [...READ_TOOLS].join(", ")
+        }).`,
+      };
+    }
+    callOpts?.signal?.throwIfAborted();
+    const tools = await fetchTools(callOpts);
+    const tool = tools.get(name);
+    if (!tool) {
+      return { isError: true, text: `Tool "${name}" is not offered by ${describeTarget(mcp)}.` };
+    }
+    const props = tool.inputSchema?.properties ?? {};
+    const full: Record<string, unknown> = { ...args };
+    for (const hidden of HIDDEN_ARGS) delete full[hidden];
+    if ("connectionId" in props) full.connectionId = PRECONFIGURED;
+    if ("database" in props) full.database = mcp.database;
+    let result: CallResult;
+    try {
+      result = await client.callTool(
+        { name, arguments: EJSON.serialize(full, { relaxed: true }) },
+        undefined,
+        requestOptions(callOpts),
+      ) as CallResult;
+    } catch (e) {
+      return wrapFailure(e, `The "${name}" call`, callOpts, name);
+    }
+    const texts = (result.content ?? [])
+      .filter((c) => c.type === "text" && typeof c.text === "string")
+      .map((c) => c.text as string);
+    let structured: Record<string, unknown> | undefined;
+    if (result.structuredContent) {
+      structured = fromRelaxedEjson(result.structuredContent) as Record<string, unknown>;
+    } else if (!result.isError) {
+      try {
+        structured = structuredFromText(name, texts);
+      } catch {
+        structured = undefined;
+      }
+    }
+    return { isError: result.isError === true, structured, text: texts.join("\n") };
+  };
+
+  const queryResult = (tool: string, res: ToolResult): QueryResult => {
+    if (res.isError) throw new DataError(res.text || `The "${tool}" call failed`, tool);
+    const s = res.structured ?? {};
+    const documents = Array.isArray(s.documents) ? (s.documents as Document[]) : [];
+    const rawTotal = s.queryResultsCount ?? s.count ?? s.aggResultsCount;
+    const total = typeof rawTotal === "number" || rawTotal === "indeterminate"
+      ? rawTotal
+      : undefined;
+    const appliedLimits = Array.isArray(s.appliedLimits)
+      ? (s.appliedLimits as string[]).filter((l): l is AppliedLimit =>
+        LIMITS.includes(l as AppliedLimit)
+      )
+      : [];
+    return { documents, total, appliedLimits };
+  };
+
+  return {
+    database: mcp.database,
+    async listTools(callOpts?: CallOptions): Promise<ToolInfo[]> {
+      const tools = await fetchTools(callOpts);
+      const out: ToolInfo[] = [];
+      for (const t of tools.values()) {
+        if (!READ_TOOLS.has(t.name)) continue;
+        const schema = structuredClone(t.inputSchema ?? { type: "object" });
+        if (schema.properties) {
+          for (const hidden of HIDDEN_ARGS) delete schema.properties[hidden];
+        }
+        if (Array.isArray(schema.required)) {
+          schema.required = schema.required.filter((r) => !HIDDEN_ARGS.includes(r));
+        }
+        out.push({ name: t.name, description: t.description ?? "", inputSchema: schema });
+      }
+      return out;
+    },
+    callTool,
+    async find(args: FindArgs, callOpts?: CallOptions): Promise<QueryResult> {
+      return queryResult("find", await callTool("find", { ...args }, callOpts));
+    },
+    async aggregate(collection: string, pipeline: Document[], callOpts?: CallOptions) {
+      return queryResult(
+        "aggregate",
+        await callTool("aggregate", { collection, pipeline }, callOpts),
+      );
+    },
+    async count(collection: string, query?: Document, callOpts?: CallOptions): Promise<number> {
+      const res = await callTool("count", query ? { collection, query } : { collection }, callOpts);
+      if (res.isError) throw new DataError(res.text || `The "count" call failed`, "count");
+      const n = res.structured?.count;
+      if (typeof n !== "number") throw new DataError(`The "count" call returned no count`, "count");
+      return n;
+    },
+    async close(): Promise<void> {
+      await client.close().catch(() => {});
+      if (server) await server.close().catch(() => {});
+    },
+  };
+}
+
+/** Options of {@link createEmbeddedClient}. */
+export interface EmbeddedClientOptions extends EmbeddedServerOptions {
+  /** Database name; default `ccs_dev`. */
+  database?: string;
+  /** Per-call timeout (ms); default 30 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Builds a store over `dataset`, the embedded server over it, and a data client
+ * connected in process. Handy in tests. The dataset's documents are frozen in
+ * place (see `createMemoryStore`).
+ */
+export async function createEmbeddedClient(
+  dataset: Record<string, Document[]>,
+  opts: EmbeddedClientOptions = {},
+): Promise<EmbeddedDataClient> {
+  const database = opts.database ?? "ccs_dev";
+  const store = createMemoryStore(dataset, { database });
+  return await connectEmbedded(store, { ...opts, database });
+}
+
+/** A data client connected in process to an embedded server over `store`. */
+export async function connectEmbedded(
+  store: MemoryStore,
+  opts: EmbeddedClientOptions & { database: string },
+): Promise<EmbeddedDataClient> {
+  const client = await createDataClient({
+    mcp: {
+      mode: "embedded",
+      url: null,
+      token: null,
+      command: null,
+      database: opts.database,
+      timeoutMs: opts.timeoutMs ?? 30_000,
+    },
+    server: () => createEmbeddedMcpServer(store, opts),
+  });
+  return Object.assign(client, { store });
+}

@@ -1,0 +1,240 @@
+/**
+ * The in-memory database behind the embedded MCP server: databases → collections →
+ * documents, with declared indexes kept as sorted arrays of document positions.
+ *
+ * Documents are frozen when added: the store is read-only, and a query stage that
+ * tried to modify a stored document would fail loudly instead of corrupting data.
+ * Documents without an `_id` get an ObjectId, as MongoDB gives them.
+ *
+ * @module
+ */
+import { calculateObjectSize, ObjectId } from "bson";
+import { compareAt, encodeColumn, type KeyColumn, positionComparator } from "./sort_keys.ts";
+import { CALLS, CUSTOMERS, type Document } from "./types.ts";
+
+/** An index declaration, as MongoDB's `key` document (`{start_time: 1, _id: 1}`). */
+export interface IndexSpec {
+  key: Record<string, 1 | -1>;
+  /** Defaults to MongoDB's naming: `start_time_1__id_1`. */
+  name?: string;
+}
+
+/** MongoDB's default index name for a key document. */
+export function indexName(key: Record<string, 1 | -1>): string {
+  return Object.entries(key).map(([f, d]) => `${f}_${d}`).join("_");
+}
+
+/**
+ * A sorted index: document positions ordered by the key fields (each in its
+ * direction), ties by position. Built on first use. An index whose values mingo
+ * would order in ways the key encoding does not model (arrays, sub-documents…) is
+ * not `usable` and query planning skips it.
+ */
+export class SortedIndex {
+  /** Index name, e.g. `start_time_1__id_1`. */
+  readonly name: string;
+  /** The key document, as declared. */
+  readonly key: Record<string, 1 | -1>;
+  /** Key fields in order. */
+  readonly fields: string[];
+  /** Direction of each key field. */
+  readonly directions: (1 | -1)[];
+  readonly #docs: readonly Document[];
+  #positions: Int32Array | null = null;
+  #columns: KeyColumn[] | null = null;
+  #built = false;
+
+  constructor(docs: readonly Document[], spec: IndexSpec) {
+    this.#docs = docs;
+    this.key = { ...spec.key };
+    this.name = spec.name ?? indexName(spec.key);
+    this.fields = Object.keys(spec.key);
+    this.directions = this.fields.map((f) => (spec.key[f] === -1 ? -1 : 1));
+  }
+
+  #build(): void {
+    if (this.#built) return;
+    this.#built = true;
+    const columns: KeyColumn[] = [];
+    for (const field of this.fields) {
+      const col = encodeColumn(this.#docs, field);
+      if (!col) return;
+      columns.push(col);
+    }
+    const positions = new Int32Array(this.#docs.length);
+    for (let i = 0; i < positions.length; i++) positions[i] = i;
+    positions.sort(positionComparator(columns, this.directions));
+    this.#columns = columns;
+    this.#positions = positions;
+  }
+
+  /** True when every indexed value can be ordered by the index (built on first call). */
+  get usable(): boolean {
+    this.#build();
+    return this.#positions !== null;
+  }
+
+  /** Document positions in index order. Only valid when `usable`. */
+  get positions(): Int32Array {
+    this.#build();
+    if (!this.#positions) throw new Error(`Index "${this.name}" cannot order its values`);
+    return this.#positions;
+  }
+
+  /** Encoded key columns, one per field. Only valid when `usable`. */
+  get columns(): KeyColumn[] {
+    this.#build();
+    if (!this.#columns) throw new Error(`Index "${this.name}" cannot order its values`);
+    return this.#columns;
+  }
+
+  /** True when the documents at positions `a` and `b` have equal keys on the first `k` fields. */
+  equalPrefix(a: number, b: number, k: number): boolean {
+    const cols = this.columns;
+    for (let i = 0; i < k; i++) if (compareAt(cols[i], a, b) !== 0) return false;
+    return true;
+  }
+}
+
+/** One collection: its documents (insertion order) and its indexes. */
+export class MemoryCollection {
+  readonly name: string;
+  readonly documents: readonly Document[];
+  readonly indexes: SortedIndex[];
+  #bytes: number | null = null;
+
+  constructor(name: string, documents: Document[], indexes: IndexSpec[] = []) {
+    this.name = name;
+    for (const doc of documents) {
+      // MongoDB gives every document an _id; so does the store (keyset paging relies on it).
+      if (doc._id === undefined && !Object.isFrozen(doc)) doc._id = new ObjectId();
+      deepFreeze(doc);
+    }
+    this.documents = Object.freeze(documents);
+    const specs = [{ key: { _id: 1 as const }, name: "_id_" }, ...indexes];
+    const seen = new Set<string>();
+    this.indexes = [];
+    for (const spec of specs) {
+      const index = new SortedIndex(this.documents, spec);
+      if (seen.has(index.name)) continue;
+      seen.add(index.name);
+      this.indexes.push(index);
+    }
+  }
+
+  /** Number of documents. */
+  get size(): number {
+    return this.documents.length;
+  }
+
+  /** Approximate BSON size of all documents (sampled above 2,000 documents). */
+  get bytes(): number {
+    if (this.#bytes === null) {
+      const n = this.documents.length;
+      const step = Math.max(1, Math.floor(n / 2000));
+      let sampled = 0, total = 0;
+      for (let i = 0; i < n; i += step) {
+        total += calculateObjectSize(this.documents[i]);
+        sampled++;
+      }
+      this.#bytes = sampled === 0 ? 0 : Math.round((total / sampled) * n);
+    }
+    return this.#bytes;
+  }
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+  const proto = Object.getPrototypeOf(value);
+  if (Array.isArray(value)) {
+    for (const v of value) deepFreeze(v);
+    Object.freeze(value);
+  } else if (proto === Object.prototype || proto === null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+}
+
+/** Databases → collections → documents, read-only once built. */
+export class MemoryStore {
+  readonly #databases = new Map<string, Map<string, MemoryCollection>>();
+
+  /** Adds (or replaces) a collection. The documents are frozen in place, not copied. */
+  addCollection(
+    database: string,
+    name: string,
+    documents: Document[],
+    indexes: IndexSpec[] = [],
+  ): MemoryCollection {
+    let db = this.#databases.get(database);
+    if (!db) {
+      db = new Map();
+      this.#databases.set(database, db);
+    }
+    const coll = new MemoryCollection(name, documents, indexes);
+    db.set(name, coll);
+    return coll;
+  }
+
+  /** The collection, or undefined when the database or collection does not exist. */
+  collection(database: string, name: string): MemoryCollection | undefined {
+    return this.#databases.get(database)?.get(name);
+  }
+
+  /** Builds every index now (they are otherwise built on first use). */
+  buildIndexes(): void {
+    for (const db of this.#databases.values()) {
+      for (const coll of db.values()) for (const index of coll.indexes) void index.usable;
+    }
+  }
+
+  /** Database names, sorted. */
+  databaseNames(): string[] {
+    return [...this.#databases.keys()].sort();
+  }
+
+  /** Collections of a database, sorted by name (empty when the database does not exist). */
+  collections(database: string): MemoryCollection[] {
+    const db = this.#databases.get(database);
+    return db ? [...db.values()].sort((a, b) => a.name.localeCompare(b.name)) : [];
+  }
+}
+
+/** Indexes the contact-center collections get (see `contract/DATA.md`). */
+export const DEFAULT_INDEXES: Readonly<Record<string, IndexSpec[]>> = {
+  [CALLS]: [
+    { key: { start_time: 1, _id: 1 } },
+    { key: { agent_name: 1 } },
+    { key: { customer_number: 1 } },
+  ],
+  [CUSTOMERS]: [
+    { key: { phone: 1 } },
+    { key: { customer_id: 1 } },
+  ],
+};
+
+/** Options of {@link createMemoryStore}. */
+export interface CreateStoreOptions {
+  /** Database name; default `ccs_dev`. */
+  database?: string;
+  /** Indexes per collection name; default {@link DEFAULT_INDEXES}. */
+  indexes?: Record<string, IndexSpec[]>;
+}
+
+/**
+ * Builds a store holding one database with the given collections. The documents
+ * are used as they are, not copied: they (and the arrays) are frozen, and any
+ * without an `_id` gets one.
+ */
+export function createMemoryStore(
+  collections: Record<string, Document[]>,
+  opts: CreateStoreOptions = {},
+): MemoryStore {
+  const database = opts.database ?? "ccs_dev";
+  const indexes = opts.indexes ?? DEFAULT_INDEXES;
+  const store = new MemoryStore();
+  for (const [name, docs] of Object.entries(collections)) {
+    store.addCollection(database, name, docs, indexes[name] ?? []);
+  }
+  return store;
+}

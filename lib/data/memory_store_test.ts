@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { ObjectId } from "bson";
+import { Aggregator } from "mingo";
+import { createMemoryStore, indexName, MemoryStore } from "./memory_store.ts";
+import { fixtureDataset } from "./test_fixture.ts";
+
+Deno.test("the store holds databases, collections and the contract's indexes", () => {
+  const store = createMemoryStore(fixtureDataset(), { database: "other_db" });
+  assert.deepEqual(store.databaseNames(), ["other_db"]);
+  assert.deepEqual(store.collections("other_db").map((c) => c.name), [
+    "address_book",
+    "calling_cdr",
+  ]);
+  assert.deepEqual(store.collections("nope"), []);
+  assert.equal(store.collection("other_db", "nope"), undefined);
+  const calls = store.collection("other_db", "calling_cdr")!;
+  assert.equal(calls.size, 20);
+  assert.deepEqual(calls.indexes.map((i) => i.name), [
+    "_id_",
+    "start_time_1__id_1",
+    "agent_name_1",
+    "customer_number_1",
+  ]);
+  assert.deepEqual(
+    store.collection("other_db", "address_book")!.indexes.map((i) => i.name),
+    ["_id_", "phone_1", "customer_id_1"],
+  );
+  assert.ok(calls.bytes > 20 * 100);
+  assert.equal(indexName({ a: 1, b: -1 }), "a_1_b_-1");
+});
+
+Deno.test("an index orders positions as mingo's $sort orders documents", () => {
+  const { calling_cdr } = fixtureDataset();
+  const store = createMemoryStore({ calling_cdr });
+  const coll = store.collection("ccs_dev", "calling_cdr")!;
+  for (const index of coll.indexes) {
+    assert.ok(index.usable, index.name);
+    const byIndex = [...index.positions].map((p) => coll.documents[p].call_id);
+    const sorted = new Aggregator([{ $sort: index.key }]).run(calling_cdr).map((d) => d.call_id);
+    assert.deepEqual(byIndex, sorted, index.name);
+  }
+});
+
+Deno.test("documents are frozen and get an _id when they have none", () => {
+  const store = new MemoryStore();
+  const coll = store.addCollection("db", "c", [{ a: 1, nested: { b: [1, 2] } }, { _id: 7, a: 2 }]);
+  assert.ok(coll.documents[0]._id instanceof ObjectId);
+  assert.equal(coll.documents[1]._id, 7);
+  assert.ok(Object.isFrozen(coll.documents[0]));
+  assert.ok(Object.isFrozen((coll.documents[0].nested as { b: number[] }).b));
+  assert.throws(() => (coll.documents as unknown[]).push({}));
+});
+
+Deno.test("an index over arrays is not usable", () => {
+  const store = new MemoryStore();
+  const coll = store.addCollection("db", "c", [{ _id: 1, t: [1, 2] }, { _id: 2, t: 3 }], [{
+    key: { t: 1 },
+  }]);
+  assert.equal(coll.indexes[1].usable, false);
+  assert.equal(coll.indexes[0].usable, true);
+});

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { loadConfig } from "../config.ts";
+import { loadConfiguredDataset, openDataClient } from "./open_client.ts";
+import { fixtureDataset } from "./test_fixture.ts";
+
+Deno.test("openDataClient serves generated demo data in embedded mode", async () => {
+  const config = loadConfig({
+    DEMO_DAYS: "2",
+    DEMO_CALLS_PER_DAY: "25",
+    NOW: "2026-11-24T09:00:00Z",
+    BUSINESS_TZ: "Asia/Kolkata",
+    MONGODB_DATABASE: "demo_db",
+  });
+  const client = await openDataClient(config);
+  try {
+    assert.equal(client.database, "demo_db");
+    const total = await client.count("calling_cdr");
+    assert.ok(total > 0);
+    const latest = await client.find({
+      collection: "calling_cdr",
+      sort: { start_time: -1 },
+      limit: 1,
+    });
+    assert.ok(
+      (latest.documents[0].start_time as Date).getTime() <= Date.parse("2026-11-24T09:00:00Z"),
+    );
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("openDataClient uses a given dataset, and DATA_DIR files", async () => {
+  const config = loadConfig({});
+  const client = await openDataClient(config, { dataset: fixtureDataset() });
+  try {
+    assert.equal(await client.count("calling_cdr"), 20);
+  } finally {
+    await client.close();
+  }
+  const dir = await Deno.makeTempDir({ prefix: "open_client_test_" });
+  try {
+    await Deno.writeTextFile(`${dir}/calling_cdr.jsonl`, `{"_id":1,"call_id":"X"}\n`);
+    const ds = await loadConfiguredDataset({ ...config, dataDir: dir });
+    assert.deepEqual(ds, { calling_cdr: [{ _id: 1, call_id: "X" }], address_book: [] });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

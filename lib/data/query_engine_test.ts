@@ -1,0 +1,270 @@
+import assert from "node:assert/strict";
+import { ObjectId } from "bson";
+import { Aggregator, find as mingoFind, Query } from "mingo";
+import { createMemoryStore } from "./memory_store.ts";
+import { createQueryEngine } from "./query_engine.ts";
+import type { Document } from "./types.ts";
+
+/** Deterministic pseudo-random numbers in [0, 1). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const T0 = Date.UTC(2026, 9, 1);
+
+function makeCalls(n: number, seed = 7): Document[] {
+  const r = rng(seed);
+  const docs: Document[] = [];
+  for (let i = 0; i < n; i++) {
+    const incoming = r() < 0.6;
+    const answered = r() < 0.7;
+    const agent = answered || !incoming ? `agent${Math.floor(r() * 6)}` : null;
+    const doc: Document = {
+      _id: new ObjectId(Math.floor(r() * 0xffffff).toString(16).padStart(24, "0")),
+      call_id: `C${i}`,
+      direction: incoming ? "incoming" : "outgoing",
+      status: answered ? "answered" : incoming ? "missed" : "busy",
+      agent_name: agent,
+      customer_number: `+9190000${String(Math.floor(r() * 300)).padStart(5, "0")}`,
+      // Minute resolution over a few days: many equal start times.
+      start_time: new Date(T0 + Math.floor(r() * 3 * 24 * 60) * 60_000),
+      talk_seconds: answered ? Math.floor(r() * 600) : 0,
+      ring_seconds: Math.floor(r() * 40),
+    };
+    if (i % 97 === 0) delete doc.agent_name;
+    docs.push(doc);
+  }
+  return docs;
+}
+
+function makeCustomers(): Document[] {
+  const out: Document[] = [];
+  for (let i = 0; i < 300; i += 2) {
+    out.push({
+      _id: new ObjectId(i.toString(16).padStart(24, "a")),
+      customer_id: `CUST${i}`,
+      phone: `+9190000${String(i).padStart(5, "0")}`,
+      name: `Customer ${i}`,
+    });
+  }
+  return out;
+}
+
+const calls = makeCalls(4000);
+const customers = makeCustomers();
+const store = createMemoryStore({
+  calling_cdr: structuredCloneDocs(calls),
+  address_book: customers,
+});
+
+/** Copies documents (ObjectIds kept) so the store's frozen copies are separate from `calls`. */
+function structuredCloneDocs(docs: Document[]): Document[] {
+  return docs.map((d) => ({ ...d }));
+}
+
+function plain(pipeline: Document[]): Document[] {
+  return new Aggregator(pipeline, {
+    collectionResolver: (name) => (name === "address_book" ? customers : []),
+  }).run(calls);
+}
+
+const d = (h: number) => new Date(T0 + h * 3_600_000);
+const mid = calls[1234];
+
+const cases: [string, Document[], keyof ReturnType<typeof createQueryEngine>["stats"] | null][] = [
+  ["match + sort on index prefix + limit", [
+    { $match: { direction: "incoming" } },
+    { $sort: { start_time: 1 } },
+    { $limit: 50 },
+  ], "indexScans"],
+  ["reversed index sort keeps ties in collection order", [{ $sort: { start_time: -1 } }, {
+    $limit: 70,
+  }], "indexScans"],
+  ["range + full index sort + skip + limit + project", [
+    { $match: { start_time: { $gte: d(10), $lt: d(30) } } },
+    { $sort: { start_time: 1, _id: 1 } },
+    { $skip: 5 },
+    { $limit: 30 },
+    { $project: { _id: 0, call_id: 1, start_time: 1 } },
+  ], "indexScans"],
+  ["keyset page ascending", [
+    {
+      $match: {
+        $and: [
+          { status: "answered" },
+          { start_time: { $gte: mid.start_time } },
+          {
+            $or: [{ start_time: { $gt: mid.start_time } }, {
+              start_time: mid.start_time,
+              _id: { $gt: mid._id },
+            }],
+          },
+        ],
+      },
+    },
+    { $sort: { start_time: 1, _id: 1 } },
+    { $limit: 100 },
+  ], "indexScans"],
+  ["keyset page descending", [
+    {
+      $match: {
+        $and: [
+          { start_time: { $lte: mid.start_time } },
+          {
+            $or: [{ start_time: { $lt: mid.start_time } }, {
+              start_time: mid.start_time,
+              _id: { $lt: mid._id },
+            }],
+          },
+        ],
+      },
+    },
+    { $sort: { start_time: -1, _id: -1 } },
+    { $limit: 100 },
+  ], "indexScans"],
+  ["equality narrowed by an index, then group", [
+    { $match: { agent_name: "agent3" } },
+    { $group: { _id: "$status", n: { $sum: 1 }, talk: { $sum: "$talk_seconds" } } },
+  ], "narrowed"],
+  ["$in narrowed, then non-index sort", [
+    { $match: { agent_name: { $in: ["agent1", "agent2"] } } },
+    { $sort: { talk_seconds: -1 } },
+  ], "narrowed"],
+  [
+    "multi-key sort with nulls and missing values",
+    [{ $sort: { agent_name: 1, start_time: -1 } }],
+    null,
+  ],
+  [
+    "descending single-field index with nulls",
+    [{ $sort: { agent_name: -1 } }, { $limit: 200 }],
+    "indexScans",
+  ],
+  [
+    "narrowed by customer number",
+    [{ $match: { customer_number: calls[5].customer_number } }],
+    "narrowed",
+  ],
+  ["range then count", [{ $match: { start_time: { $lt: d(20) } } }, { $count: "n" }], "narrowed"],
+  ["lookup", [
+    { $match: { status: "missed" } },
+    { $limit: 30 },
+    {
+      $lookup: {
+        from: "address_book",
+        localField: "customer_number",
+        foreignField: "phone",
+        as: "c",
+      },
+    },
+  ], null],
+  ["group by day with sort", [
+    {
+      $group: {
+        _id: { $dateToString: { date: "$start_time", format: "%Y-%m-%d" } },
+        n: { $sum: 1 },
+      },
+    },
+    { $sort: { n: -1, _id: 1 } },
+  ], null],
+  ["sort on _id with skip (paged)", [{ $sort: { _id: 1 } }, { $skip: 100 }, { $limit: 10 }], null],
+  ["match by _id", [{ $match: { _id: mid._id } }], "narrowed"],
+  ["empty result range", [{ $match: { start_time: { $gt: d(1000) } } }, {
+    $sort: { start_time: 1 },
+  }], "indexScans"],
+];
+
+for (const [name, pipeline, stat] of cases) {
+  Deno.test(`engine equals plain mingo: ${name}`, () => {
+    const engine = createQueryEngine(store, "ccs_dev");
+    const expected = plain(pipeline);
+    const actual = engine.aggregate("calling_cdr", pipeline);
+    assert.deepEqual(actual, expected);
+    if (stat) {
+      assert.ok(
+        engine.stats[stat] > 0,
+        `expected the ${stat} plan, got ${JSON.stringify(engine.stats)}`,
+      );
+    }
+  });
+}
+
+Deno.test("paged pipelines reuse the materialised prefix and equal mingo on every page", () => {
+  const engine = createQueryEngine(store, "ccs_dev");
+  const base = [{ $match: { status: "answered" } }, {
+    $group: { _id: "$customer_number", n: { $sum: 1 } },
+  }, {
+    $sort: { n: -1, _id: 1 },
+  }];
+  for (let skip = 0; skip < 400; skip += 100) {
+    const pipeline = [...base, { $skip: skip }, { $limit: 100 }];
+    assert.deepEqual(engine.aggregate("calling_cdr", pipeline), plain(pipeline));
+  }
+  assert.equal(engine.stats.cacheHits, 3);
+});
+
+Deno.test("find and count equal mingo's find and count", () => {
+  const engine = createQueryEngine(store, "ccs_dev");
+  const filter = { direction: "outgoing", talk_seconds: { $gt: 100 } };
+  const expected = mingoFind(calls, filter, { call_id: 1, talk_seconds: 1 }).sort({
+    start_time: -1,
+    _id: -1,
+  })
+    .limit(25).all();
+  const actual = engine.find("calling_cdr", {
+    filter,
+    sort: { start_time: -1, _id: -1 },
+    limit: 25,
+    projection: { call_id: 1, talk_seconds: 1 },
+  });
+  assert.deepEqual(actual, expected);
+  const q = new Query(filter);
+  assert.equal(engine.count("calling_cdr", filter), calls.filter((c) => q.test(c)).length);
+  assert.equal(
+    engine.count("calling_cdr", { agent_name: "agent2" }),
+    calls.filter((c) => c.agent_name === "agent2").length,
+  );
+  assert.equal(engine.count("calling_cdr"), calls.length);
+  assert.equal(engine.count("nope"), 0);
+  assert.deepEqual(engine.aggregate("nope", [{ $match: {} }]), []);
+});
+
+Deno.test("indexes over values mingo orders specially are not used, results still equal", () => {
+  const odd: Document[] = calls.slice(0, 300).map((c, i) => ({
+    ...c,
+    agent_name: i % 50 === 0 ? ["x", "y"] : c.agent_name,
+  }));
+  const oddStore = createMemoryStore({ calling_cdr: odd.map((x) => ({ ...x })) });
+  const engine = createQueryEngine(oddStore, "ccs_dev");
+  const pipeline = [{ $match: { agent_name: "x" } }];
+  assert.deepEqual(engine.aggregate("calling_cdr", pipeline), new Aggregator(pipeline).run(odd));
+  assert.equal(engine.stats.narrowed, 0);
+  const sorted = [{ $sort: { agent_name: 1 } }];
+  assert.deepEqual(engine.aggregate("calling_cdr", sorted), new Aggregator(sorted).run(odd));
+});
+
+Deno.test("server-side JavaScript and writing stages are refused by the engine", () => {
+  const engine = createQueryEngine(store, "ccs_dev");
+  assert.throws(() => engine.aggregate("calling_cdr", [{ $out: "x" }]), /not allowed/);
+  assert.throws(() => engine.aggregate("calling_cdr", [{ $merge: { into: "x" } }]), /not allowed/);
+  assert.throws(() => engine.count("calling_cdr", { $where: "true" }), /not allowed|scriptEnabled/);
+  assert.throws(
+    () =>
+      engine.aggregate("calling_cdr", [{
+        $project: { x: { $function: { body: "function() { return 1 }", args: [], lang: "js" } } },
+      }]),
+    /not allowed/,
+  );
+});
+
+Deno.test("stored documents are frozen", () => {
+  const coll = store.collection("ccs_dev", "calling_cdr")!;
+  assert.ok(Object.isFrozen(coll.documents[0]));
+  assert.throws(() => {
+    (coll.documents[0] as Record<string, unknown>).status = "x";
+  });
+});
