@@ -422,6 +422,7 @@ export interface ReportToolResult {
   note: string;
   /** make_excel_report only: the saved report. */
   report_id?: string;
+  /** make_excel_report only: data rows in the saved file (`rows` stays the preview). */
   rows_in_file?: number;
   file_name?: string;
   download?: string;

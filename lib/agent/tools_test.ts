@@ -203,6 +203,11 @@ Deno.test("make_excel_report saves the report and emits a report event", async (
   assert.equal(report.download, `/api/reports/${report.id}`);
   assert.equal(report.file_name, "call_list.xlsx");
   assert.equal(out.result.report_id, report.id);
+  // The file's row count and the preview rows are distinct fields.
+  assert.equal(out.result.rows_in_file, 5000);
+  assert.ok(Array.isArray(out.result.rows));
+  assert.equal((out.result.rows as unknown[]).length, MODEL_PREVIEW_ROWS);
+  assert.equal(out.result.total_rows, 5000);
   assert.equal((await store.getReport("u1", report.id))?.rows, 5000);
   assert.equal(await store.getReport("someone-else", report.id), null);
   assert.equal(catalog.saved.length, 1);
@@ -219,7 +224,7 @@ Deno.test("make_excel_report saves a custom pipeline and refuses writing stages"
     return [{ agent: "a", calls: 3 }, { agent: "b", calls: 2 }];
   });
   const tools = await createDataTools(opts);
-  await tools.execute({
+  const out = await tools.execute({
     id: "1",
     name: "make_excel_report",
     args: {
@@ -240,6 +245,8 @@ Deno.test("make_excel_report saves a custom pipeline and refuses writing stages"
   assert.deepEqual(catalog.saved[0].columns.map((c) => c.key), ["agent", "calls"]);
   const report = events.find((e) => e.type === "report") as Ev<"report">;
   assert.equal(report.rows, 42);
+  assert.equal(out.result.rows_in_file, 42);
+  assert.deepEqual(out.result.rows, [["a", 3], ["b", 2]]);
   await assert.rejects(
     () =>
       tools.execute({

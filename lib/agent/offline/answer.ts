@@ -270,7 +270,8 @@ export function composeAnswer(i: Intent, outcomes: ToolOutcome[]): string {
   }
   for (const x of excel) {
     const r = x.result;
-    const rows = toNumber(r.total_rows) ?? (typeof r.rows === "number" ? r.rows : null);
+    // The file's row count; `rows` is the preview (an array), never a count.
+    const rows = toNumber(r.rows_in_file) ?? toNumber(r.total_rows);
     const title = typeof r.title === "string" ? r.title : "Report";
     const file = typeof r.file_name === "string" ? ` (${r.file_name})` : "";
     parts.push(

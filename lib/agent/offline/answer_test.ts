@@ -259,7 +259,12 @@ Deno.test("Excel reports: the file is announced with its rows, and the count is 
       "make_excel_report",
     ),
   };
-  excel.result = { ...excel.result, title: "Incoming calls", file_name: "incoming_calls.xlsx" };
+  excel.result = {
+    ...excel.result,
+    title: "Incoming calls",
+    file_name: "incoming_calls.xlsx",
+    rows_in_file: 297,
+  };
   const text = composeAnswer(
     intent({ metric: "list", period: "today", filters: { direction: "incoming" }, excel: true }),
     [
@@ -277,6 +282,26 @@ Deno.test("Excel reports: the file is announced with its rows, and the count is 
     text,
     /Excel report \*\*Incoming calls\*\* \(incoming_calls\.xlsx\) is ready with 297 rows/,
   );
+});
+
+Deno.test("Excel reports: the file's row count is rows_in_file, never the preview rows", () => {
+  const excel = report(
+    "call_list",
+    { columns: ["call_id"], rows: [["C1"], ["C2"]], total_rows: 2 },
+    "make_excel_report",
+  );
+  // A custom pipeline's file: no total of a catalog run, only the file's own count.
+  const { total_rows: _t, ...rest } = excel.result;
+  excel.result = { ...rest, title: "Calls since", rows_in_file: 42 };
+  const text = composeAnswer(intent({ metric: "list", excel: true }), [excel]);
+  assert.match(text, /Excel report \*\*Calls since\*\* is ready with 42 rows/);
+  assert.doesNotMatch(text, /with 2 rows/);
+  // Without any count, the file is announced without one (the preview is not counted).
+  const bare = report("call_list", { columns: ["call_id"], rows: [["C1"]] }, "make_excel_report");
+  const { total_rows: _b, ...noCount } = bare.result;
+  bare.result = { ...noCount, title: "Calls" };
+  const plain = composeAnswer(intent({ metric: "list", excel: true }), [bare]);
+  assert.match(plain, /Excel report \*\*Calls\*\* is ready: use the download button/);
 });
 
 Deno.test("top customers are listed with names", () => {

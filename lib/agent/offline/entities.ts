@@ -249,10 +249,70 @@ export function readValues(
   return unique(found);
 }
 
+/** Words that lead to a city: "customers based in", "who live in", "from the city of". */
+const CITY_LEAD = new RegExp(
+  "(?:\\b(?:customers?|callers?|clients?|people|contacts?)\\s+)?" +
+    "(?:\\b(?:who|that)\\s+(?:are\\s+|is\\s+)?)?" +
+    "(?:\\b(?:based|located|living|live|lives|residing|reside|resides|situated|staying)\\s+)?" +
+    "(?:\\b(?:in|from|at|around|near|out\\s+of)\\s+)?" +
+    "(?:\\bthe\\s+)?(?:\\b(?:city|town|area|region|metro)\\s+of\\s+)?$",
+  "u",
+);
+/** Words after a city: "the Belfast area", "Pune-based". */
+const CITY_TAIL =
+  /^(?:[\s-]+based\b|\s+(?:(?:metro(?:politan)?|city|town|greater)\s+)?(?:area|region|city|town|metro)\b)/u;
+/** A city word after a location cue (read with a typo allowed). */
+const CITY_CUES = [
+  /\b(?:based|located|living|lives?|residing|resides?|situated)\s+(?:in|at)\s+(?:the\s+(?:city|town|area)\s+of\s+)?([\p{L}][\p{L}.-]*)/u,
+  /\b(?:city|town)\s+of\s+([\p{L}][\p{L}.-]*)/u,
+];
+
+/**
+ * Cities: names from the data as whole words, with the words around them that say they
+ * are a place ("customers based in", "who live in", "the city of", "the … area"), so
+ * those words are not read as anything else; a typo is allowed after such a cue.
+ * Without a city vocabulary, a capitalised name after a cue.
+ */
+export function readCities(r: Reading, idx: VocabIndex, all: string[]): string[] {
+  if (!all.length) return readCityCue(r);
+  const found: string[] = [];
+  for (const { value, re } of idx.cityPatterns) {
+    for (const h of r.findAll(re)) {
+      r.consume(h);
+      consumeAround(r, h.index, h.text.length);
+      found.push(value);
+    }
+  }
+  if (found.length) return unique(found);
+  const candidates = all.filter((x) => !isReservedWord(x.toLowerCase()));
+  for (const cue of CITY_CUES) {
+    const h = r.find(cue);
+    if (!h) continue;
+    const w = h.groups[0]!.toLowerCase();
+    if (isReservedWord(w) || dimensionOf(w)) continue;
+    const v = closest(w, candidates);
+    if (!v) continue;
+    const start = h.index + h.text.length - h.groups[0]!.length;
+    r.consumeAt(start, h.groups[0]!.length);
+    consumeAround(r, start, h.groups[0]!.length);
+    found.push(v);
+    break;
+  }
+  return found;
+}
+
+/** Blanks out the place words before and after a city found at `index`. */
+function consumeAround(r: Reading, index: number, length: number): void {
+  const lead = CITY_LEAD.exec(r.text.slice(0, index));
+  if (lead && lead[0].length) r.consumeAt(lead.index, lead[0].length);
+  const tail = CITY_TAIL.exec(r.text.slice(index + length));
+  if (tail) r.consumeAt(index + length, tail[0].length);
+}
+
 /** Without a city vocabulary: "customers from Mumbai" (a capitalised name after the cue). */
 export function readCityCue(r: Reading): string[] {
   const h = r.find(
-    /\b(?:customers?|callers?|clients?)\s+(?:from|in|based\s+in|located\s+in)\s+([\p{L}][\p{L}.-]*(?:\s+[\p{L}][\p{L}.-]*)?)/u,
+    /\b(?:customers?|callers?|clients?|people)\s+(?:(?:who|that)\s+(?:are\s+|is\s+)?)?(?:(?:based|located|living|live|lives|residing|resides?|situated)\s+)?(?:from|in|at)\s+(?:the\s+)?(?:(?:city|town|area|region)\s+of\s+)?([\p{L}][\p{L}.-]*(?:\s+[\p{L}][\p{L}.-]*)?)/u,
   );
   if (!h) return [];
   const start = h.index + h.text.length - h.groups[0]!.length;
@@ -265,6 +325,8 @@ export function readCityCue(r: Reading): string[] {
   if (!kept.length) return [];
   const text = kept.join(" ");
   r.consumeAt(h.index, start - h.index + text.length);
+  const tail = CITY_TAIL.exec(r.text.slice(start + text.length));
+  if (tail) r.consumeAt(start + text.length, tail[0].length);
   return [text];
 }
 
@@ -313,19 +375,47 @@ export function readStatuses(r: Reading): { list: CallStatus[]; unanswered: bool
   return { list, unanswered };
 }
 
-/** Directions, from their names and from verbs ("called us", "dialled"). */
+/** Verbs of a customer reaching the contact center when followed by "us" ("phoned us"). */
+const TO_US_VERBS =
+  "called|call|calls|calling|rang|rung|ring|rings|ringing|phoned|phone|phones|phoning|" +
+  "contacted|contact|contacts|contacting|reached|reach|reaches|reaching|dial(?:l)?ed|" +
+  "dial(?:l)?ing|dials?|buzzed";
+
+const HAVE = "(?:have\\s+|has\\s+|had\\s+)?";
+const CALLED = "(?:called|phoned|rang|rung|contacted)\\b(?!\\s+(?:them|him|her|customers?|out)\\b)";
+
+/**
+ * Inbound in words: the direction's names, calls received or coming in, and customers
+ * calling us ("who phoned us", "rang in", "customers who called"); never "we called".
+ */
+const INCOMING = new RegExp(
+  [
+    "\\b(?:incoming|inbound|in-bound|inward|received|receive[sd]?|receiving)\\b",
+    `\\b(?:${TO_US_VERBS})\\s+(?:in\\s+)?(?:to\\s+|in\\s+to\\s+)?us\\b`,
+    "\\b(?:reached|reaching|reach(?:es)?)\\s+out\\s+to\\s+us\\b",
+    "\\b(?:got|get|gets|getting)\\s+in\\s+touch\\s+with\\s+us\\b",
+    "\\b(?:gave|give|gives|giving)\\s+us\\s+a\\s+(?:call|ring|buzz)\\b",
+    "(?<!\\bwe\\s+)\\b(?:called|calling|phoned|phoning|rang|ringing|rung)\\s+in\\b",
+    "\\b(?:came|come|comes|coming)\\s+(?:into|in|through)\\b",
+    "\\b(?:arrived|arriving|arrive|arrives)\\b",
+    // "customers (who) called", "numbers that rang", "… who phoned" (not "agents who called").
+    `(?<=\\b(?:customers?|callers?|clients?|people|numbers?)\\s+)${HAVE}${CALLED}`,
+    "(?<!^\\s*)(?<!\\b(?:agents?|reps?|representatives?|employees?|staff|we|users?)\\s+)" +
+    `\\b(?:who|that)\\s+${HAVE}${CALLED}`,
+  ].join("|"),
+  "u",
+);
+
+const OUTGOING =
+  /\b(?:outgoing|outbound|out-bound|outward|dial(?:l)?ed|dial(?:l)?ing|dials?|made\s+by|(?<=\b(?:we|agents?)\s+)(?:made|make|called|call|dialled|dialed|placed)|did\s+we\s+(?:make|call|place|dial)|placed|called\s+out|(?:went|go|going)\s+out)\b/u;
+
+/** Directions, from their names and from verbs ("called us", "came in", "dialled"). */
 export function readDirections(r: Reading, agentNamed: boolean): Direction[] {
   const out: Direction[] = [];
-  if (
-    r.take(
-      /\b(?:incoming|inbound|in-bound|inward|received|receive[sd]?|receiving|(?:called|call|calling|rang)\s+us|(?:called|calling)\s+in|(?:came|come|coming)\s+in|(?:customers?|callers?|clients?|people)\s+(?:who|that)\s+(?:called|rang))\b/u,
-    )
-  ) out.push("incoming");
-  if (
-    r.take(
-      /\b(?:outgoing|outbound|out-bound|outward|dial(?:l)?ed|dial(?:l)?ing|dials?|made\s+by|(?<=\b(?:we|agents?)\s+)(?:made|make|called|call|dialled|dialed|placed)|did\s+we\s+(?:make|call|place|dial)|placed|called\s+out|(?:went|go|going)\s+out)\b/u,
-    ) || (agentNamed && r.take(/\bdid\s+make\b|\bmade\b/u))
-  ) out.push("outgoing");
+  if (r.take(INCOMING)) out.push("incoming");
+  if (r.take(OUTGOING) || (agentNamed && r.take(/\bdid\s+make\b|\bmade\b/u))) {
+    out.push("outgoing");
+  }
   return out;
 }
 

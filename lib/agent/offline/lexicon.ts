@@ -46,7 +46,8 @@ export const GRAMMAR_WORDS = new Set(
     "percentage percent share rate ratio compare versus vs against from with for in on by " +
     "busiest peak quietest lowest highest most fewest least top had has have did does do got " +
     "received made handled answered missed failed incoming outgoing inbound outbound calls call " +
-    "report excel today yesterday week month"
+    "report excel today yesterday week month numbers phones based located living residing " +
+    "situated area region"
   ).split(/\s+/),
 );
 
@@ -54,6 +55,13 @@ export const GRAMMAR_WORDS = new Set(
 export function isReservedWord(w: string): boolean {
   return COMMON_WORDS.has(w) || GRAMMAR_WORDS.has(w);
 }
+
+/**
+ * Customers' phone numbers in words ("phone numbers", "caller numbers", "numbers" but not
+ * "number of").
+ */
+export const PHONE_NUMBERS =
+  "(?:phone|customer|caller|mobile|cell|contact|telephone)\\s+numbers?|numbers(?!\\s+of\\b)";
 
 /** Dimensions in words, more specific forms first. */
 export const DIMENSION_WORDS: [Dimension, string][] = [
@@ -70,7 +78,7 @@ export const DIMENSION_WORDS: [Dimension, string][] = [
   ["direction", "directions?"],
   ["segment", "customer\\s+segments?|segments?"],
   ["city", "city|cities|locations?"],
-  ["customer", "customers?|callers?|clients?|(?:phone|customer)\\s+numbers?"],
+  ["customer", `customers?|callers?|clients?|${PHONE_NUMBERS}`],
 ];
 /** Any dimension in words, as a regular expression. */
 export const DIM_ALT = DIMENSION_WORDS.map(([, re]) => `(?:${re})`).join("|");
@@ -90,9 +98,14 @@ export function dimensionOf(phrase: string): Dimension | null {
 export const SUP_MAX =
   "most|highest|max(?:imum)?|busiest|peak|top|largest|biggest|greatest|best|longest|heaviest";
 /** Superlatives of the least, as a regular expression. */
-export const SUP_MIN = "least|lowest|min(?:imum)?|fewest|quietest|smallest|shortest|worst|lightest";
+export const SUP_MIN =
+  "least|lowest|min(?:imum)?|fewest|quietest|smallest|shortest|worst|lightest|quickest|fastest";
 
 // Metrics named by their own words
+
+/** Who calls: customers, callers, clients or their numbers. */
+const WHO_CALLS =
+  `customers?|callers?|clients?|(?:phone\\s+|customer\\s+|caller\\s+|mobile\\s+)?numbers?`;
 
 /** A metric named by its own words, and what else its words say. */
 export interface MetricRule {
@@ -183,20 +196,21 @@ export const METRIC_RULES: MetricRule[] = [
   {
     metric: "unique_customers",
     re:
-      /\b(?:unique|distinct|different|individual)\s+(customers?|callers?|clients?|(?:phone\s+)?numbers?|people)\b|\bhow\s+many\s+(customers|callers|clients|people)\b/u,
+      /\b(?:(?:unique|distinct|different|individual)\s+(customers?|callers?|clients?|(?:phone\s+)?numbers?|people)|how\s+many\s+(customers|callers|clients|people))\b(?:\s+(?:(?:who|that)\s+)?(?:have\s+|has\s+|had\s+)?(called|phoned|rang|rung|contacted)\b(?!\s+(?:them|him|her|customers?|out)\b))?/u,
     apply: (h, p) => {
-      // Callers are the customers who called us.
-      if (/^caller/.test(h.groups[0] ?? h.groups[1] ?? "")) p.filters.direction = "incoming";
+      // Callers, and customers who called: the customers who called us (incoming).
+      const who = h.groups[0] ?? h.groups[1] ?? "";
+      if (/^caller/.test(who) || h.groups[2]) p.filters.direction = "incoming";
     },
   },
   {
     metric: "top_customers",
     re: new RegExp(
-      `\\btop\\s*(${NUM})?\\s+(?:customers?|callers?|clients?|(?:phone\\s+)?numbers?)\\b|\\b(?:which|what|who)\\s+(?:customers?|callers?|clients?|numbers?)?\\s*(?:called|call|calls|rang)\\s+(?:us\\s+)?(?:the\\s+)?most\\b|\\b(?:(${NUM})\\s+)?most\\s+(?:frequent|active|regular)\\s+(?:customers?|callers?|clients?)\\b|\\b(?:customers?|callers?|clients?)\\s+(?:who|that|with)\\s+(?:called|call|calls|made|had)?\\s*(?:us\\s+)?(?:the\\s+)?most(?:\\s+calls)?\\b`,
+      `\\btop\\s*(${NUM})?\\s+(?:${WHO_CALLS})\\b|\\b(?:which|what|who)\\s+(?:(${NUM})\\s+)?(?:${WHO_CALLS})?\\s*(?:called|call|calls|rang)\\s+(?:us\\s+)?(?:the\\s+)?most\\b|\\b(?:(${NUM})\\s+)?most\\s+(?:frequent|active|regular)\\s+(?:customers?|callers?|clients?)\\b|\\b(?:(${NUM})\\s+)?(?:${WHO_CALLS})\\s+(?:who|that|with)\\s+(?:called|call|calls|made|had)?\\s*(?:us\\s+)?(?:the\\s+)?most(?:\\s+calls)?\\b`,
       "u",
     ),
     apply: (h, p) => {
-      const n = toNumber(h.groups[0] ?? h.groups[1]);
+      const n = toNumber(h.groups.find((g) => g !== undefined));
       if (n !== undefined) p.limit = n;
     },
   },

@@ -143,9 +143,22 @@ export function resolveFollowUp(p: Parsed, prev: Intent): Intent | null {
   return normalize(i);
 }
 
+/**
+ * True when a question ranks what the previous turn measured, naming no period or other
+ * scope of its own: "Who had the lowest AHT?" after last week's agent performance asks
+ * about last week's agents.
+ */
+export function isRefinement(p: Parsed, prev: Intent): boolean {
+  if (p.chat || p.periods.length || p.clear.length || p.compare || p.excel) return false;
+  if (!p.rank && !p.superlative) return false;
+  const alone = resolveStandalone(p);
+  return alone !== null && alone.metric === prev.metric &&
+    (alone.groupBy === undefined || prev.groupBy === undefined || alone.groupBy === prev.groupBy);
+}
+
 /** Resolves a question against the previous intent (when it is a follow-up). */
 export function resolveIntent(p: Parsed, prev: Intent | null): Intent | null {
-  if (prev && isFollowUp(p)) return resolveFollowUp(p, prev);
+  if (prev && (isFollowUp(p) || isRefinement(p, prev))) return resolveFollowUp(p, prev);
   return resolveStandalone(p);
 }
 
@@ -196,6 +209,10 @@ export function normalize(i: Intent): Intent {
       i.focus ??= "calls";
       i.groupBy = undefined;
     }
+  }
+  if (i.metric === "breakdown" && i.groupBy === "customer" && i.rank?.order === "max") {
+    // "Which 5 numbers had the most calls": the top customers (with their names).
+    i.metric = "top_customers";
   }
   if (i.metric === "top_customers") {
     i.groupBy = undefined;

@@ -12,7 +12,7 @@ import {
   type ParseContext,
   readAgentCues,
   readAgentNames,
-  readCityCue,
+  readCities,
   readCustomerCue,
   readCustomerNames,
   readDirections,
@@ -63,8 +63,7 @@ export async function parseQuestion(question: string, ctx: ParseContext): Promis
     [/\b(?:dispositions?|outcomes?)\s+(?:of\s+|is\s+|as\s+|=\s*|:\s*)?([\p{L}][\p{L}_-]*)/u],
     ctx.vocab.dispositions,
   );
-  const cities = readValues(r, idx.cityPatterns, [], ctx.vocab.cities);
-  if (!ctx.vocab.cities.length) cities.push(...readCityCue(r));
+  const cities = readCities(r, idx, ctx.vocab.cities);
   const segments = readSegments(r, idx);
   readCustomerCue(r, p);
   const agents = unique([...agentCues, ...readAgentNames(r, idx)]);
@@ -128,7 +127,7 @@ const COMPARE_CUE =
 const FOLLOW_UP_START =
   /^\s*(?:and|what\s+about|how\s+about|same|now|also|only|just|but|then|instead|what\s+if|plus|again|likewise|ok(?:ay)?\s*,?\s*(?:and|now|what|how)|make\s+it|do\s+(?:it|that|the\s+same)|break\s+(?:it|that|this|them)|split\s+(?:it|that|this|them))\b/u;
 const FOLLOW_UP_WORDS =
-  /\b(?:them|those|these|the\s+same|same|it|that\s+one|previous|above|instead|as\s+well|too)\b/u;
+  /\b(?:them|those|these|the\s+same|same|it|(?:that|which|this|the)\s+one|previous|above|instead|as\s+well|too)\b/u;
 
 function readChat(lower: string): Parsed["chat"] {
   const t = lower.trim();
@@ -268,7 +267,7 @@ function readLimit(r: Reading, p: Parsed): void {
     if (n === undefined) return;
     p.limit = n;
     const dim = top.groups[2] ? dimensionOf(top.groups[2]) : null;
-    const order = top.groups[0] === "bottom" || top.groups[0] === "worst" ? "min" : "max";
+    const order = orderOf(top.groups[0]!, p);
     if (dim) {
       p.groupBy = dim;
       p.rank = { order };
@@ -320,14 +319,21 @@ function readGroupAndRank(r: Reading, p: Parsed): void {
   else if (r.take(/\bhourly\b|\bhour[\s-]by[\s-]hour\b/u)) p.groupBy = "hour";
 
   // Rankings.
-  const sup = new RegExp(`\\b(?:(${SUP_MAX})|(${SUP_MIN}))\\b`, "u");
+  const sup = new RegExp(`\\b(?:${SUP_MAX}|${SUP_MIN}|slowest)\\b`, "u");
   const adjDim = r.find(
-    new RegExp(`\\b(busiest|peak|quietest|slowest|top|best|worst)\\s+(${DIM_ALT})\\b`, "u"),
+    new RegExp(
+      `\\b(busiest|peak|quietest|slowest|quickest|fastest|top|best|worst)\\s+(${DIM_ALT})\\b`,
+      "u",
+    ),
   );
   if (adjDim) {
     const dim = dimensionOf(adjDim.groups[1]!);
     if (dim) {
-      p.rank = { order: /quietest|slowest|worst/.test(adjDim.groups[0]!) ? "min" : "max" };
+      if (!p.metric && dim === "agent" && SPEED.test(adjDim.groups[0]!)) {
+        p.metric = "agent_performance";
+        p.focus = "aht";
+      }
+      p.rank = { order: orderOf(adjDim.groups[0]!, p) };
       p.groupBy ??= dim;
       r.consume(adjDim);
       return;
@@ -360,17 +366,44 @@ function readGroupAndRank(r: Reading, p: Parsed): void {
     }
     return;
   }
-  const order = s.groups[0] ? "max" : "min";
-  p.superlative = order;
   let dim: Dimension | null = null;
   if (which) dim = dimensionOf(which.groups[1]!);
   else if (dimAfter) dim = dimensionOf(dimAfter.groups[0]!);
   else if (who) dim = "agent";
-  if (dim || which || who || /\bwhich\b|\bwhat\b/u.test(r.text) || p.groupBy) {
+  if (!p.metric && (dim === "agent" || p.groupBy === "agent") && SPEED.test(s.text)) {
+    // "Who was the fastest?": agents are quick or slow by their handle time.
+    p.metric = "agent_performance";
+    p.focus = "aht";
+  }
+  const order = orderOf(s.text, p);
+  p.superlative = order;
+  if (
+    dim || which || who || /\bwhich\b|\bwhat\b/u.test(r.text) || p.groupBy ||
+    p.metric === "agent_performance"
+  ) {
     p.rank = { order };
     if (dim) p.groupBy ??= dim;
     r.consume(s);
   }
+}
+
+/** Superlatives of speed. */
+const SPEED = /^(?:quickest|fastest|slowest)$/u;
+
+/**
+ * Whether a superlative asks for the most or the least. Times where less is better (AHT,
+ * hold, wrap-up, speed of answer) read "best", "quickest" as the lowest and "worst",
+ * "slowest" as the highest; for call counts "slowest" and "worst" are the fewest.
+ */
+function orderOf(word: string, p: Parsed): "max" | "min" {
+  const w = word.trim();
+  const lowerIsBetter = p.focus === "aht" || p.focus === "hold" || p.focus === "wrap" ||
+    p.metric === "asa";
+  if (lowerIsBetter && w === "best") return "min";
+  if (lowerIsBetter && /^(?:worst|slowest)$/.test(w)) return "max";
+  if (lowerIsBetter && /^(?:quickest|fastest)$/.test(w)) return "min";
+  if (/^(?:bottom|slowest)$/.test(w)) return "min";
+  return new RegExp(`^(?:${SUP_MIN})$`, "u").test(w) ? "min" : "max";
 }
 
 function readForm(r: Reading, p: Parsed): void {
