@@ -50,6 +50,8 @@ export interface ReportParams {
   group_by?: Dimension;
   /** For top-N entries and sorted breakdowns. */
   limit?: number;
+  /** For `service_level`: answered within this many seconds of ringing (default 20). */
+  threshold_seconds?: number;
 }
 
 /** A column's type; dates are rendered in the business zone. */
