@@ -2,16 +2,9 @@
  * The web app: `deno task start` (after `deno task build`). Reads the configuration, opens
  * KV and the data source, picks the model, and serves the islands app on `PORT`.
  */
-import { dirname } from "node:path";
-import { clock, type Config, ConfigError, loadConfig } from "./lib/config.ts";
-import { openDataClient } from "./lib/agent/data_source.ts";
-import { createProvider } from "./lib/agent/provider.ts";
-import { ensureDemoUser } from "./lib/auth/users.ts";
+import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { CALLS } from "./lib/data/types.ts";
-import { openStore } from "./lib/kv.ts";
-import { exportReport } from "./lib/reports/excel.ts";
-import { agentRunner } from "./lib/web/agent_runner.ts";
-import { createApp } from "./lib/web/app.ts";
+import { assembleApp, StartupError } from "./lib/web/assemble.ts";
 import "./fresh.gen.ts";
 
 function fail(message: string): never {
@@ -29,59 +22,17 @@ function describeSource(config: Config): string {
 
 async function main(): Promise<void> {
   let config: Config;
+  let app;
   try {
     config = loadConfig();
+    app = await assembleApp(config);
   } catch (e) {
-    if (e instanceof ConfigError) fail(e.message);
+    if (e instanceof ConfigError || e instanceof StartupError) fail(e.message);
     throw e;
   }
-  if (config.kvPath !== ":memory:") {
-    await Deno.mkdir(dirname(config.kvPath), { recursive: true });
-  }
-  const store = await openStore(config.kvPath);
-  let demoLine: string | null;
-  try {
-    demoLine = await ensureDemoUser(store, config.auth);
-  } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
-  }
-  const now = clock(config);
-  let data;
-  try {
-    data = await openDataClient(config, { tz: config.tz, now: now() });
-  } catch (e) {
-    fail(`Cannot open the data source: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  let provider;
-  try {
-    provider = createProvider(config, { tz: config.tz, now, client: data });
-  } catch (e) {
-    if (e instanceof ConfigError) fail(e.message);
-    throw e;
-  }
-  const app = await createApp({
-    config,
-    store,
-    data,
-    exportReport,
-    runner: agentRunner({
-      provider,
-      client: data,
-      conversations: store,
-      reports: store,
-      config: {
-        tz: config.tz,
-        now,
-        maxToolRounds: config.model.maxToolRounds,
-        contextTokenBudget: config.model.contextTokenBudget,
-        modelTimeoutMs: config.model.timeoutMs,
-        toolTimeoutMs: config.mcp.timeoutMs,
-      },
-    }),
-  });
   let calls = "";
   try {
-    const n = await data.count(CALLS, {}, { timeoutMs: 10_000 });
+    const n = await app.data.count(CALLS, {}, { timeoutMs: 10_000 });
     calls = `${n.toLocaleString("en-US")} calls, `;
   } catch { /* the summary is best effort */ }
 
@@ -89,9 +40,9 @@ async function main(): Promise<void> {
     port: config.port,
     onListen: ({ port }) => {
       console.log(`Listening on http://localhost:${port}`);
-      if (demoLine) console.log(demoLine);
+      if (app.demoLine) console.log(app.demoLine);
       console.log(`Data: ${calls}${describeSource(config)}, business zone ${config.tz}`);
-      console.log(`Model: ${provider.name}`);
+      console.log(`Model: ${app.provider.name}`);
     },
   }, app.fetch);
 
@@ -99,10 +50,8 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await app.close();
     await server.shutdown();
-    await data.close().catch(() => {});
-    store.close();
+    await app.close();
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", stop);

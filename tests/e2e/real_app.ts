@@ -1,19 +1,13 @@
 /**
- * Starts the real app in process for the browser journey, wired like `main.ts`: KV in
+ * Starts the real app in process for the browser journey, wired by `assembleApp` as `main.ts` is: KV in
  * memory, generated demo data with a frozen clock, the offline model, the agent runner,
  * the exceljs exporter, the real routes and islands. One addition for the tests: the model
  * can be given latency (abortable, like a network call), so a turn is still running when
  * the test presses Stop.
  */
-import { clock, loadConfig } from "../../lib/config.ts";
-import { openDataClient } from "../../lib/agent/data_source.ts";
-import { createProvider } from "../../lib/agent/provider.ts";
+import { loadConfig } from "../../lib/config.ts";
 import type { ModelProvider, ModelRequest } from "../../lib/agent/types.ts";
-import { ensureDemoUser } from "../../lib/auth/users.ts";
-import { openStore } from "../../lib/kv.ts";
-import { exportReport } from "../../lib/reports/excel.ts";
-import { agentRunner } from "../../lib/web/agent_runner.ts";
-import { createApp } from "../../lib/web/app.ts";
+import { assembleApp } from "../../lib/web/assemble.ts";
 import type { BuildManifest } from "../../lib/web/types.ts";
 
 /** Options of {@linkcode startRealApp}. */
@@ -83,32 +77,10 @@ export async function startRealApp(options: RealAppOptions): Promise<RealApp> {
     COOKIE_SECURE: "never",
     ...options.env,
   });
-  const store = await openStore(config.kvPath);
-  await ensureDemoUser(store, config.auth);
-  const now = clock(config);
-  const data = await openDataClient(config, { tz: config.tz, now: now() });
-  let provider = createProvider(config, { tz: config.tz, now, client: data });
-  if (options.latencyMs) provider = withLatency(provider, options.latencyMs);
-  const app = await createApp({
-    config,
-    store,
-    data,
-    exportReport,
+  const latencyMs = options.latencyMs;
+  const app = await assembleApp(config, {
     buildManifest: options.buildManifest,
-    runner: agentRunner({
-      provider,
-      client: data,
-      conversations: store,
-      reports: store,
-      config: {
-        tz: config.tz,
-        now,
-        maxToolRounds: config.model.maxToolRounds,
-        contextTokenBudget: config.model.contextTokenBudget,
-        modelTimeoutMs: config.model.timeoutMs,
-        toolTimeoutMs: config.mcp.timeoutMs,
-      },
-    }),
+    wrapProvider: latencyMs ? (p) => withLatency(p, latencyMs) : undefined,
     log: () => {},
   });
   const ac = new AbortController();
@@ -120,11 +92,9 @@ export async function startRealApp(options: RealAppOptions): Promise<RealApp> {
   return {
     url: `http://127.0.0.1:${port}`,
     async close() {
-      await app.close();
       ac.abort();
       await server.finished;
-      await data.close().catch(() => {});
-      store.close();
+      await app.close();
     },
   };
 }

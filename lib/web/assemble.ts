@@ -1,0 +1,110 @@
+/**
+ * Wires the whole app from a configuration: KV store and demo user, data client, model
+ * provider, agent runner, report exporter and the islands app. `main.ts` serves what it
+ * returns; the browser tests start the same wiring in process.
+ */
+import { dirname } from "node:path";
+import { clock, type Config } from "../config.ts";
+import { openDataClient } from "../agent/data_source.ts";
+import { createProvider } from "../agent/provider.ts";
+import type { ModelProvider } from "../agent/types.ts";
+import { ensureDemoUser } from "../auth/users.ts";
+import type { DataClient } from "../data/types.ts";
+import { openStore, type Store } from "../kv.ts";
+import { exportReport } from "../reports/excel.ts";
+import { agentRunner } from "./agent_runner.ts";
+import { createApp } from "./app.ts";
+import type { BuildManifest } from "./types.ts";
+
+/** Options of {@linkcode assembleApp}. */
+export interface AssembleOptions {
+  /** Wraps the configured model (tests add latency). */
+  wrapProvider?: (provider: ModelProvider) => ModelProvider;
+  buildManifest?: BuildManifest | null;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** The assembled app and what it holds open. */
+export interface AssembledApp {
+  fetch: (request: Request) => Response | Promise<Response>;
+  store: Store;
+  data: DataClient;
+  provider: ModelProvider;
+  /** "Demo login: demo / demo123" while the demo password works, else null. */
+  demoLine: string | null;
+  close(): Promise<void>;
+}
+
+/** Thrown when a part of the app cannot start; the message says which and why. */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StartupError";
+  }
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Opens every part of the app from `config`, closing what was opened if a later part fails. */
+export async function assembleApp(
+  config: Config,
+  options: AssembleOptions = {},
+): Promise<AssembledApp> {
+  if (config.kvPath !== ":memory:") {
+    await Deno.mkdir(dirname(config.kvPath), { recursive: true });
+  }
+  const store = await openStore(config.kvPath);
+  let data: DataClient | undefined;
+  try {
+    const demoLine = await ensureDemoUser(store, config.auth).catch((e) => {
+      throw new StartupError(reason(e));
+    });
+    const now = clock(config);
+    data = await openDataClient(config, { tz: config.tz, now: now() }).catch((e) => {
+      throw new StartupError(`Cannot open the data source: ${reason(e)}`);
+    });
+    let provider = createProvider(config, { tz: config.tz, now, client: data });
+    if (options.wrapProvider) provider = options.wrapProvider(provider);
+    const app = await createApp({
+      config,
+      store,
+      data,
+      exportReport,
+      buildManifest: options.buildManifest,
+      log: options.log,
+      runner: agentRunner({
+        provider,
+        client: data,
+        conversations: store,
+        reports: store,
+        config: {
+          tz: config.tz,
+          now,
+          maxToolRounds: config.model.maxToolRounds,
+          contextTokenBudget: config.model.contextTokenBudget,
+          modelTimeoutMs: config.model.timeoutMs,
+          toolTimeoutMs: config.mcp.timeoutMs,
+        },
+      }),
+    });
+    const client = data;
+    return {
+      fetch: app.fetch,
+      store,
+      data: client,
+      provider,
+      demoLine,
+      async close() {
+        await app.close();
+        await client.close().catch(() => {});
+        store.close();
+      },
+    };
+  } catch (e) {
+    await data?.close().catch(() => {});
+    store.close();
+    throw e;
+  }
+}
