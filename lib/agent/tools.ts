@@ -97,7 +97,8 @@ function mcpTools(client: DataClient): Promise<ToolInfo[]> {
 }
 
 /** Builds the data agent's tools for one turn. */
-export async function createDataTools(opts: DataToolsOptions): Promise<DataTools> {
+export async function createDataTools(options: DataToolsOptions): Promise<DataTools> {
+  const opts = { ...options, emit: onceEach(options.emit) };
   const infos = (await mcpTools(opts.client)).filter((t) => !CATALOG_TOOLS.has(t.name));
   const mcpNames = new Set(infos.map((t) => t.name));
   const definitions: ToolDefinition[] = [
@@ -471,6 +472,22 @@ async function emitResult(
   });
   const chart = chartFor(result, params.group_by);
   if (chart) await opts.emit({ type: "chart", ...chart });
+}
+
+/**
+ * Passes events through, dropping a table or chart identical to one already shown by
+ * these tools (an Excel request runs the same report for the answer and for the file).
+ */
+function onceEach(emit: DataToolsOptions["emit"]): DataToolsOptions["emit"] {
+  const shown = new Set<string>();
+  return (event) => {
+    if (event.type === "table" || event.type === "chart") {
+      const key = JSON.stringify(event);
+      if (shown.has(key)) return;
+      shown.add(key);
+    }
+    return emit(event);
+  };
 }
 
 async function emitTable(opts: DataToolsOptions, table: TableSpec): Promise<void> {

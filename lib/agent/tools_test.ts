@@ -258,3 +258,24 @@ Deno.test("make_excel_report saves a custom pipeline and refuses writing stages"
     /read-only/,
   );
 });
+
+Deno.test("an Excel request that also runs the report shows its table and chart once", async () => {
+  const { opts, events } = setup();
+  const tools = await createDataTools(opts);
+  const args = { name: "call_breakdown", params: { period: "last week", group_by: "day" } };
+  await Promise.all([
+    tools.execute({ id: "1", name: "run_report", args, signal }),
+    tools.execute({ id: "2", name: "make_excel_report", args, signal }),
+  ]);
+  assert.equal(events.filter((e) => e.type === "table").length, 1);
+  assert.equal(events.filter((e) => e.type === "chart").length, 1);
+  assert.equal(events.filter((e) => e.type === "report").length, 1);
+  // A different report still shows its own table.
+  await tools.execute({
+    id: "3",
+    name: "run_report",
+    args: { name: "call_list", params: { period: "today" } },
+    signal,
+  });
+  assert.equal(events.filter((e) => e.type === "table").length, 2);
+});
