@@ -6,7 +6,9 @@
  *   index (same or reversed directions): the index is scanned in order, each
  *   document tested with a mingo `Query`, stopping at the limit; runs of equal sort
  *   keys are emitted in collection order, as mingo's stable sort does. The rest of
- *   the pipeline runs in mingo.
+ *   the pipeline runs in mingo. A `$skip` / `$limit` after `$project`, `$addFields`,
+ *   `$set` or `$unset` stages is moved ahead of them first (as MongoDB does), so
+ *   `[$match, $sort, $project, $limit]` only projects the documents it returns.
  * - A leading `$match` with an equality, `$in` or range on an index's first field
  *   narrows the scan to that part of the index (collection order is kept).
  * - `$sort` itself is replaced by a decorate-sort-undecorate version with the same
@@ -15,6 +17,7 @@
  *   before `$skip` for a few minutes, so that paging through a grouped or sorted
  *   result costs one evaluation, not one per page.
  * - IANA time zones in date operators use cached offsets (`tz_operators.ts`).
+ * - `$round`, `$trunc` and `$indexOfCP` follow MongoDB, not mingo (`operators.ts`).
  *
  * Server-side JavaScript (`$where`, `$function`, `$accumulator`) and writing stages
  * (`$out`, `$merge`) are disabled in the operator context.
@@ -32,6 +35,7 @@ import type { AnyObject, Options } from "mingo/types";
 import { createMatcher } from "./fast_filter.ts";
 import { buildMingoContext } from "./mingo_context.ts";
 import type { MemoryCollection, MemoryStore, SortedIndex } from "./memory_store.ts";
+import { mongoExpressionOperators } from "./operators.ts";
 import { compareWith, type EncodedKey, encodeKey, sortOrder } from "./sort_keys.ts";
 import type { Document } from "./types.ts";
 import { timeZoneOperators } from "./tz_operators.ts";
@@ -81,7 +85,11 @@ function fastSort(coll: Iterator, spec: AnyObject, options: Options): Iterator {
 
 /** The engine's operator context. */
 export const ENGINE_CONTEXT: Context = buildMingoContext({
-  expression: { ...timeZoneOperators, $function: forbidden("$function") },
+  expression: {
+    ...timeZoneOperators,
+    ...mongoExpressionOperators,
+    $function: forbidden("$function"),
+  },
   accumulator: { $accumulator: forbidden("$accumulator") },
   query: { $where: forbidden("$where") },
   pipeline: { $sort: fastSort, $out: forbidden("$out"), $merge: forbidden("$merge") } as never,
@@ -97,6 +105,8 @@ export interface EngineStats {
   fullScans: number;
   /** Pages served from a cached materialised prefix. */
   cacheHits: number;
+  /** Documents the index scans handed to the rest of their pipelines. */
+  scannedDocs: number;
 }
 
 /** Options of {@link QueryEngine.find}. */
@@ -125,7 +135,13 @@ const CACHE_MIN_DOCS = 1000;
 export class QueryEngine {
   readonly store: MemoryStore;
   readonly database: string;
-  readonly stats: EngineStats = { indexScans: 0, narrowed: 0, fullScans: 0, cacheHits: 0 };
+  readonly stats: EngineStats = {
+    indexScans: 0,
+    narrowed: 0,
+    fullScans: 0,
+    cacheHits: 0,
+    scannedDocs: 0,
+  };
   readonly #options: Partial<Options>;
   readonly #cache = new Map<string, CacheEntry>();
 
@@ -148,12 +164,20 @@ export class QueryEngine {
   aggregate(collection: string, pipeline: Document[]): Document[] {
     const coll = this.#collection(collection);
     if (!coll) return new Aggregator(pipeline, this.#options).run([]);
+    const hoisted = hoistPaging(pipeline);
+    if (this.#sortIndex(coll, hoisted)) return this.#run(coll, hoisted);
     const paged = splitPaging(pipeline);
     if (paged && paged.prefix.length > 0 && coll.size >= CACHE_MIN_DOCS) {
       const docs = this.#materialised(coll, paged.prefix);
       return docs.slice(paged.skip, paged.skip + paged.limit);
     }
-    return this.#run(coll, pipeline);
+    return this.#run(coll, hoisted);
+  }
+
+  /** Whether an index serves the leading `$match`es and `$sort` of `pipeline` in order. */
+  #sortIndex(coll: MemoryCollection, pipeline: Document[]): boolean {
+    const head = leadingMatchAndSort(pipeline);
+    return head.sort !== null && findSortIndex(coll, head.sort) !== null;
   }
 
   /** Documents matching `filter`, sorted, limited, then projected (find semantics). */
@@ -225,25 +249,9 @@ export class QueryEngine {
     coll: MemoryCollection,
     pipeline: Document[],
   ): { docs: Document[]; rest: Document[] } | null {
-    let i = 0;
-    const filters: Document[] = [];
-    while (
-      i < pipeline.length && isStage(pipeline[i], "$match") && isPlainObject(pipeline[i].$match)
-    ) {
-      filters.push(pipeline[i].$match as Document);
-      i++;
-    }
-    const filter: Document = filters.length === 0
-      ? {}
-      : filters.length === 1
-      ? filters[0]
-      : { $and: filters };
+    const { filter, sort, next: i } = leadingMatchAndSort(pipeline);
     const hasFilter = Object.keys(filter).length > 0;
     const test = hasFilter ? this.#matcher(filter) : null;
-
-    const sort = i < pipeline.length && isStage(pipeline[i], "$sort")
-      ? sortSpec(pipeline[i].$sort)
-      : null;
     if (sort) {
       const found = findSortIndex(coll, sort);
       if (found) {
@@ -266,7 +274,9 @@ export class QueryEngine {
           need: skip + limit,
         });
         this.stats.indexScans++;
-        return { docs: docs.slice(skip, skip + limit), rest: pipeline.slice(j) };
+        const page = docs.slice(skip, skip + limit);
+        this.stats.scannedDocs += page.length;
+        return { docs: page, rest: pipeline.slice(j) };
       }
     }
     if (test) {
@@ -315,6 +325,64 @@ function isStage(stage: Document, name: string): boolean {
   if (!isPlainObject(stage)) return false;
   const keys = Object.keys(stage);
   return keys.length === 1 && keys[0] === name;
+}
+
+/**
+ * The leading `$match` stages of `pipeline` as one filter, and the plain `$sort` right
+ * after them (null when there is none); `next` is the index of that `$sort` (or of the
+ * first stage after the matches when there is no sort).
+ */
+function leadingMatchAndSort(
+  pipeline: Document[],
+): { filter: Document; sort: [string, 1 | -1][] | null; next: number } {
+  let i = 0;
+  const filters: Document[] = [];
+  while (
+    i < pipeline.length && isStage(pipeline[i], "$match") && isPlainObject(pipeline[i].$match)
+  ) {
+    filters.push(pipeline[i].$match as Document);
+    i++;
+  }
+  const filter: Document = filters.length === 0
+    ? {}
+    : filters.length === 1
+    ? filters[0]
+    : { $and: filters };
+  const sort = i < pipeline.length && isStage(pipeline[i], "$sort")
+    ? sortSpec(pipeline[i].$sort)
+    : null;
+  return { filter, sort, next: i };
+}
+
+/** Stages that turn each document into exactly one document, keeping the order. */
+const PER_DOCUMENT = ["$project", "$addFields", "$set", "$unset"];
+
+function isPerDocument(stage: Document): boolean {
+  return PER_DOCUMENT.some((name) => isStage(stage, name));
+}
+
+function isPaging(stage: Document): boolean {
+  return (isStage(stage, "$skip") && isCount(stage.$skip)) ||
+    (isStage(stage, "$limit") && isCount(stage.$limit));
+}
+
+/**
+ * `pipeline` with each `$skip` / `$limit` moved ahead of the `$project`, `$addFields`,
+ * `$set` and `$unset` stages right before it, as MongoDB's optimiser does: those stages
+ * map one document to one document in order, so the result is the same, and a
+ * `[$match, $sort, $project, $limit]` pipeline becomes one the index plan serves.
+ */
+export function hoistPaging(pipeline: Document[]): Document[] {
+  const out = [...pipeline];
+  for (let i = 1; i < out.length; i++) {
+    if (!isPaging(out[i])) continue;
+    let j = i;
+    while (j > 0 && isPerDocument(out[j - 1])) {
+      [out[j - 1], out[j]] = [out[j], out[j - 1]];
+      j--;
+    }
+  }
+  return out;
 }
 
 function isCount(v: unknown): v is number {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ObjectId } from "bson";
 import { Aggregator, find as mingoFind, Query } from "mingo";
 import { createMemoryStore } from "./memory_store.ts";
-import { createQueryEngine } from "./query_engine.ts";
+import { createQueryEngine, hoistPaging } from "./query_engine.ts";
 import type { Document } from "./types.ts";
 
 /** Deterministic pseudo-random numbers in [0, 1). */
@@ -173,6 +173,39 @@ const cases: [string, Document[], keyof ReturnType<typeof createQueryEngine>["st
   ], null],
   ["sort on _id with skip (paged)", [{ $sort: { _id: 1 } }, { $skip: 100 }, { $limit: 10 }], null],
   ["match by _id", [{ $match: { _id: mid._id } }], "narrowed"],
+  ["match + sort + project + limit: the limit moves ahead of the projection", [
+    { $match: { direction: "incoming" } },
+    { $sort: { start_time: 1 } },
+    { $project: { _id: 0, call_id: 1, start_time: 1, agent_name: 1 } },
+    { $limit: 25 },
+  ], "indexScans"],
+  ["sort + addFields overwriting the sort key + set + unset + skip + limit", [
+    { $sort: { start_time: -1, _id: -1 } },
+    { $addFields: { start_time: "$call_id", talk_minutes: { $divide: ["$talk_seconds", 60] } } },
+    { $set: { agent_name: { $toUpper: "$agent_name" } } },
+    { $unset: ["customer_number", "ring_seconds"] },
+    { $skip: 30 },
+    { $limit: 15 },
+  ], "indexScans"],
+  ["sort + project + skip + limit on a large collection (paged)", [
+    { $match: { status: "answered" } },
+    { $sort: { start_time: 1, _id: 1 } },
+    { $project: { call_id: 1, start_time: 1 } },
+    { $skip: 200 },
+    { $limit: 50 },
+  ], "indexScans"],
+  ["project + limit without a sort", [
+    { $match: { direction: "outgoing" } },
+    { $project: { call_id: 1 } },
+    { $limit: 7 },
+  ], null],
+  ["a limit after a group is not moved", [
+    { $sort: { start_time: 1 } },
+    { $group: { _id: "$agent_name", first: { $first: "$call_id" } } },
+    { $sort: { _id: 1 } },
+    { $project: { first: 1 } },
+    { $limit: 3 },
+  ], null],
   ["empty result range", [{ $match: { start_time: { $gt: d(1000) } } }, {
     $sort: { start_time: 1 },
   }], "indexScans"],
@@ -192,6 +225,54 @@ for (const [name, pipeline, stat] of cases) {
     }
   });
 }
+
+Deno.test("hoistPaging moves $skip and $limit ahead of per-document stages only", () => {
+  const match = { $match: { a: 1 } };
+  const sort = { $sort: { start_time: 1 } };
+  const project = { $project: { a: 1 } };
+  const set = { $set: { b: 2 } };
+  const unset = { $unset: "c" };
+  const addFields = { $addFields: { start_time: 0 } };
+  const group = { $group: { _id: "$a" } };
+  const skip = { $skip: 10 };
+  const limit = { $limit: 5 };
+  assert.deepEqual(hoistPaging([match, sort, project, limit]), [match, sort, limit, project]);
+  assert.deepEqual(
+    hoistPaging([match, sort, addFields, set, unset, skip, limit]),
+    [match, sort, skip, limit, addFields, set, unset],
+  );
+  assert.deepEqual(
+    hoistPaging([match, group, project, limit]),
+    [match, group, limit, project],
+  );
+  assert.deepEqual(hoistPaging([sort, group, limit]), [sort, group, limit]);
+  const lookup = { $lookup: { from: "x", localField: "a", foreignField: "b", as: "c" } };
+  assert.deepEqual(hoistPaging([sort, lookup, limit]), [sort, lookup, limit]);
+  const unwind = { $unwind: "$c" };
+  assert.deepEqual(hoistPaging([sort, unwind, project, limit]), [sort, unwind, limit, project]);
+});
+
+Deno.test("a projected, sorted page is served by the index, not by mingo over everything", () => {
+  const engine = createQueryEngine(store, "ccs_dev");
+  const pipeline = [
+    { $match: { direction: "incoming" } },
+    { $sort: { start_time: -1 } },
+    { $addFields: { start_time: { $add: [1, 1] } } },
+    { $project: { call_id: 1, start_time: 1 } },
+    { $skip: 5 },
+    { $limit: 10 },
+  ];
+  const got = engine.aggregate("calling_cdr", pipeline);
+  assert.equal(got.length, 10);
+  assert.deepEqual(got, plain(pipeline));
+  assert.deepEqual(engine.stats, {
+    indexScans: 1,
+    narrowed: 0,
+    fullScans: 0,
+    cacheHits: 0,
+    scannedDocs: 10,
+  });
+});
 
 Deno.test("paged pipelines reuse the materialised prefix and equal mingo on every page", () => {
   const engine = createQueryEngine(store, "ccs_dev");

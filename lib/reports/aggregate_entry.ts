@@ -4,7 +4,7 @@
  * one row, even over no calls (counts 0, averages null).
  */
 import { CALLS, type Document } from "../data/types.ts";
-import { reportTitle, type Summary, withExtras } from "./compiled.ts";
+import { reportTitle, scalar, type Summary, withExtras } from "./compiled.ts";
 import { customerJoinStages, dimensionColumn, dimensionSpec } from "./dimensions.ts";
 import { ReportParamError } from "./errors.ts";
 import { buildFilters, type ForcedFilters } from "./filters.ts";
@@ -52,15 +52,28 @@ export interface AggregateSpec {
   columns: Column[];
   /** Accumulated field that orders non-time groups (descending). */
   sortBy: string;
+  /**
+   * The KPI column whose leaders a grouped summary names: `ranked_by`, `top_key` /
+   * `top_value` (the group with the highest value) and `bottom_key` / `bottom_value`
+   * (the lowest), over every group (not only the rows kept by `limit`).
+   */
+  rankBy?: string;
   summarize(input: SummaryInput): Summary;
 }
 
+/** The summary keys naming the leaders of a grouped KPI entry, for its description. */
+export function leadersNote(what: string): string {
+  return ` With group_by, the summary also names the groups with the highest and the lowest ${what} ` +
+    "over all groups, not only the rows shown: top_key / top_value and bottom_key / " +
+    "bottom_value (ranked_by names the column).";
+}
+
 /**
- * `expr` rounded to 2 decimals, half up; null stays null. Written with `$floor` rather
- * than `$round`, whose result differs between engines (mingo 7 rounds 29.5454 to 29.54).
+ * `expr` rounded to 2 decimals with MongoDB's `$round` (half to even on the exact value;
+ * the embedded engine follows MongoDB here); null stays null.
  */
 export function round2(expr: unknown): Document {
-  return { $divide: [{ $floor: { $add: [{ $multiply: [expr, 100] }, 0.5] } }, 100] };
+  return { $round: [expr, 2] };
 }
 
 /** A percentage 0–100 with 2 decimals of `num / den`, null when `den` is 0. */
@@ -119,6 +132,11 @@ function overallPipeline(match: Document, spec: AggregateSpec, p: NormalizedPara
   ];
 }
 
+/** How the rows of a grouped entry are ordered. */
+function rowOrder(spec: AggregateSpec, dimension: Dimension): Record<string, 1 | -1> {
+  return dimensionSpec(dimension).timeOrder ? { _id: 1 } : { [spec.sortBy]: -1, _id: 1 };
+}
+
 function groupedPipeline(
   match: Document,
   spec: AggregateSpec,
@@ -131,10 +149,61 @@ function groupedPipeline(
     { $match: match },
     ...(d.needsCustomer ? customerJoinStages() : []),
     ...spec.groupStages(d.keyExpr(timezone), p),
-    { $sort: d.timeOrder ? { _id: 1 } : { [spec.sortBy]: -1, _id: 1 } },
+    { $sort: rowOrder(spec, dimension) },
     ...(p.limit ? [{ $limit: p.limit }] : []),
     { $project: { _id: 0, [dimension]: d.labelExpr(), ...spec.project } },
   ];
+}
+
+/**
+ * One document `{top: [row], bottom: [row]}`: over every group, the row with the highest
+ * and the lowest `rankBy`, ties going to the row that comes first in the report's order
+ * (as {@link extremes} picks them from the rows).
+ */
+function leadersPipeline(
+  match: Document,
+  spec: AggregateSpec & { rankBy: string },
+  p: NormalizedParams,
+  dimension: Dimension,
+  timezone: string,
+): Document[] {
+  const d = dimensionSpec(dimension);
+  const order = rowOrder(spec, dimension);
+  delete order[spec.rankBy];
+  const by = (dir: 1 | -1) => [{ $sort: { [spec.rankBy]: dir, ...order } }, { $limit: 1 }];
+  return [
+    { $match: match },
+    ...(d.needsCustomer ? customerJoinStages() : []),
+    ...spec.groupStages(d.keyExpr(timezone), p),
+    { $project: { _id: 1, [dimension]: d.labelExpr(), ...spec.project } },
+    { $match: { [spec.rankBy]: { $type: "number" } } },
+    { $facet: { top: by(-1), bottom: by(1) } },
+  ];
+}
+
+/** The leader keys of a grouped summary, from the leaders document or else the rows. */
+function leaderSummary(
+  rankBy: string,
+  dimension: Dimension,
+  rows: Document[],
+  leaders: Document | null | undefined,
+): Summary {
+  let top: Document | null, bottom: Document | null;
+  if (leaders) {
+    const first = (v: unknown) => (Array.isArray(v) && v.length ? v[0] as Document : null);
+    const t = first(leaders.top), b = first(leaders.bottom);
+    top = t && { key: t[dimension], value: t[rankBy] };
+    bottom = b && { key: b[dimension], value: b[rankBy] };
+  } else {
+    ({ top, bottom } = extremes(rows, dimension, rankBy));
+  }
+  return {
+    ranked_by: rankBy,
+    top_key: scalar(top?.key),
+    top_value: scalar(top?.value),
+    bottom_key: scalar(bottom?.key),
+    bottom_value: scalar(bottom?.value),
+  };
 }
 
 /** Builds the catalog entry described by `spec`. */
@@ -173,10 +242,25 @@ export function aggregateEntry(spec: AggregateSpec): ReportDefinition {
         period: built.period,
         asOf: built.asOf,
       };
+      const rankBy = dimension && !spec.fixedDimension ? spec.rankBy : undefined;
       return withExtras(compiled, {
         summaryPipeline: dimension ? overall : undefined,
-        summarize: (rows, overallDoc, totalRows) =>
-          spec.summarize({ rows, overall: overallDoc, totalRows, params: p, dimension }),
+        leadersPipeline: rankBy && dimension
+          ? leadersPipeline(built.match, { ...spec, rankBy }, p, dimension, ctx.tz)
+          : undefined,
+        limited: Boolean(p.limit),
+        summarize: (rows, overallDoc, totalRows, leaders) => {
+          const summary = spec.summarize({
+            rows,
+            overall: overallDoc,
+            totalRows,
+            params: p,
+            dimension,
+          });
+          return rankBy && dimension
+            ? { ...summary, ...leaderSummary(rankBy, dimension, rows, leaders) }
+            : summary;
+        },
       });
     },
   };

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import type { DataClient } from "../data/types.ts";
+import { ObjectId } from "bson";
+import type { DataClient, Document } from "../data/types.ts";
 import { getReport, listReports } from "./catalog.ts";
 import { ReportParamError } from "./errors.ts";
 import { renderValue, runReport, withLimit } from "./run.ts";
 import {
+  embeddedClient,
   FIXTURE_CUSTOMERS,
   FIXTURE_NOW,
   FIXTURE_ZONES,
@@ -24,6 +26,7 @@ const CATALOG_NAMES = [
   "agent_performance",
   "duration_stats",
   "talk_time",
+  "handle_time",
   "abandonment_rate",
   "service_level",
   "speed_of_answer",
@@ -341,6 +344,138 @@ for (const tz of FIXTURE_ZONES) {
     near(ar.summary.answer_rate_pct, pct(out.filter(answered).length, out.length), "answer rate");
   });
 
+  Deno.test(`[${tz}] handle_time: AHT overall and by queue, local day, hour and agent`, async () => {
+    const ans = VISIBLE.filter(answered);
+    const handle = (c: FixtureCall) => c.talk_seconds + c.hold_seconds + c.wrap_up_seconds;
+    const all = await run("handle_time", { status: "missed" } as ReportParams, tz);
+    assert.deepEqual(all.columns.map((c) => c.key), [
+      "calls",
+      "aht_seconds",
+      "avg_talk_seconds",
+      "avg_hold_seconds",
+      "avg_wrap_up_seconds",
+    ]);
+    const o = objects(all)[0];
+    assert.equal(o.calls, ans.length, "status is forced answered");
+    near(o.aht_seconds, avg(ans.map(handle)), "AHT");
+    near(o.avg_talk_seconds, avg(ans.map((c) => c.talk_seconds)), "avg talk");
+    near(o.avg_hold_seconds, avg(ans.map((c) => c.hold_seconds)), "avg hold");
+    near(o.avg_wrap_up_seconds, avg(ans.map((c) => c.wrap_up_seconds)), "avg wrap-up");
+    assert.equal(all.summary.calls, ans.length);
+    near(all.summary.aht_seconds, avg(ans.map(handle)), "summary AHT");
+    assert.equal(all.summary.top_key, undefined, "no leaders without group_by");
+
+    const dims: [string, (c: FixtureCall) => string][] = [
+      ["queue", (c) => c.queue],
+      ["day", (c) => local(c.start_time, tz).date],
+      ["hour", (c) => {
+        const h = local(c.start_time, tz).hour;
+        return `${String(h).padStart(2, "0")}:00–${String(h + 1).padStart(2, "0")}:00`;
+      }],
+      ["agent", (c) => c.agent_name ?? "(no agent)"],
+    ];
+    for (const [dim, key] of dims) {
+      const r = await run("handle_time", { group_by: dim as never }, tz);
+      const groups = groupBy(ans, key);
+      assert.equal(r.rows.length, groups.size, `${dim}: one row per group`);
+      for (const row of objects(r)) {
+        const cs = groups.get(row[dim] as string)!;
+        assert.equal(row.calls, cs.length, `${dim} ${row[dim]} calls`);
+        near(row.aht_seconds, avg(cs.map(handle)), `${dim} ${row[dim]} AHT`);
+      }
+      const ranked = [...groups.entries()].map(([k, cs]) => [k, avg(cs.map(handle))!] as const);
+      const hi = Math.max(...ranked.map(([, v]) => v));
+      const lo = Math.min(...ranked.map(([, v]) => v));
+      assert.equal(r.summary.ranked_by, "aht_seconds");
+      near(r.summary.top_value, hi, `${dim} highest AHT`);
+      near(r.summary.bottom_value, lo, `${dim} lowest AHT`);
+      const topGroup = groups.get(r.summary.top_key as string)!;
+      near(avg(topGroup.map(handle)), hi, `${dim} top_key is the highest group`);
+      const bottomGroup = groups.get(r.summary.bottom_key as string)!;
+      near(avg(bottomGroup.map(handle)), lo, `${dim} bottom_key is the lowest group`);
+      assert.equal(r.summary.calls, ans.length, "the summary stays overall");
+    }
+  });
+
+  Deno.test(`[${tz}] grouped KPIs name their leaders over every group`, async () => {
+    const inc = VISIBLE.filter((c) => c.direction === "incoming");
+    const ansInc = inc.filter(answered);
+    const ans = VISIBLE.filter(answered);
+    // [entry, params, KPI column, calls of each group, the KPI of a group]
+    const cases: [string, ReportParams, string, FixtureCall[], (cs: FixtureCall[]) => number][] = [
+      [
+        "abandonment_rate",
+        {},
+        "abandonment_rate_pct",
+        inc,
+        (cs) => pct(cs.filter((c) => c.status === "missed").length, cs.length)!,
+      ],
+      [
+        "service_level",
+        { threshold_seconds: 15 },
+        "service_level_pct",
+        inc,
+        (cs) => pct(cs.filter((c) => answered(c) && c.ring_seconds <= 15).length, cs.length)!,
+      ],
+      ["speed_of_answer", {}, "asa_seconds", ansInc, (cs) => avg(cs.map((c) => c.ring_seconds))!],
+      [
+        "answer_rate",
+        {},
+        "answer_rate_pct",
+        VISIBLE,
+        (cs) => pct(cs.filter(answered).length, cs.length)!,
+      ],
+      ["talk_time", {}, "total_talk_seconds", ans, (cs) => sum(cs.map((c) => c.talk_seconds))],
+      [
+        "duration_stats",
+        {},
+        "avg_duration_seconds",
+        ans,
+        (cs) => avg(cs.map((c) => c.duration_seconds))!,
+      ],
+      [
+        "unique_customers",
+        {},
+        "unique_customers",
+        VISIBLE,
+        (cs) => new Set(cs.map((c) => c.customer_number)).size,
+      ],
+    ];
+    const dims: [string, (c: FixtureCall) => string][] = [
+      ["queue", (c) => c.queue],
+      ["agent", (c) => c.agent_name ?? "(no agent)"],
+      ["day", (c) => local(c.start_time, tz).date],
+      ["city", byCity],
+    ];
+    for (const [name, params, kpi, calls, value] of cases) {
+      for (const [dim, key] of dims) {
+        const what = `${name} by ${dim}`;
+        const values = [...groupBy(calls, key).entries()].map(([k, cs]) => ({ k, v: value(cs) }));
+        const hi = Math.max(...values.map((g) => g.v));
+        const lo = Math.min(...values.map((g) => g.v));
+        // All rows, then only one row kept by limit: the leaders stay the same.
+        const leaders: unknown[] = [];
+        for (const limit of [undefined, 1, 1000]) {
+          const r = await run(name, { ...params, group_by: dim as never, limit }, tz);
+          const { top_key, top_value, bottom_key, bottom_value } = r.summary;
+          leaders.push({ top_key, top_value, bottom_key, bottom_value });
+          if (limit === 1) assert.equal(r.rows.length, 1, `${what}: limit keeps one row`);
+          assert.equal(r.summary.ranked_by, kpi, what);
+          near(r.summary.top_value, hi, `${what} (limit ${limit}): highest`);
+          near(r.summary.bottom_value, lo, `${what} (limit ${limit}): lowest`);
+          const top = values.find((g) => g.k === r.summary.top_key);
+          assert.ok(top, `${what}: top_key ${r.summary.top_key} is a group`);
+          near(top.v, hi, `${what}: top_key has the highest value`);
+          const bottom = values.find((g) => g.k === r.summary.bottom_key);
+          assert.ok(bottom, `${what}: bottom_key ${r.summary.bottom_key} is a group`);
+          near(bottom.v, lo, `${what}: bottom_key has the lowest value`);
+        }
+        // From the rows or from the leaders query, ties go to the same group.
+        assert.deepEqual(leaders[2], leaders[0], `${what}: same leaders with a limit`);
+      }
+    }
+  });
+
   Deno.test(`[${tz}] unique_customers and top_customers`, async () => {
     const inc = VISIBLE.filter((c) => c.direction === "incoming");
     const u = await run("unique_customers", { direction: "incoming" }, tz);
@@ -499,6 +634,43 @@ Deno.test("withLimit puts a preview's $limit right after the sort when it can", 
   const group = { $group: { _id: "$a", n: { $sum: 1 } } };
   assert.deepEqual(withLimit([match, sort, group], 5), [match, sort, group, { $limit: 5 }]);
   assert.deepEqual(withLimit([match], 5), [match, { $limit: 5 }]);
+});
+
+Deno.test("rates and averages are rounded to 2 decimals as MongoDB's $round does", async () => {
+  const start = new Date("2026-11-02T10:00:00Z").getTime();
+  const call = (i: number, direction: string, status: string, talk = 0): Document => ({
+    _id: new ObjectId(i.toString(16).padStart(24, "0")),
+    call_id: `R${i}`,
+    direction,
+    status,
+    queue: "support",
+    agent_name: status === "answered" ? "asha" : null,
+    customer_number: "+919800000009",
+    start_time: new Date(start + i * 60_000),
+    ring_seconds: 5,
+    talk_seconds: talk,
+    hold_seconds: 0,
+    wrap_up_seconds: 0,
+    duration_seconds: talk + 5,
+  });
+  const runOn = async (docs: Document[], name: string) => {
+    const client = await embeddedClient({ calling_cdr: docs, address_book: [] });
+    return await runReport(name, {}, { client, tz: TZ, now: FIXTURE_NOW });
+  };
+  // 13 missed of 44 incoming: 29.5454…% → 29.55 (mingo's own $round gives 29.54).
+  const incoming = Array.from(
+    { length: 44 },
+    (_, i) => call(i, "incoming", i < 13 ? "missed" : "answered", 10),
+  );
+  assert.equal((await runOn(incoming, "abandonment_rate")).summary.abandonment_rate_pct, 29.55);
+  // Handle times 13 ×7 and 14: 13.125 exactly, a tie that goes to the even 13.12.
+  // 8 answered of 12 outgoing: 66.666…% → 66.67.
+  const outgoing = [
+    ...Array.from({ length: 8 }, (_, i) => call(i, "outgoing", "answered", i === 7 ? 14 : 13)),
+    ...Array.from({ length: 4 }, (_, i) => call(8 + i, "outgoing", "busy")),
+  ];
+  assert.equal((await runOn(outgoing, "handle_time")).summary.aht_seconds, 13.12);
+  assert.equal((await runOn(outgoing, "answer_rate")).summary.answer_rate_pct, 66.67);
 });
 
 Deno.test("empty aggregates: averages are null, counts zero", async () => {

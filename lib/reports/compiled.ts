@@ -17,10 +17,23 @@ export interface CompiledExtras {
   /** One document with the overall figures, for reports grouped by a dimension. */
   summaryPipeline?: Document[];
   /**
-   * The summary from the rows read (at most 1,000), the overall document (the single
-   * row of an ungrouped report, or the summary pipeline's result) and the row count.
+   * One document `{top: [row], bottom: [row]}`: the groups with the highest and lowest
+   * KPI over every group. Run only when the rows read may not hold every group.
    */
-  summarize(rows: Document[], overall: Document | null, totalRows: number): Summary;
+  leadersPipeline?: Document[];
+  /** True when the rows are cut to a `limit`, so they may not hold every group. */
+  limited?: boolean;
+  /**
+   * The summary from the rows read (at most 1,000), the overall document (the single
+   * row of an ungrouped report, or the summary pipeline's result), the row count and,
+   * when the leaders pipeline ran, its document.
+   */
+  summarize(
+    rows: Document[],
+    overall: Document | null,
+    totalRows: number,
+    leaders?: Document | null,
+  ): Summary;
 }
 
 const extras = new WeakMap<CompiledReport, CompiledExtras>();

@@ -8,6 +8,7 @@ import {
   countIf,
   eq,
   extremes,
+  leadersNote,
   percent,
   round2,
   type SummaryInput,
@@ -198,7 +199,8 @@ const durationStats = aggregateEntry({
   name: "duration_stats",
   title: "Call duration statistics",
   description: "Call duration statistics over answered calls: count, average, minimum, " +
-    "maximum and total of duration_seconds (seconds)." + GROUPING_NOTE,
+    "maximum and total of duration_seconds (seconds)." + GROUPING_NOTE +
+    leadersNote("average duration (avg_duration_seconds)"),
   params: [...without("status"), ...GROUP_PARAMS],
   forced: { status: "answered" },
   groupStages: (key) =>
@@ -225,6 +227,7 @@ const durationStats = aggregateEntry({
   },
   columns: cols(...DURATION_KEYS),
   sortBy: "calls",
+  rankBy: "avg_duration_seconds",
   summarize: overallSummary(DURATION_KEYS),
 });
 
@@ -232,7 +235,8 @@ const talkTime = aggregateEntry({
   name: "talk_time",
   title: "Talk time",
   description: "Talk time over answered calls: total and average talk_seconds (seconds), " +
-    "e.g. the total talk time of an agent." + GROUPING_NOTE,
+    "e.g. the total talk time of an agent; by agent it says who talked the most." +
+    GROUPING_NOTE + leadersNote("total talk time (total_talk_seconds)"),
   params: [...without("status"), ...GROUP_PARAMS],
   forced: { status: "answered" },
   groupStages: (key) =>
@@ -249,14 +253,62 @@ const talkTime = aggregateEntry({
   },
   columns: cols("calls", "total_talk_seconds", "avg_talk_seconds"),
   sortBy: "calls",
+  rankBy: "total_talk_seconds",
   summarize: overallSummary(["calls", "total_talk_seconds", "avg_talk_seconds"]),
+});
+
+const HANDLE_KEYS = [
+  "calls",
+  "aht_seconds",
+  "avg_talk_seconds",
+  "avg_hold_seconds",
+  "avg_wrap_up_seconds",
+];
+
+const handleTime = aggregateEntry({
+  name: "handle_time",
+  title: "Average handle time",
+  description: "AHT, average handle time, over answered calls: mean of talk + hold + wrap-up " +
+    "seconds, with average talk, hold and wrap-up (seconds); group_by gives AHT per queue, " +
+    "day, hour, agent or any other grouping." + GROUPING_NOTE + leadersNote("AHT (aht_seconds)"),
+  params: [...without("status"), ...GROUP_PARAMS],
+  forced: { status: "answered" },
+  groupStages: (key) =>
+    group(key, {
+      calls: { $sum: 1 },
+      aht_seconds: {
+        $avg: { $add: ["$talk_seconds", "$hold_seconds", "$wrap_up_seconds"] },
+      },
+      avg_talk_seconds: { $avg: "$talk_seconds" },
+      avg_hold_seconds: { $avg: "$hold_seconds" },
+      avg_wrap_up_seconds: { $avg: "$wrap_up_seconds" },
+    }),
+  empty: {
+    calls: 0,
+    aht_seconds: null,
+    avg_talk_seconds: null,
+    avg_hold_seconds: null,
+    avg_wrap_up_seconds: null,
+  },
+  project: {
+    calls: "$calls",
+    aht_seconds: round2("$aht_seconds"),
+    avg_talk_seconds: round2("$avg_talk_seconds"),
+    avg_hold_seconds: round2("$avg_hold_seconds"),
+    avg_wrap_up_seconds: round2("$avg_wrap_up_seconds"),
+  },
+  columns: cols(...HANDLE_KEYS),
+  sortBy: "calls",
+  rankBy: "aht_seconds",
+  summarize: overallSummary(["calls", "aht_seconds"]),
 });
 
 const abandonmentRate = aggregateEntry({
   name: "abandonment_rate",
   title: "Abandonment rate",
   description: "Abandonment (missed call) rate: missed incoming calls ÷ all incoming calls, as " +
-    "a percentage (incoming calls only)." + GROUPING_NOTE,
+    "a percentage (incoming calls only)." + GROUPING_NOTE +
+    leadersNote("abandonment rate (abandonment_rate_pct)"),
   params: [...without("direction", "status"), ...GROUP_PARAMS],
   forced: { direction: "incoming" },
   groupStages: (key) =>
@@ -272,6 +324,7 @@ const abandonmentRate = aggregateEntry({
   },
   columns: cols("incoming_calls", "missed_calls", "abandonment_rate_pct"),
   sortBy: "incoming_calls",
+  rankBy: "abandonment_rate_pct",
   summarize: overallSummary(["incoming_calls", "missed_calls", "abandonment_rate_pct"]),
 });
 
@@ -279,7 +332,8 @@ const serviceLevel = aggregateEntry({
   name: "service_level",
   title: "Service level",
   description: "Service level: incoming calls answered within threshold_seconds of ringing " +
-    `(default ${DEFAULT_THRESHOLD}) ÷ all incoming calls, as a percentage.` + GROUPING_NOTE,
+    `(default ${DEFAULT_THRESHOLD}) ÷ all incoming calls, as a percentage.` + GROUPING_NOTE +
+    leadersNote("service level (service_level_pct)"),
   params: [...without("direction", "status"), ...GROUP_PARAMS, "threshold_seconds"],
   forced: { direction: "incoming" },
   groupStages: (key, p) =>
@@ -300,6 +354,7 @@ const serviceLevel = aggregateEntry({
   },
   columns: cols("incoming_calls", "answered_within_threshold", "service_level_pct"),
   sortBy: "incoming_calls",
+  rankBy: "service_level_pct",
   summarize: ({ overall, params }) => ({
     ...pick(overall, ["incoming_calls", "answered_within_threshold", "service_level_pct"]),
     threshold_seconds: params.threshold_seconds ?? DEFAULT_THRESHOLD,
@@ -310,7 +365,8 @@ const speedOfAnswer = aggregateEntry({
   name: "speed_of_answer",
   title: "Average speed of answer",
   description: "ASA, average speed of answer: mean ring_seconds over answered incoming calls " +
-    "(seconds), with the longest wait." + GROUPING_NOTE,
+    "(seconds), with the longest wait." + GROUPING_NOTE +
+    leadersNote("ASA (asa_seconds; the highest is the slowest to answer)"),
   params: [...without("direction", "status"), ...GROUP_PARAMS],
   forced: { direction: "incoming", status: "answered" },
   groupStages: (key) =>
@@ -327,6 +383,7 @@ const speedOfAnswer = aggregateEntry({
   },
   columns: cols("answered_calls", "asa_seconds", "max_ring_seconds"),
   sortBy: "answered_calls",
+  rankBy: "asa_seconds",
   summarize: overallSummary(["answered_calls", "asa_seconds"]),
 });
 
@@ -335,7 +392,7 @@ const answerRate = aggregateEntry({
   title: "Answer rate",
   description: "Answer rate: answered ÷ all calls of the direction asked about (both " +
     "directions when none), as a percentage; e.g. the share of outgoing calls answered." +
-    GROUPING_NOTE,
+    GROUPING_NOTE + leadersNote("answer rate (answer_rate_pct)"),
   params: [...without("status"), ...GROUP_PARAMS],
   groupStages: (key) =>
     group(key, { calls: { $sum: 1 }, answered: countIf(eq("status", "answered")) }),
@@ -347,6 +404,7 @@ const answerRate = aggregateEntry({
   },
   columns: cols("calls", "answered", "answer_rate_pct"),
   sortBy: "calls",
+  rankBy: "answer_rate_pct",
   summarize: overallSummary(["calls", "answered", "answer_rate_pct"]),
 });
 
@@ -354,7 +412,8 @@ const uniqueCustomers = aggregateEntry({
   name: "unique_customers",
   title: "Unique customers",
   description: "Unique customers: distinct customer_number over the calls matching the " +
-    'filters; with direction incoming, the callers who "called us".' + GROUPING_NOTE,
+    'filters; with direction incoming, the callers who "called us".' + GROUPING_NOTE +
+    leadersNote("number of unique customers"),
   params: [...FILTER_PARAMS, ...GROUP_PARAMS],
   groupStages: (key) => [
     { $group: { _id: { k: key, c: "$customer_number" }, calls: { $sum: 1 } } },
@@ -364,6 +423,7 @@ const uniqueCustomers = aggregateEntry({
   project: { unique_customers: "$unique_customers", calls: "$calls" },
   columns: cols("unique_customers", "calls"),
   sortBy: "unique_customers",
+  rankBy: "unique_customers",
   summarize: overallSummary(["unique_customers", "calls"]),
 });
 
@@ -374,6 +434,7 @@ export const KPI_ENTRIES: ReportDefinition[] = [
   agentPerformance,
   durationStats,
   talkTime,
+  handleTime,
   abandonmentRate,
   serviceLevel,
   speedOfAnswer,

@@ -53,6 +53,7 @@ export async function runCompiled(
   let docs: Document[] = [];
   let total = 0;
   let overall: Document | null = null;
+  let leaders: Document | null = null;
   if (compiled.kind === "listing") {
     const preview = Math.max(0, Math.min(opts.previewRows ?? 10, MAX_LIMIT));
     const countPipeline = extras?.countPipeline ?? [...compiled.pipeline, { $count: "n" }];
@@ -76,18 +77,22 @@ export async function runCompiled(
       total++;
       if (docs.length < max) docs.push(doc);
     }
-    if (extras?.summaryPipeline) {
-      const res = await ctx.client.aggregate(
-        compiled.collection,
-        extras.summaryPipeline,
-        callOpts,
-      );
-      overall = res.documents[0] ?? null;
-    } else {
-      overall = docs.length === 1 ? docs[0] : null;
-    }
+    const partial = Boolean(extras?.limited) || total > docs.length;
+    const [summaryRes, leadersRes] = await Promise.all([
+      extras?.summaryPipeline
+        ? ctx.client.aggregate(compiled.collection, extras.summaryPipeline, callOpts)
+        : undefined,
+      extras?.leadersPipeline && partial
+        ? ctx.client.aggregate(compiled.collection, extras.leadersPipeline, callOpts)
+        : undefined,
+    ]);
+    if (summaryRes) overall = summaryRes.documents[0] ?? null;
+    else if (!extras?.summaryPipeline && docs.length === 1) overall = docs[0];
+    leaders = leadersRes ? leadersRes.documents[0] ?? null : null;
   }
-  const summary: Summary = extras ? extras.summarize(docs, overall, total) : { rows: total };
+  const summary: Summary = extras
+    ? extras.summarize(docs, overall, total, leaders)
+    : { rows: total };
   return {
     ...compiled,
     rows: docs.map((d) => rowValues(d, compiled.columns)),

@@ -5,7 +5,7 @@
  * tool result; the full tables reach the user separately, as table events.
  */
 import { fmtAgents } from "./answer_agents.ts";
-import { fmtDuration, fmtTalk, fmtValue, KPI, kpiFormatter } from "./answer_kpi.ts";
+import { fmtDuration, fmtHandle, fmtTalk, fmtValue, KPI, kpiFormatter } from "./answer_kpi.ts";
 import { andList, fmtInt, fmtPct, fmtSeconds, plural, toNumber } from "./format.ts";
 import type { Intent } from "./intent.ts";
 import {
@@ -204,6 +204,7 @@ const FORMATTERS: Record<string, Fmt> = {
   agent_performance: fmtAgents,
   duration_stats: fmtDuration,
   talk_time: fmtTalk,
+  handle_time: fmtHandle,
   abandonment_rate: kpiFormatter("abandonment_rate"),
   service_level: kpiFormatter("service_level"),
   speed_of_answer: kpiFormatter("speed_of_answer"),

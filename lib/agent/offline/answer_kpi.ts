@@ -1,8 +1,11 @@
 /**
  * Answers from the KPI reports (abandonment rate, service level, speed of answer, answer
- * rate, unique customers, duration statistics, talk time), overall or per group.
+ * rate, unique customers, duration statistics, talk time, handle time), overall or per
+ * group. The groups with the highest and lowest KPI come from the summary's leaders
+ * (`top_key` / `bottom_key`, computed over every group) when it ranks that KPI; only the
+ * first rows of a result reach the answer.
  */
-import { fmtInt, fmtPct, fmtSeconds, plural } from "./format.ts";
+import { fmtInt, fmtPct, fmtSeconds, plural, toNumber } from "./format.ts";
 import type { Intent } from "./intent.ts";
 import {
   bold,
@@ -11,7 +14,9 @@ import {
   extreme,
   figure,
   type Fmt,
+  type Group,
   groups,
+  keyText,
   periodPhrase,
   type ReportView,
   scopeOf,
@@ -84,6 +89,15 @@ export const KPI: Record<string, KpiSpec> = {
     name: "Total talk time",
     detail: () => "",
   },
+  handle_time: {
+    value: "aht_seconds",
+    kind: "seconds",
+    name: "Average handle time",
+    detail: (v) => {
+      const n = figure(v, "calls");
+      return n !== null ? `over ${plural(n, "answered call")}` : "";
+    },
+  },
   unique_customers: {
     value: "unique_customers",
     kind: "int",
@@ -100,6 +114,15 @@ export function fmtValue(kind: KpiSpec["kind"], n: number): string {
   return kind === "pct" ? fmtPct(n) : kind === "seconds" ? fmtSeconds(n) : fmtInt(n);
 }
 
+/** A group named by the summary's leaders: `top` (highest) or `bottom` (lowest). */
+function leader(v: ReportView, valueKey: string, which: "top" | "bottom"): Group | null {
+  if (v.summary.ranked_by !== valueKey) return null;
+  const key = v.summary[`${which}_key`];
+  const value = toNumber(v.summary[`${which}_value`]);
+  if (key === undefined || value === null) return null;
+  return { key: keyText(key), value, row: [] };
+}
+
 /** Grouped KPI: overall figure, then the extremes (or the ranked group). */
 function groupedKpi(i: Intent, v: ReportView, spec: KpiSpec, valueKey: string): string {
   const when = periodPhrase(v.period);
@@ -109,7 +132,11 @@ function groupedKpi(i: Intent, v: ReportView, spec: KpiSpec, valueKey: string): 
   const name = valueKey === spec.value ? spec.name : labelOf(valueKey);
   const scope = scopeOf(i.filters);
   if (!gs.length) return sentence(`No data for the ${name.toLowerCase()}${scope} ${when}.`);
-  const partial = complete(v)
+  const hi = leader(v, valueKey, "top") ?? extreme(gs, "max");
+  const lo = leader(v, valueKey, "bottom") ?? extreme(gs, "min");
+  // Extremes read from the rows alone cover only the rows here.
+  const fromRows = !leader(v, valueKey, "top");
+  const partial = complete(v) || !fromRows
     ? ""
     : ` (among the ${gs.length} ${dimName(dim, 2)} with the most calls; the table lists all ${
       fmtInt(v.total)
@@ -122,13 +149,16 @@ function groupedKpi(i: Intent, v: ReportView, spec: KpiSpec, valueKey: string): 
     return sentence(`${name}${scope} ${when}: ${parts.join("; ")}.`);
   }
   if (i.rank) {
-    const g = extreme(gs, i.rank.order);
+    const g = i.rank.order === "max" ? hi : lo;
     if (!g) return sentence(`No data ${when}.`);
     const what = valueKey === "max_duration_seconds"
       ? "longest call"
       : valueKey === "min_duration_seconds"
       ? "shortest call"
-      : `${i.rank.order === "max" ? "highest" : "lowest"} ${name.toLowerCase()}`;
+      : `${i.rank.order === "max" ? "highest" : "lowest"} ${name.toLowerCase()}` +
+        (valueKey === "asa_seconds"
+          ? ` (the ${i.rank.order === "max" ? "slowest" : "fastest"} to answer)`
+          : "");
     return sentence(
       `${bold(g.key)} had the ${what}${scope} ${when}: ${
         bold(fmtValue(spec.kind, g.value))
@@ -139,14 +169,12 @@ function groupedKpi(i: Intent, v: ReportView, spec: KpiSpec, valueKey: string): 
     `${name} per ${dimName(dim)}${scope} ${when}` +
       (overall !== null ? `: overall ${bold(fmtValue(spec.kind, overall))}.` : "."),
   );
-  const hi = extreme(gs, "max");
-  const lo = extreme(gs, "min");
   if (gs.length <= 8 && complete(v) && dim !== "hour") {
     out += ` By ${dimName(dim)}: ${
       gs.map((g) => `${g.key} ${fmtValue(spec.kind, g.value)}`).join("; ")
     }.`;
   }
-  if (hi && lo && gs.length > 1) {
+  if (hi && lo && (gs.length > 1 || v.total > 1)) {
     out += ` Highest: ${bold(hi.key)} (${fmtValue(spec.kind, hi.value)}); lowest: ${
       bold(lo.key)
     } (${fmtValue(spec.kind, lo.value)})${partial}.`;
@@ -159,6 +187,8 @@ function labelOf(key: string): string {
     avg_talk_seconds: "Average talk time",
     total_talk_seconds: "Total talk time",
     avg_duration_seconds: "Average call duration",
+    avg_hold_seconds: "Average hold time",
+    avg_wrap_up_seconds: "Average wrap-up time",
     max_duration_seconds: "Longest call",
     min_duration_seconds: "Shortest call",
   };
@@ -231,6 +261,33 @@ export const fmtDuration: Fmt = (i, v) => {
     `- Longest: ${f(max)}`,
     `- Total: ${f(total)}`,
   ].join("\n");
+};
+
+/** The answer from a `handle_time` result: AHT (or hold, wrap-up) overall or per group. */
+export const fmtHandle: Fmt = (i, v) => {
+  const key = i.focus === "hold"
+    ? "avg_hold_seconds"
+    : i.focus === "wrap"
+    ? "avg_wrap_up_seconds"
+    : "aht_seconds";
+  if (i.groupBy) return groupedKpi(i, v, KPI.handle_time, key);
+  const when = periodPhrase(v.period);
+  const scope = scopeOf(i.filters);
+  const n = figure(v, "calls") ?? 0;
+  const value = figure(v, key);
+  if (!n || value === null) return sentence(`No answered calls${scope} ${when}.`);
+  const name = key === "aht_seconds" ? "Average handle time" : labelOf(key);
+  const parts = [["talk", "avg_talk_seconds"], ["hold", "avg_hold_seconds"], [
+    "wrap-up",
+    "avg_wrap_up_seconds",
+  ]].flatMap(([word, k]) => {
+    const x = figure(v, k);
+    return x !== null && k !== key ? [`${word} ${fmtSeconds(x)}`] : [];
+  });
+  return sentence(
+    `${name}${scope} ${when}: ${bold(fmtSeconds(value))} over ${plural(n, "answered call")}` +
+      (key === "aht_seconds" && parts.length ? ` (average ${parts.join(", ")}).` : "."),
+  );
 };
 
 /** The answer from a `talk_time` result. */

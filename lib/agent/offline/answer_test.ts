@@ -419,3 +419,172 @@ Deno.test("rank lists are given only when the rows seen allow it", () => {
   );
   assert.match(list, /1\. \*\*a\*\*: 30 calls\n2\. \*\*b\*\*: 20 calls\n3\. \*\*c\*\*: 10 calls/);
 });
+
+/** Hours "00:00–01:00"… as the catalog labels them. */
+const hourLabel = (h: number) =>
+  `${String(h).padStart(2, "0")}:00–${String(h + 1).padStart(2, "0")}:00`;
+
+Deno.test("grouped KPIs name the leader from the summary, beyond the rows shown", () => {
+  // The model sees the first 10 of 24 hours; the summary ranks every hour.
+  const rows = Array.from({ length: 10 }, (_, h) => [hourLabel(h), 100, 5 + h, 5 + h]);
+  const ab = (i: Partial<Intent>) =>
+    composeAnswer(intent({ metric: "abandonment", groupBy: "hour", ...i }), [
+      report("abandonment_rate", {
+        summary: {
+          incoming_calls: 2400,
+          missed_calls: 240,
+          abandonment_rate_pct: 10,
+          ranked_by: "abandonment_rate_pct",
+          top_key: hourLabel(18),
+          top_value: 21.5,
+          bottom_key: hourLabel(3),
+          bottom_value: 2.1,
+        },
+        columns: ["hour", "incoming_calls", "missed_calls", "abandonment_rate_pct"],
+        rows,
+        total_rows: 24,
+      }),
+    ]);
+  assert.equal(
+    ab({ rank: { order: "max" } }),
+    "**18:00–19:00** had the highest abandonment rate in all data: **21.50%**. Overall: 10.00%.",
+  );
+  assert.match(
+    ab({ rank: { order: "min" } }),
+    /^\*\*03:00–04:00\*\* had the lowest .*\*\*2\.10%\*\*/,
+  );
+  const plain = ab({});
+  assert.match(plain, /Highest: \*\*18:00–19:00\*\* \(21\.50%\); lowest: \*\*03:00–04:00\*\*/);
+  assert.doesNotMatch(plain, /among the/);
+
+  // A summary that ranks another column: the rows are all there is, and the answer says so.
+  const other = composeAnswer(
+    intent({ metric: "abandonment", groupBy: "hour", rank: { order: "max" } }),
+    [
+      report("abandonment_rate", {
+        summary: { abandonment_rate_pct: 10, ranked_by: "incoming_calls", top_key: "x" },
+        columns: ["hour", "incoming_calls", "missed_calls", "abandonment_rate_pct"],
+        rows,
+        total_rows: 24,
+      }),
+    ],
+  );
+  assert.match(
+    other,
+    /^\*\*09:00–10:00\*\* had the highest .*\*\*14\.00%\*\* \(among the 10 hours/,
+  );
+});
+
+Deno.test("talk time, speed of answer and handle time name their leaders", () => {
+  const talk = composeAnswer(
+    intent({ metric: "talk_time", groupBy: "agent", rank: { order: "max" }, period: "x" }),
+    [
+      report("talk_time", {
+        period: "last week (16–22 Nov 2026)",
+        summary: {
+          calls: 900,
+          total_talk_seconds: 250000,
+          avg_talk_seconds: 277.78,
+          ranked_by: "total_talk_seconds",
+          top_key: "kavya",
+          top_value: 30123,
+          bottom_key: "manas",
+          bottom_value: 9000,
+        },
+        columns: ["agent", "calls", "total_talk_seconds", "avg_talk_seconds"],
+        rows: [["rohit", 90, 25000, 277.78]],
+        total_rows: 16,
+      }),
+    ],
+  );
+  assert.match(
+    talk,
+    /^\*\*kavya\*\* had the highest total talk time last week .*: \*\*30,123 s \(8:22:03\)\*\*/,
+  );
+
+  const asa = composeAnswer(
+    intent({ metric: "asa", groupBy: "queue", rank: { order: "max" } }),
+    [
+      report("speed_of_answer", {
+        summary: {
+          answered_calls: 500,
+          asa_seconds: 12.5,
+          ranked_by: "asa_seconds",
+          top_key: "billing",
+          top_value: 17.25,
+          bottom_key: "sales",
+          bottom_value: 8,
+        },
+        columns: ["queue", "answered_calls", "asa_seconds", "max_ring_seconds"],
+        rows: [["support", 300, 12, 40], ["billing", 100, 17.25, 45], ["sales", 100, 8, 30]],
+      }),
+    ],
+  );
+  assert.match(
+    asa,
+    /^\*\*billing\*\* had the highest average speed of answer \(the slowest to answer\) in all data: \*\*17\.25 s \(0:17\)\*\*/,
+  );
+
+  const aht = (i: Partial<Intent>) =>
+    composeAnswer(intent({ metric: "handle_time", groupBy: "queue", ...i }), [
+      report("handle_time", {
+        summary: {
+          calls: 400,
+          aht_seconds: 300.5,
+          ranked_by: "aht_seconds",
+          top_key: "collections",
+          top_value: 410.25,
+          bottom_key: "sales",
+          bottom_value: 250,
+        },
+        columns: [
+          "queue",
+          "calls",
+          "aht_seconds",
+          "avg_talk_seconds",
+          "avg_hold_seconds",
+          "avg_wrap_up_seconds",
+        ],
+        rows: [
+          ["support", 200, 290, 200, 30, 60],
+          ["collections", 100, 410.25, 300, 40, 70.25],
+          ["sales", 100, 250, 180, 20, 50],
+        ],
+      }),
+    ]);
+  const per = aht({});
+  assert.match(
+    per,
+    /^Average handle time per queue in all data: overall \*\*300\.5 s \(5:01\)\*\*/,
+  );
+  assert.match(per, /Highest: \*\*collections\*\* \(410\.25 s \(6:50\)\); lowest: \*\*sales\*\*/);
+  assert.match(
+    aht({ rank: { order: "max" } }),
+    /^\*\*collections\*\* had the highest average handle time in all data: \*\*410\.25 s/,
+  );
+  // Hold time per queue: read from the rows (the leaders rank AHT).
+  assert.match(
+    aht({ focus: "hold", rank: { order: "max" } }),
+    /^\*\*collections\*\* had the highest average hold time in all data: \*\*40 s \(0:40\)\*\*/,
+  );
+
+  const overall = composeAnswer(intent({ metric: "handle_time", period: "today" }), [
+    report("handle_time", {
+      period: "today (24 Nov 2026)",
+      summary: { calls: 346, aht_seconds: 301.25 },
+      columns: [
+        "calls",
+        "aht_seconds",
+        "avg_talk_seconds",
+        "avg_hold_seconds",
+        "avg_wrap_up_seconds",
+      ],
+      rows: [[346, 301.25, 220, 31.25, 50]],
+    }),
+  ]);
+  assert.equal(
+    overall,
+    "Average handle time today (24 Nov 2026): **301.25 s (5:01)** over 346 answered calls " +
+      "(average talk 220 s (3:40), hold 31.25 s (0:31), wrap-up 50 s (0:50)).",
+  );
+});

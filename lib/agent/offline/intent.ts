@@ -15,6 +15,7 @@ export type Metric =
   | "agent_performance"
   | "duration"
   | "talk_time"
+  | "handle_time"
   | "abandonment"
   | "service_level"
   | "asa"
@@ -140,6 +141,7 @@ export const GROUPABLE: ReadonlySet<Metric> = new Set<Metric>([
   "breakdown",
   "duration",
   "talk_time",
+  "handle_time",
   "abandonment",
   "service_level",
   "asa",

@@ -135,6 +135,13 @@ export const METRIC_RULES: MetricRule[] = [
     },
   },
   {
+    // "slowest to answer", "takes the longest to pick up", "answers calls the fastest",
+    // "longest wait time": how fast calls are answered (the superlative stays unread).
+    metric: "asa",
+    re:
+      /\b(?:to|in)\s+(?:answer(?:ing)?|pick(?:ing)?\s+up)(?:\s+(?:the\s+|our\s+)?(?:calls?|phones?))?\b|\banswer(?:s|ed)?\s+(?:(?:the\s+|our\s+)?(?:calls?|phones?)\s+)?(?:the\s+)?(?=(?:slowest|fastest|quickest)\b)|\b(?:wait(?:ing)?|ring(?:ing)?)\s+times?\b/u,
+  },
+  {
     metric: "asa",
     re:
       /\b(?:(?:average|avg|mean)\s+)?speed\s+(?:of|to)\s+answer(?:ing)?\b|\basa\b|\b(?:average|avg|mean)\s+(?:wait(?:ing)?|ring(?:ing)?|queue|answer(?:ing)?)\s*(?:time|seconds|duration)?\b|\b(?:average\s+)?time\s+to\s+answer\b|\bhow\s+(?:fast|quickly|long)\s+(?:do|did|does|are|were|is)\s+(?:we|calls|agents)\s+(?:answer(?:ed)?|pick(?:ed)?\s+up)\b/u,

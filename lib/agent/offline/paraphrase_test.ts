@@ -243,3 +243,140 @@ Deno.test("best and worst follow the measure: less handle time is better", async
   const slowDay = await converse(["Which day was the slowest last week?"]);
   assert.match(slowDay.question, /fewest calls last week/);
 });
+
+Deno.test("AHT per queue, day or hour is the handle_time entry grouped by it", async () => {
+  await family(
+    [
+      "average handle time per queue",
+      "What is the AHT by queue?",
+      "average handling time for each queue",
+      "queue-wise AHT",
+      "Show me AHT broken down by queue",
+    ],
+    [run("handle_time", { group_by: "queue" })],
+  );
+  await family(
+    [
+      "What's the average handle time by day this week?",
+      "AHT per day this week",
+      "daily AHT this week",
+      "show AHT day-wise for this week",
+    ],
+    [run("handle_time", { period: "this week", group_by: "day" })],
+  );
+  await family(
+    [
+      "average handle time by hour yesterday",
+      "hour-wise AHT yesterday",
+      "What was the AHT per hour of the day yesterday?",
+      "hourly average handle time for yesterday",
+    ],
+    [run("handle_time", { period: "yesterday", group_by: "hour" })],
+    plannerB,
+  );
+  // The queue with the highest AHT, and hold time per queue, also come from handle_time.
+  await family(
+    [
+      "Which queue had the highest AHT last month?",
+      "Which queue has the longest average handle time last month?",
+      "queue with the worst AHT last month",
+    ],
+    [run("handle_time", { period: "last month", group_by: "queue" })],
+    plannerB,
+  );
+  const hold = await converse(["average hold time per queue"]);
+  assert.deepEqual(hold.calls, [run("handle_time", { group_by: "queue" })]);
+  assert.match(hold.question, /average hold time per queue/);
+  // Per agent it stays agent performance, which has AHT per agent and names the leaders.
+  await family(
+    ["AHT by agent last week", "average handle time per agent last week"],
+    [run("agent_performance", { period: "last week" })],
+  );
+  // A follow-up regroups the handle time.
+  const regrouped = await converse(["AHT per queue this week", "and by hour?"]);
+  assert.deepEqual(regrouped.calls, [
+    run("handle_time", { period: "this week", group_by: "hour" }),
+  ]);
+});
+
+Deno.test("the queue with the highest abandonment rate is ranked on the rate", async () => {
+  await family(
+    [
+      "which queue has the highest abandonment rate",
+      "queue with the highest abandonment rate",
+      "Which queue had the worst abandonment rate?",
+      "highest missed call rate by queue",
+      "In which queue is the abandonment rate highest?",
+    ],
+    [run("abandonment_rate", { group_by: "queue" })],
+  );
+  await family(
+    [
+      "Which queue had the highest abandonment rate last week?",
+      "queue with the worst abandonment rate last week",
+      "what queue had the highest abandon rate last week",
+    ],
+    [run("abandonment_rate", { period: "last week", group_by: "queue" })],
+    plannerB,
+  );
+  const best = await converse(["Which queue had the best abandonment rate last week?"]);
+  assert.match(best.question, /lowest abandonment rate last week/);
+  const worst = await converse(["Which queue had the worst abandonment rate last week?"]);
+  assert.match(worst.question, /highest abandonment rate last week/);
+});
+
+Deno.test("the agent who talked the most is ranked on total talk time", async () => {
+  await family(
+    [
+      "which agent talked the most",
+      "Who talked the most?",
+      "Which agent spent the most time on calls?",
+      "agent with the most talk time",
+      "Which agent had the highest talk time?",
+    ],
+    [run("talk_time", { group_by: "agent" })],
+  );
+  await family(
+    [
+      "who spent the most time talking this month",
+      "Which agent talked the most this month?",
+      "agent with the highest total talk time this month",
+    ],
+    [run("talk_time", { period: "this month", group_by: "agent" })],
+    plannerB,
+  );
+  const q = await converse(["which agent talked the most last week"]);
+  assert.match(q.question, /^Which agent had the highest total talk time last week\?$/);
+});
+
+Deno.test("the slowest queue to answer is ranked on the average speed of answer", async () => {
+  await family(
+    [
+      "slowest queue to answer",
+      "Which queue is slowest to answer calls?",
+      "Which queue takes the longest to answer?",
+      "Which queue answers calls the slowest?",
+      "which queue has the longest wait time",
+      "Which queue has the highest ASA?",
+    ],
+    [run("speed_of_answer", { group_by: "queue" })],
+  );
+  await family(
+    [
+      "Which queue was the slowest to answer last week?",
+      "slowest queue to pick up calls last week",
+      "Which queue took the longest to answer calls last week?",
+    ],
+    [run("speed_of_answer", { period: "last week", group_by: "queue" })],
+    plannerB,
+  );
+  const slow = await converse(["slowest queue to answer this week"]);
+  assert.match(slow.question, /highest average speed of answer this week/);
+  const fast = await converse(["Which queue is the fastest to answer this week?"]);
+  assert.match(fast.question, /lowest average speed of answer this week/);
+  // Calls answered within N seconds stay the service level.
+  await family(
+    ["percentage of calls answered within 30 seconds this week"],
+    [run("service_level", { period: "this week", threshold_seconds: 30 })],
+  );
+});

@@ -21,6 +21,7 @@ const ENTRY: Record<Metric, string> = {
   agent_performance: "agent_performance",
   duration: "duration_stats",
   talk_time: "talk_time",
+  handle_time: "handle_time",
   abandonment: "abandonment_rate",
   service_level: "service_level",
   asa: "speed_of_answer",
@@ -55,6 +56,7 @@ export function reportParams(i: Intent, period = i.period): ReportParams {
     case "breakdown":
     case "duration":
     case "talk_time":
+    case "handle_time":
     case "abandonment":
     case "service_level":
     case "asa":

@@ -284,6 +284,7 @@ const ENTRY_METRIC: Record<string, Metric> = {
   agent_performance: "agent_performance",
   duration_stats: "duration",
   talk_time: "talk_time",
+  handle_time: "handle_time",
   abandonment_rate: "abandonment",
   service_level: "service_level",
   speed_of_answer: "asa",

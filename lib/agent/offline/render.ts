@@ -147,6 +147,17 @@ export function renderQuestion(i: Intent): string {
         : join(what, q, per, period) + (what.startsWith("Show") ? "" : "?");
       break;
     }
+    case "handle_time": {
+      const name = i.focus === "hold"
+        ? "average hold time"
+        : i.focus === "wrap"
+        ? "average wrap-up time"
+        : "average handle time";
+      if (i.compare) s = join("Compare the", name, q, period);
+      else if (i.rank && i.groupBy) s = `${join(whichDim, "had the", highest, name, q, period)}?`;
+      else s = `${join("What is the", name, q, per, period)}?`;
+      break;
+    }
     case "talk_time": {
       const which = i.focus === "avg" ? "average talk time" : "total talk time";
       s = i.rank && i.groupBy

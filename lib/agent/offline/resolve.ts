@@ -85,7 +85,10 @@ export function resolveFollowUp(p: Parsed, prev: Intent): Intent | null {
     if (p.groupBy) i.groupBy = p.groupBy;
     if (p.focus) i.focus = p.focus;
     if (!GROUPABLE.has(i.metric) && i.metric !== "agent_performance") i.metric = "breakdown";
-    else if (i.metric === "agent_performance" && i.groupBy && i.groupBy !== "agent") {
+    else if (
+      i.metric === "agent_performance" && i.groupBy && i.groupBy !== "agent" &&
+      !HANDLE_FOCUS.has(i.focus)
+    ) {
       i.metric = "breakdown";
       i.focus = undefined;
     }
@@ -162,6 +165,13 @@ export function resolveIntent(p: Parsed, prev: Intent | null): Intent | null {
   return resolveStandalone(p);
 }
 
+/** Foci of agent performance that the handle_time entry also gives per queue, day, hour… */
+const HANDLE_FOCUS: ReadonlySet<Intent["focus"]> = new Set<Intent["focus"]>([
+  "aht",
+  "hold",
+  "wrap",
+]);
+
 /** Makes an intent consistent with what its metric's catalog entry can do. */
 export function normalize(i: Intent): Intent {
   // A comparison of values of one dimension is a grouping by it.
@@ -170,6 +180,17 @@ export function normalize(i: Intent): Intent {
     if (key) delete i.filters[key];
     i.groupBy = i.compare.dim;
     if (!GROUPABLE.has(i.metric) && i.metric !== "agent_performance") i.metric = "breakdown";
+  }
+  if (
+    i.metric === "agent_performance" && HANDLE_FOCUS.has(i.focus) && i.groupBy &&
+    i.groupBy !== "agent"
+  ) {
+    // AHT (hold, wrap-up) per queue, day, hour…: agent performance is per agent only.
+    i.metric = "handle_time";
+  }
+  if (i.metric === "handle_time") {
+    delete i.filters.status;
+    if (!HANDLE_FOCUS.has(i.focus)) i.focus = "aht";
   }
   if (i.metric === "share" && !i.share) i.metric = "count";
   if (i.metric !== "share") i.share = undefined;

@@ -391,14 +391,14 @@ function readGroupAndRank(r: Reading, p: Parsed): void {
 const SPEED = /^(?:quickest|fastest|slowest)$/u;
 
 /**
- * Whether a superlative asks for the most or the least. Times where less is better (AHT,
- * hold, wrap-up, speed of answer) read "best", "quickest" as the lowest and "worst",
- * "slowest" as the highest; for call counts "slowest" and "worst" are the fewest.
+ * Whether a superlative asks for the most or the least. Where less is better (AHT, hold,
+ * wrap-up, speed of answer, abandonment rate) "best", "quickest" read as the lowest and
+ * "worst", "slowest" as the highest; for call counts "slowest" and "worst" are the fewest.
  */
 function orderOf(word: string, p: Parsed): "max" | "min" {
   const w = word.trim();
   const lowerIsBetter = p.focus === "aht" || p.focus === "hold" || p.focus === "wrap" ||
-    p.metric === "asa";
+    p.metric === "asa" || p.metric === "abandonment";
   if (lowerIsBetter && w === "best") return "min";
   if (lowerIsBetter && /^(?:worst|slowest)$/.test(w)) return "max";
   if (lowerIsBetter && /^(?:quickest|fastest)$/.test(w)) return "min";
