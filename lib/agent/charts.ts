@@ -15,6 +15,7 @@ const MAIN_COLUMN: Record<string, string> = {
   service_level: "service_level_pct",
   answer_rate: "answer_rate_pct",
   abandonment_rate: "abandonment_rate_pct",
+  handle_time: "aht_seconds",
   unique_customers: "unique_customers",
   agent_performance: "calls_handled",
   top_customers: "calls",

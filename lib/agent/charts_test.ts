@@ -48,3 +48,19 @@ Deno.test("chartFor prefers the rate of a grouped KPI and skips plain results", 
   assert.equal(chartFor({ ...base, rows: [rows[0]] }, "queue"), null, "one row: no chart");
   assert.equal(chartFor({ ...base, kind: "listing" }, "queue"), null);
 });
+
+Deno.test("chartFor draws handle time by queue on AHT, not on the call count", () => {
+  const cols: Column[] = [
+    { key: "queue", label: "Queue", type: "string" },
+    { key: "calls", label: "Calls", type: "integer" },
+    { key: "aht_seconds", label: "AHT (s)", type: "seconds", unit: "s" },
+  ];
+  const chart = chartFor({
+    name: "handle_time",
+    kind: "aggregate",
+    title: "Handle time",
+    columns: cols,
+    rows: [["sales", 120, 310.5], ["support", 300, 250.25]],
+  }, "queue");
+  assert.deepEqual(chart?.series, [{ name: "AHT (s)", data: [310.5, 250.25] }]);
+});
