@@ -8,14 +8,8 @@ import { reportTitle, scalar, type Summary, withExtras } from "./compiled.ts";
 import { customerJoinStages, dimensionColumn, dimensionSpec } from "./dimensions.ts";
 import { ReportParamError } from "./errors.ts";
 import { buildFilters, type ForcedFilters } from "./filters.ts";
-import {
-  DIMENSIONS,
-  type NormalizedParams,
-  normalizeParams,
-  type ParamName,
-  paramsSchema,
-} from "./params.ts";
-import type { Column, Dimension, ReportDefinition } from "./types.ts";
+import { type NormalizedParams, normalizeParams, type ParamName, paramsSchema } from "./params.ts";
+import { type Column, type Dimension, DIMENSIONS, type ReportDefinition } from "./types.ts";
 
 /** What the summary of an aggregate entry is made from. */
 export interface SummaryInput {

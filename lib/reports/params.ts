@@ -4,33 +4,18 @@
  * common synonyms ("inbound", "abandoned", "date") are accepted and mapped to the enums.
  */
 import { ReportParamError } from "./errors.ts";
-import type { CallStatus, Dimension, Direction, ReportParams } from "./types.ts";
+import {
+  CALL_STATUSES,
+  type CallStatus,
+  type Dimension,
+  DIMENSIONS,
+  type Direction,
+  DIRECTIONS,
+  type ReportParams,
+} from "./types.ts";
 
 /** Every parameter name a catalog entry may accept. */
 export type ParamName = keyof ReportParams;
-
-/** Directions, statuses and dimensions of the data contract. */
-export const DIRECTIONS: readonly Direction[] = ["incoming", "outgoing"];
-export const STATUSES: readonly CallStatus[] = [
-  "answered",
-  "missed",
-  "failed",
-  "busy",
-  "no_answer",
-];
-export const DIMENSIONS: readonly Dimension[] = [
-  "agent",
-  "queue",
-  "status",
-  "direction",
-  "disposition",
-  "day",
-  "hour",
-  "weekday",
-  "customer",
-  "city",
-  "segment",
-];
 
 const DIRECTION_SYNONYMS: Record<string, Direction> = {
   incoming: "incoming",
@@ -140,7 +125,7 @@ export function parseStatus(v: string): CallStatus {
   const s = STATUS_SYNONYMS[key(v)];
   if (!s) {
     throw new ReportParamError(
-      `Unknown status "${v}": use one of ${STATUSES.join(", ")}`,
+      `Unknown status "${v}": use one of ${CALL_STATUSES.join(", ")}`,
       "status",
     );
   }
@@ -244,8 +229,8 @@ const SCHEMAS: Record<ParamName, Record<string, unknown>> = {
   },
   status: {
     anyOf: [
-      { type: "string", enum: [...STATUSES] },
-      { type: "array", items: { type: "string", enum: [...STATUSES] } },
+      { type: "string", enum: [...CALL_STATUSES] },
+      { type: "array", items: { type: "string", enum: [...CALL_STATUSES] } },
     ],
     description:
       "answered = successful, missed = abandoned incoming, failed = technical failure, " +

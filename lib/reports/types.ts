@@ -5,28 +5,30 @@
  */
 import type { DataClient, Document } from "../data/types.ts";
 
+/** Call directions of the data contract. */
+export const DIRECTIONS = ["incoming", "outgoing"] as const;
 /** Call directions. */
-export type Direction = "incoming" | "outgoing";
+export type Direction = typeof DIRECTIONS[number];
+/** Call statuses of the data contract. */
+export const CALL_STATUSES = ["answered", "missed", "failed", "busy", "no_answer"] as const;
 /** Call statuses. */
-export type CallStatus =
-  | "answered"
-  | "missed"
-  | "failed"
-  | "busy"
-  | "no_answer";
+export type CallStatus = typeof CALL_STATUSES[number];
+/** Dimensions a breakdown can group by, in the order they are listed. */
+export const DIMENSIONS = [
+  "agent",
+  "queue",
+  "status",
+  "direction",
+  "disposition",
+  "day",
+  "hour",
+  "weekday",
+  "customer",
+  "city",
+  "segment",
+] as const;
 /** Dimensions a breakdown can group by ("hour" is the local hour of day, "day" the local date). */
-export type Dimension =
-  | "agent"
-  | "queue"
-  | "status"
-  | "direction"
-  | "disposition"
-  | "day"
-  | "hour"
-  | "weekday"
-  | "customer"
-  | "city"
-  | "segment";
+export type Dimension = typeof DIMENSIONS[number];
 
 /**
  * Parameters every catalog entry accepts (entries ignore what does not apply and
