@@ -65,35 +65,15 @@ function zoneFor(name: string): Zone | null {
 
 /** Offset (ms, whole seconds) of `zone` at instant `ms`, straight from Intl. */
 function exactOffsetMs(zone: Zone, ms: number): number {
-  let year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0, bc = false;
-  for (const part of zone.format.formatToParts(ms)) {
-    switch (part.type) {
-      case "year":
-        year = Number(part.value);
-        break;
-      case "month":
-        month = Number(part.value);
-        break;
-      case "day":
-        day = Number(part.value);
-        break;
-      case "hour":
-        hour = Number(part.value);
-        break;
-      case "minute":
-        minute = Number(part.value);
-        break;
-      case "second":
-        second = Number(part.value);
-        break;
-      case "era":
-        bc = part.value.startsWith("B");
-        break;
-    }
-  }
+  const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const part of zone.format.formatToParts(ms)) parts[part.type] = part.value;
+  const num = (type: Intl.DateTimeFormatPartTypes, fallback: number) =>
+    parts[type] === undefined ? fallback : Number(parts[type]);
+  const year = num("year", 0), month = num("month", 1), day = num("day", 1);
+  const bc = parts.era?.startsWith("B") ?? false;
   const wall = new Date(0);
   wall.setUTCFullYear(bc ? 1 - year : year, month - 1, day);
-  wall.setUTCHours(hour, minute, second, 0);
+  wall.setUTCHours(num("hour", 0), num("minute", 0), num("second", 0), 0);
   const wholeSecond = ms - (((ms % 1000) + 1000) % 1000);
   return wall.getTime() - wholeSecond;
 }
@@ -185,8 +165,12 @@ function withoutTimezone(expr: AnyObject): AnyObject {
 
 type Op = (obj: AnyObject, expr: Any, options: Options) => Any;
 
-/** Wraps an operator whose argument is a date or `{date, timezone}` ($hour, $year, …). */
-function wrapDatePart(original: Op): Op {
+/**
+ * Wraps an operator whose argument is a date or `{date, timezone, …}`: the date parts
+ * ($hour, $year, …, which take only `date` and `timezone`) and, with `keepOtherFields`,
+ * `$dateToString` / `$dateToParts`.
+ */
+function wrapZonedDate(original: Op, keepOtherFields: boolean): Op {
   return (obj, expr, options) => {
     if (isPlainObject(expr) && expr.timezone !== undefined) {
       const offsetOf = ianaOffsetFn(evalExpr(obj, expr.timezone, options));
@@ -194,24 +178,8 @@ function wrapDatePart(original: Op): Op {
         const date = toDate(evalExpr(obj, expr.date, options));
         if (date) {
           const timezone = formatOffset(offsetOf(date.getTime()));
-          return original(obj, { date: literal(date), timezone }, options);
-        }
-      }
-    }
-    return original(obj, expr, options);
-  };
-}
-
-/** Wraps `$dateToString` / `$dateToParts` (`{date, timezone, …}`). */
-function wrapDateFormat(original: Op): Op {
-  return (obj, expr, options) => {
-    if (isPlainObject(expr) && expr.timezone !== undefined) {
-      const offsetOf = ianaOffsetFn(evalExpr(obj, expr.timezone, options));
-      if (offsetOf) {
-        const date = toDate(evalExpr(obj, expr.date, options));
-        if (date) {
-          const timezone = formatOffset(offsetOf(date.getTime()));
-          return original(obj, { ...expr, date: literal(date), timezone }, options);
+          const rest = keepOtherFields ? expr : {};
+          return original(obj, { ...rest, date: literal(date), timezone }, options);
         }
       }
     }
@@ -322,9 +290,9 @@ const DATE_PART_OPERATORS = [
 function buildOperators(): Record<string, ExpressionOperator> {
   const originals = mingoDate as unknown as Record<string, Op>;
   const ops: Record<string, Op> = {};
-  for (const name of DATE_PART_OPERATORS) ops[name] = wrapDatePart(originals[name]);
-  ops.$dateToString = wrapDateFormat(originals.$dateToString);
-  ops.$dateToParts = wrapDateFormat(originals.$dateToParts);
+  for (const name of DATE_PART_OPERATORS) ops[name] = wrapZonedDate(originals[name], false);
+  ops.$dateToString = wrapZonedDate(originals.$dateToString, true);
+  ops.$dateToParts = wrapZonedDate(originals.$dateToParts, true);
   ops.$dateDiff = wrapDateDiff(originals.$dateDiff);
   ops.$dateTrunc = wrapDateTrunc(originals.$dateTrunc);
   ops.$dateAdd = wrapDateAdd(originals.$dateAdd);
