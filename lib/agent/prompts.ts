@@ -3,6 +3,7 @@
  * business zone, the zone's name and the report catalog.
  */
 import type { ReportDefinition } from "../reports/types.ts";
+import { MONTH_NAMES, WEEKDAY_NAMES } from "../time/words.ts";
 import { localParts } from "../time/zone.ts";
 import { isoLocal } from "./values.ts";
 
@@ -10,21 +11,6 @@ import { isoLocal } from "./values.ts";
 export type PromptName = "supervisor" | "data_agent";
 
 const cache = new Map<PromptName, Promise<string>>();
-const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 
 /** Reads a prompt template (once per process). */
 export function loadPrompt(name: PromptName): Promise<string> {
@@ -55,9 +41,9 @@ export function timeVars(now: Date, tz: string): { now: string; tz: string; toda
   const iso = isoLocal(now, tz);
   const offset = iso.slice(19);
   return {
-    now: `${WEEKDAYS[p.weekday - 1]}, ${p.day} ${MONTHS[p.month - 1]} ${p.year}, ${pad(p.hour)}:${
-      pad(p.minute)
-    }`,
+    now: `${WEEKDAY_NAMES[p.weekday - 1]}, ${p.day} ${MONTH_NAMES[p.month - 1]} ${p.year}, ${
+      pad(p.hour)
+    }:${pad(p.minute)}`,
     tz: `${tz} (UTC${offset})`,
     today: `${p.year}-${pad(p.month)}-${pad(p.day)}`,
   };

@@ -18,6 +18,7 @@ import {
   startOfDay,
   weekdayOf,
 } from "./zone.ts";
+import { MONTH_NAMES, ONE_TO_TWELVE_WORDS, WEEKDAY_NAMES } from "./words.ts";
 
 export {
   addDays,
@@ -70,50 +71,13 @@ export function findPeriod(question: string, opts: PeriodOptions): FoundPeriod |
 // ---------------------------------------------------------------------------------------
 // Vocabulary
 
-const MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
-const MONTH_SHORT = [
-  "Jan",
-  "Feb",
-  "Mar",
-  "Apr",
-  "May",
-  "Jun",
-  "Jul",
-  "Aug",
-  "Sep",
-  "Oct",
-  "Nov",
-  "Dec",
-];
-const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const MONTHS = MONTH_NAMES.map((m) => m.toLowerCase());
+const MONTH_SHORT = MONTH_NAMES.map((m) => m.slice(0, 3));
+const WEEKDAYS = WEEKDAY_NAMES.map((d) => d.toLowerCase());
 const NUMBER_WORDS: Record<string, number> = {
   a: 1,
   an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
+  ...ONE_TO_TWELVE_WORDS,
   thirteen: 13,
   fourteen: 14,
   fifteen: 15,

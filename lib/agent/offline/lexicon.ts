@@ -5,22 +5,12 @@
  */
 import type { Dimension } from "../../reports/types.ts";
 import type { Metric, Parsed } from "./intent.ts";
+import { ONE_TO_TWELVE_WORDS } from "../../time/words.ts";
 import { COMMON_WORDS, type Hit } from "./text.ts";
 
 /** Counts written as words. */
 export const NUMBER_WORDS: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
+  ...ONE_TO_TWELVE_WORDS,
   fifteen: 15,
   twenty: 20,
   fifty: 50,
