@@ -14,7 +14,8 @@ const STATUS_WORD: Record<CallStatus, string> = {
   no_answer: "no-answer",
 };
 
-const DIM_WORD: Record<Dimension, [string, string]> = {
+/** Dimensions in words, singular and plural. */
+export const DIM_NAME: Record<Dimension, [string, string]> = {
   agent: ["agent", "agents"],
   queue: ["queue", "queues"],
   status: ["status", "statuses"],
@@ -81,7 +82,7 @@ function join(...parts: (string | undefined | false)[]): string {
 }
 
 function dimWord(d: Dimension, plural = false): string {
-  return DIM_WORD[d][plural ? 1 : 0];
+  return DIM_NAME[d][plural ? 1 : 0];
 }
 
 /** The standalone question for an intent. */

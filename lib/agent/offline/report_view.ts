@@ -5,7 +5,7 @@
 import type { Dimension } from "../../reports/types.ts";
 import { toNumber } from "./format.ts";
 import type { Filters, Intent } from "./intent.ts";
-import { callsPhrase } from "./render.ts";
+import { callsPhrase, DIM_NAME } from "./render.ts";
 
 /** One tool call of the data agent and what came back. */
 export interface ToolOutcome {
@@ -125,21 +125,6 @@ export function describeCalls(f: Filters): string {
 export function bold(s: string): string {
   return `**${s}**`;
 }
-
-/** Dimensions in words, singular and plural. */
-export const DIM_NAME: Record<Dimension, [string, string]> = {
-  agent: ["agent", "agents"],
-  queue: ["queue", "queues"],
-  status: ["status", "statuses"],
-  direction: ["direction", "directions"],
-  disposition: ["disposition", "dispositions"],
-  day: ["day", "days"],
-  hour: ["hour", "hours"],
-  weekday: ["weekday", "weekdays"],
-  customer: ["customer", "customers"],
-  city: ["city", "cities"],
-  segment: ["segment", "segments"],
-};
 
 /** A dimension in words ("queue", "queues"). */
 export function dimName(d: Dimension | undefined, n = 1): string {
