@@ -130,6 +130,8 @@ interface CacheEntry {
 const CACHE_ENTRIES = 4;
 const CACHE_TTL_MS = 5 * 60_000;
 const CACHE_MIN_DOCS = 1000;
+/** From this `$skip` on, a page is cut from the cached prefix rather than an index scan. */
+const DEEP_SKIP = 1000;
 
 /** Runs find, aggregate and count over one database of a {@link MemoryStore}. */
 export class QueryEngine {
@@ -165,8 +167,11 @@ export class QueryEngine {
     const coll = this.#collection(collection);
     if (!coll) return new Aggregator(pipeline, this.#options).run([]);
     const hoisted = hoistPaging(pipeline);
-    if (this.#sortIndex(coll, hoisted)) return this.#run(coll, hoisted);
     const paged = splitPaging(pipeline);
+    // An index scan walks past every skipped document, so deep pages (skip-mode exports
+    // through thousands of pages) come from the materialised prefix instead.
+    const deep = paged !== null && paged.skip >= DEEP_SKIP;
+    if (!deep && this.#sortIndex(coll, hoisted)) return this.#run(coll, hoisted);
     if (paged && paged.prefix.length > 0 && coll.size >= CACHE_MIN_DOCS) {
       const docs = this.#materialised(coll, paged.prefix);
       return docs.slice(paged.skip, paged.skip + paged.limit);

@@ -349,3 +349,20 @@ Deno.test("stored documents are frozen", () => {
     (coll.documents[0] as Record<string, unknown>).status = "x";
   });
 });
+
+Deno.test("deep pages of an indexed sort come from the cached prefix, not a scan past the skip", () => {
+  const engine = createQueryEngine(store, "ccs_dev");
+  const base = [{ $match: { direction: "incoming" } }, { $sort: { start_time: 1, _id: 1 } }];
+  const total = plain([...base, { $count: "n" }])[0]?.n as number;
+  assert.ok(total > 40, "the fixture needs enough incoming calls");
+  const shallow = [...base, { $skip: 5 }, { $limit: 10 }];
+  assert.deepEqual(engine.aggregate("calling_cdr", shallow), plain(shallow));
+  assert.equal(engine.stats.indexScans, 1);
+  for (const skip of [1000, 1010, 1020]) {
+    const page = [...base, { $skip: skip }, { $limit: 10 }];
+    assert.deepEqual(engine.aggregate("calling_cdr", page), plain(page));
+  }
+  // One scan materialises the sorted prefix; the later deep pages are cut from it.
+  assert.equal(engine.stats.indexScans, 2, "deep pages do not each scan past the skip");
+  assert.equal(engine.stats.cacheHits, 2);
+});
