@@ -4,6 +4,9 @@
  * message that names the variable.
  */
 import { parse as parseDotenv } from "dotenv";
+import { isValidTimeZone } from "./time/zone.ts";
+
+export { isValidTimeZone };
 
 /** Where the MongoDB MCP tools come from. */
 export type McpMode = "embedded" | "http" | "stdio";
@@ -115,16 +118,6 @@ function oneOf<T extends string>(
     );
   }
   return v as T;
-}
-
-/** True when `tz` is an IANA zone name this runtime knows. */
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Parses an ISO instant, or throws a ConfigError naming `name`. */

@@ -9,6 +9,7 @@
 import { parseArgs } from "node:util";
 import { runGeneratedEval } from "../lib/eval/run_generated.ts";
 import { dayNumber, localInstant } from "../lib/eval/local_time.ts";
+import { isValidTimeZone } from "../lib/time/zone.ts";
 
 const HELP = `Usage: deno task eval:generated [options]
 
@@ -79,9 +80,7 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const tz = v.tz ?? "America/New_York";
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-  } catch {
+  if (!isValidTimeZone(tz)) {
     throw new UsageError(`Invalid --tz: "${tz}" is not an IANA time zone`);
   }
   const options = {

@@ -12,6 +12,7 @@ import type { Document } from "./types.ts";
 import {
   addDays,
   type CivilDate,
+  isValidTimeZone,
   localDate,
   localHour,
   startOfDay,
@@ -568,9 +569,7 @@ function makePlan(opts: SeedOptions, withCustomers = true): Plan {
   checkInt("customers", customerCount, 1, 10_000_000);
   if (opts.seed !== undefined) checkInt("seed", opts.seed, 0, 0xffffffff);
   if (Number.isNaN(now.getTime())) throw new RangeError("Invalid seed option now: not a date");
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-  } catch {
+  if (!isValidTimeZone(tz)) {
     throw new RangeError(`Invalid seed option tz: "${tz}" is not an IANA time zone`);
   }
   const profile = profileFor(tz);
