@@ -3,6 +3,8 @@
  * relative times. Pure functions, the same on the server and in the browser.
  */
 
+import { COLUMN_TYPES, type ColumnType } from "../lib/reports/types.ts";
+
 const LOCALE = "en-US";
 const integerFormat = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
 const numberFormat = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2 });
@@ -11,25 +13,10 @@ const percentFormat = new Intl.NumberFormat(LOCALE, {
   maximumFractionDigits: 2,
 });
 
-/** Column types a table may declare (see `lib/reports/types.ts` ColumnType). */
-export type CellType =
-  | "string"
-  | "integer"
-  | "number"
-  | "percent"
-  | "seconds"
-  | "datetime"
-  | "date";
+/** Column types a table may declare: the report catalog's column types. */
+export type CellType = ColumnType;
 
-const CELL_TYPES: readonly CellType[] = [
-  "string",
-  "integer",
-  "number",
-  "percent",
-  "seconds",
-  "datetime",
-  "date",
-];
+const CELL_TYPES: readonly CellType[] = COLUMN_TYPES;
 
 /** Formats a count with thousands separators: `4079` → `4,079`. */
 export function formatCount(n: number): string {

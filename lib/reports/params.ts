@@ -145,20 +145,7 @@ export function parseDimension(v: string): Dimension {
 }
 
 /** Parameters after validation: enums resolved, statuses as a list, blanks dropped. */
-export interface NormalizedParams {
-  period?: string;
-  direction?: Direction;
-  status?: CallStatus[];
-  agent?: string;
-  queue?: string;
-  customer?: string;
-  disposition?: string;
-  city?: string;
-  segment?: string;
-  group_by?: Dimension;
-  limit?: number;
-  threshold_seconds?: number;
-}
+export type NormalizedParams = Omit<ReportParams, "status"> & { status?: CallStatus[] };
 
 /**
  * Validates `params` for an entry that accepts the names in `accepted`; parameters it

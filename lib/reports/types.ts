@@ -56,15 +56,18 @@ export interface ReportParams {
   threshold_seconds?: number;
 }
 
-/** A column's type; dates are rendered in the business zone. */
-export type ColumnType =
-  | "string"
-  | "integer"
-  | "number"
-  | "percent"
-  | "seconds"
-  | "datetime"
-  | "date";
+/** Column types; dates are rendered in the business zone. */
+export const COLUMN_TYPES = [
+  "string",
+  "integer",
+  "number",
+  "percent",
+  "seconds",
+  "datetime",
+  "date",
+] as const;
+/** A column's type. */
+export type ColumnType = typeof COLUMN_TYPES[number];
 
 /** One column of a report's rows. */
 export interface Column {

@@ -5,7 +5,8 @@
  * (defaults and follow-up context filled in), planned into catalog calls, and rendered
  * back into a standalone question.
  */
-import type { CallStatus, Dimension, Direction } from "../../reports/types.ts";
+import type { NormalizedParams } from "../../reports/params.ts";
+import type { Dimension } from "../../reports/types.ts";
 
 /** What is measured. */
 export type Metric =
@@ -25,16 +26,7 @@ export type Metric =
   | "top_customers";
 
 /** Call filters (the catalog's common parameters, period aside). */
-export interface Filters {
-  direction?: Direction;
-  status?: CallStatus[];
-  agent?: string;
-  queue?: string;
-  customer?: string;
-  disposition?: string;
-  city?: string;
-  segment?: string;
-}
+export type Filters = Omit<NormalizedParams, "period" | "group_by" | "limit" | "threshold_seconds">;
 
 /** Filter names. */
 export type FilterKey = keyof Filters;
