@@ -138,12 +138,12 @@ export default function Chat(
     document.title = store.currentId.value ? `${title} · ${PRODUCT}` : PRODUCT;
   });
 
-  // Move focus into the drawer when it opens.
-  useSignalEffect(() => {
-    if (drawerOpen.value) {
-      queueMicrotask(() => sidebar.current?.querySelector<HTMLElement>(".new-button")?.focus());
-    }
-  });
+  // Move focus into the drawer when it opens: after the render that makes it visible (a
+  // hidden element cannot take focus, and a microtask could run before that render).
+  const isDrawerOpen = drawerOpen.value;
+  useEffect(() => {
+    if (isDrawerOpen) sidebar.current?.querySelector<HTMLElement>(".new-button")?.focus();
+  }, [isDrawerOpen]);
 
   function onScroll(): void {
     const el = scroller.current;
