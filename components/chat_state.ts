@@ -82,6 +82,8 @@ const EVENT_TYPE_SET: Record<AgentEventType, true> = {
   table: true,
   chart: true,
   report: true,
+  interpretation: true,
+  outcome: true,
   final: true,
   error: true,
 };
@@ -183,6 +185,9 @@ export function applyEvent(turn: TurnView, event: AgentEvent, now?: string): Tur
       return { ...turn, charts: [...turn.charts, withoutType(event)] };
     case "report":
       return { ...turn, reports: [...turn.reports, withoutType(event)] };
+    case "interpretation":
+    case "outcome":
+      return turn;
     case "final":
       return {
         ...turn,

@@ -38,7 +38,13 @@ const ALL_EVENTS: AgentEvent[] = [
     series: [{ name: "calls", data: [42] }],
   },
   { type: "report", id: "r_1", title: "Calls", rows: 42, download: "/api/reports/r_1" },
-  { type: "final", answer: "There were **42** calls.", usage },
+  {
+    type: "final",
+    answer: "There were **42** calls.",
+    usage,
+    outcome: "answered",
+    interpretation: null,
+  },
 ];
 
 Deno.test("EVENT_TYPES lists every event type once", () => {
@@ -85,7 +91,13 @@ Deno.test("applyEvent folds a whole turn: steps, tools, text, table, chart, repo
 Deno.test("applyEvent keeps the streamed text when final has an empty answer", () => {
   let turn = applyEvent(newTurn("q", null), { type: "text", delta: "partial" });
   assert.equal(turn.answer, "partial");
-  turn = applyEvent(turn, { type: "final", answer: "", usage });
+  turn = applyEvent(turn, {
+    type: "final",
+    answer: "",
+    usage,
+    outcome: "answered",
+    interpretation: null,
+  });
   assert.equal(turn.answer, "partial");
 });
 

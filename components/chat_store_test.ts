@@ -98,6 +98,8 @@ Deno.test("ask creates the conversation, starts the turn and folds streamed even
       type: "final",
       answer: "**42** calls",
       usage: { model_calls: 1, input_tokens: 0, output_tokens: 0 },
+      outcome: "answered",
+      interpretation: null,
     });
     assert.equal(store.turns.value[0].status, "done");
     assert.equal(store.running.value, false);
@@ -191,6 +193,8 @@ Deno.test("leaving a conversation keeps its running turn's stream open until it 
       type: "final",
       answer: "done",
       usage: { model_calls: 1, input_tokens: 0, output_tokens: 0 },
+      outcome: "answered",
+      interpretation: null,
     });
     assert.equal(store.turns.value[0].answer, "done");
   } finally {

@@ -21,7 +21,8 @@ import {
 } from "../lib/config.ts";
 import type { DataClient } from "../lib/data/types.ts";
 import { openDataClient } from "../lib/agent/data_source.ts";
-import type { AgentEvent, TableSpec, Usage } from "../lib/agent/events.ts";
+import type { AgentEvent, Interpretation, Outcome, TableSpec, Usage } from "../lib/agent/events.ts";
+import { interpretationLine } from "../lib/agent/interpretation.ts";
 import { createProvider } from "../lib/agent/provider.ts";
 import { runTurn } from "../lib/agent/turn.ts";
 import type { ConversationRepository, ModelProvider } from "../lib/agent/types.ts";
@@ -59,6 +60,8 @@ interface TurnOutput {
   reports: { id: string; title: string; rows: number; file: string | null }[];
   steps: Record<string, unknown>[];
   usage: Usage;
+  outcome: Outcome;
+  interpretation: Interpretation | null;
   error: { code: string; message: string } | null;
 }
 
@@ -205,6 +208,8 @@ async function runConversation(rt: Runtime, conv: Conversation): Promise<TurnOut
       reports: [],
       steps: [],
       usage: outcome.usage,
+      outcome: outcome.outcome,
+      interpretation: outcome.interpretation,
       error: outcome.error,
     };
     for (const e of events) {
@@ -271,6 +276,8 @@ function printText(conv: Conversation, turns: TurnOutput[], showId: boolean): vo
   if (showId) console.log(`=== ${conv.id}`);
   for (const t of turns) {
     console.log(`> ${t.question}`);
+    if (t.interpretation) console.log(`[Read as: ${interpretationLine(t.interpretation)}]`);
+    if (t.outcome !== "answered") console.log(`[${t.outcome}]`);
     if (t.answer) console.log(t.answer);
     for (const table of t.tables) console.log(`\n${formatTable(table)}`);
     for (const r of t.reports) {
@@ -377,6 +384,8 @@ async function main(argv: string[]): Promise<number> {
           reports: [],
           steps: [],
           usage: { model_calls: 0, input_tokens: 0, output_tokens: 0 },
+          outcome: "answered" as const,
+          interpretation: null,
           error: { code: "internal", message },
         }));
       }

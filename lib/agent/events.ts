@@ -42,6 +42,38 @@ export interface ReportRef {
   file_name?: string;
 }
 
+/** How a turn ended: the question answered, asked back about, or declined. */
+export type Outcome = "answered" | "clarified" | "refused";
+
+/** A period as read: its label and exact instants ([start, end), ISO UTC). */
+export interface PeriodReading {
+  label: string;
+  start: string;
+  end: string;
+}
+
+/**
+ * How a question was read, shown above the answer as chips and in the CLI's JSON: the
+ * metric (a catalog entry), the period, each filter, the grouping, and the words of the
+ * question that were not used.
+ */
+export interface Interpretation {
+  /** Catalog entry measured ("call_count", "abandonment_rate"…). */
+  metric: string;
+  /** The metric in words ("Calls", "Abandonment rate"). */
+  metric_label: string;
+  /** null = all data. */
+  period: PeriodReading | null;
+  /** A second period compared with the first. */
+  compare_period?: PeriodReading | null;
+  /** Each filter applied: name → value(s) ("direction" → "incoming"). */
+  filters: Record<string, string | string[]>;
+  /** The dimension rows are grouped by, or null. */
+  group_by: string | null;
+  /** Words of the question that were not used (none that could change the result). */
+  unplaced: string[];
+}
+
 export type AgentEvent =
   | {
     type: "turn_started";
@@ -68,7 +100,26 @@ export type AgentEvent =
   | ({ type: "table" } & TableSpec)
   | ({ type: "chart" } & ChartSpec)
   | ({ type: "report" } & ReportRef)
-  | { type: "final"; answer: string; usage: Usage }
+  | ({ type: "interpretation" } & Interpretation)
+  | {
+    type: "outcome";
+    outcome: Outcome;
+    /** One line: why the assistant asked back or declined. */
+    reason: string;
+    /** Words of the question that could not be placed. */
+    unplaced?: string[];
+    /** What was understood (a clarified turn's partial reading). */
+    interpretation?: Interpretation;
+  }
+  | {
+    type: "final";
+    answer: string;
+    usage: Usage;
+    /** How the turn ended ("answered" unless the assistant asked back or declined). */
+    outcome: Outcome;
+    /** How the question was read; null when it was declined or no data was read. */
+    interpretation: Interpretation | null;
+  }
   | { type: "error"; code: ErrorCode; message: string };
 
 /** Error codes an `error` event carries. */

@@ -118,6 +118,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<RunAgentResult> {
     usage.model_calls += 1;
     usage.input_tokens += response.usage.input_tokens;
     usage.output_tokens += response.usage.output_tokens;
+    if (response.outcome) await opts.emit({ type: "outcome", ...response.outcome });
     const message = response.message;
     const calls = message.tool_calls ?? [];
     messages.push(

@@ -11,7 +11,16 @@ import type { ReportRepository } from "../reports/types.ts";
 import { ATTR, markError, SPAN, type Span, withSpan } from "../telemetry.ts";
 import { realCatalog } from "./catalog_api.ts";
 import { AgentError, toAgentError } from "./errors.ts";
-import type { AgentEvent, ChartSpec, EmitEvent, ReportRef, TableSpec, Usage } from "./events.ts";
+import type {
+  AgentEvent,
+  ChartSpec,
+  EmitEvent,
+  Interpretation,
+  Outcome,
+  ReportRef,
+  TableSpec,
+  Usage,
+} from "./events.ts";
 import {
   emptyUsage,
   modelCallAttributes,
@@ -137,6 +146,7 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
   const answer = new AnswerText();
   const usage = emptyUsage();
   const context: { question?: string; report?: CatalogCall } = {};
+  const reading = new ReadingTracker();
 
   // Events reach opts.emit one at a time, in order (text deltas arrive synchronously).
   let queue: Promise<void> = Promise.resolve();
@@ -150,6 +160,7 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
     if (event.type === "table") tables.push(stripType(event));
     if (event.type === "chart") charts.push(stripType(event));
     if (event.type === "report") reports.push(stripType(event));
+    reading.see(event);
     return send(event);
   };
   const onText = (delta: string) => {
@@ -220,8 +231,10 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
     });
     const text = answer.value.trim() || "I could not find an answer to that.";
     await deps.conversations.appendMessage(owner, conversationId, assistantMessage(text));
-    await emit({ type: "final", answer: text, usage: { ...usage } });
-    return { answer: text, usage: { ...usage }, events, error: null };
+    const outcome = reading.outcome;
+    const interpretation = reading.interpretation();
+    await emit({ type: "final", answer: text, usage: { ...usage }, outcome, interpretation });
+    return { answer: text, usage: { ...usage }, outcome, interpretation, events, error: null };
   } catch (e) {
     const err = toAgentError(e, signal);
     const partial = answer.value.trim();
@@ -245,6 +258,8 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
     return {
       answer: partial,
       usage: { ...usage },
+      outcome: reading.outcome,
+      interpretation: reading.interpretation(),
       events,
       error: { code: err.code, message: err.message },
     };
@@ -370,6 +385,54 @@ function summarizer(deps: TurnDeps, signal: AbortSignal, usage: Usage): Summariz
       return extractiveSummary(prev, msgs, budget);
     }
   };
+}
+
+/**
+ * Follows a turn's `interpretation` and `outcome` events to how it ended: the last word
+ * wins (a data result after a question asked back means the assistant went on to answer).
+ * Several readings of one metric over two periods are one reading with a compared period.
+ */
+export class ReadingTracker {
+  outcome: Outcome = "answered";
+  #readings: Interpretation[] = [];
+  #partial: Interpretation | null = null;
+  #unplaced: string[] = [];
+
+  see(event: AgentEvent): void {
+    if (event.type === "interpretation") {
+      if (this.outcome !== "answered") this.#reset("answered");
+      this.#readings.push(stripType(event));
+    } else if (event.type === "outcome") {
+      if (event.outcome !== "answered") {
+        this.#reset(event.outcome);
+        this.#partial = event.interpretation ?? null;
+      }
+      for (const w of event.unplaced ?? []) if (!this.#unplaced.includes(w)) this.#unplaced.push(w);
+    }
+  }
+
+  #reset(outcome: Outcome): void {
+    this.outcome = outcome;
+    this.#readings = [];
+    this.#partial = null;
+    this.#unplaced = [];
+  }
+
+  /** The reading to show; null for declined turns and turns that read no data. */
+  interpretation(): Interpretation | null {
+    if (this.outcome === "refused") return null;
+    const base = this.outcome === "clarified" ? this.#partial : this.#readings[0] ?? null;
+    if (!base) return null;
+    const out: Interpretation = { ...base, filters: { ...base.filters } };
+    const other = this.#readings.find((r) =>
+      r.metric === base.metric && r.period?.label !== base.period?.label
+    );
+    if (other && !out.compare_period) out.compare_period = other.period;
+    const unplaced = [...base.unplaced];
+    for (const w of this.#unplaced) if (!unplaced.includes(w)) unplaced.push(w);
+    out.unplaced = unplaced;
+    return out;
+  }
 }
 
 /** The answer as streamed: text deltas, with a paragraph break after tool calls. */

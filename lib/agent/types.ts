@@ -1,7 +1,7 @@
 /**
  * Contracts of the agent: chat messages, model providers, tools and the turn runner.
  */
-import type { AgentEvent, EmitEvent, Usage } from "./events.ts";
+import type { AgentEvent, EmitEvent, Interpretation, Outcome, Usage } from "./events.ts";
 
 /** A tool call requested by the model. `arguments` is the raw JSON text. */
 export interface ToolCall {
@@ -42,6 +42,21 @@ export interface ModelRequest {
 export interface ModelResponse {
   message: Extract<ChatMessage, { role: "assistant" }>;
   usage: { input_tokens: number; output_tokens: number };
+  /**
+   * How the turn ends, where the provider decided it itself (the offline planner asks
+   * back or declines without a tool call). Network models declare it through tools.
+   */
+  outcome?: DeclaredOutcome;
+}
+
+/** An outcome a provider or a tool declares, with its one-line reason. */
+export interface DeclaredOutcome {
+  outcome: Outcome;
+  reason: string;
+  /** Words of the question that could not be placed. */
+  unplaced?: string[];
+  /** What was understood, where a part of the question was (clarified turns). */
+  interpretation?: Interpretation;
 }
 
 /** A chat model: OpenAI-compatible, offline planner, or a scripted stand-in for tests. */
@@ -71,6 +86,10 @@ export interface MemoryMessage {
 /** The outcome of a turn. */
 export interface TurnOutcome {
   answer: string;
+  /** "answered", "clarified" or "refused" (see CLI.md). */
+  outcome: Outcome;
+  /** How the question was read; null for declined turns and turns that read no data. */
+  interpretation: Interpretation | null;
   usage: Usage;
   events: AgentEvent[];
   error: { code: string; message: string } | null;

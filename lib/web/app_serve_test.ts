@@ -17,6 +17,8 @@ Deno.test({
         return {
           answer: "",
           usage: { model_calls: 0, input_tokens: 0, output_tokens: 0 },
+          outcome: "answered",
+          interpretation: null,
           events: [],
           error: null,
         };

@@ -81,6 +81,8 @@ Deno.test("a live stream follows new events and sends pings while idle", async (
       return {
         answer: "Done",
         usage: { model_calls: 1, input_tokens: 1, output_tokens: 1 },
+        outcome: "answered",
+        interpretation: null,
         events: [],
         error: null,
       };
@@ -112,6 +114,8 @@ Deno.test("cancel → 202 and the turn ends with an error event of code cancelle
       return {
         answer: "",
         usage: { model_calls: 0, input_tokens: 0, output_tokens: 0 },
+        outcome: "answered",
+        interpretation: null,
         events: [],
         error: { code: "cancelled", message: "Stopped" },
       };
@@ -150,6 +154,8 @@ Deno.test("a runner that ignores the abort is ended anyway after the wait", asyn
       return {
         answer: "late",
         usage: { model_calls: 0, input_tokens: 0, output_tokens: 0 },
+        outcome: "answered",
+        interpretation: null,
         events: [],
         error: null,
       };
@@ -213,6 +219,8 @@ Deno.test("an error outcome keeps its code", async () => {
       Promise.resolve({
         answer: "",
         usage: { model_calls: 1, input_tokens: 0, output_tokens: 0 },
+        outcome: "answered",
+        interpretation: null,
         events: [],
         error: { code: "rate_limited", message: "The model is busy; try again in a minute" },
       });
@@ -241,6 +249,8 @@ Deno.test("a turn whose stream clients all leave is cancelled after the grace pe
       return {
         answer: "",
         usage: { model_calls: 0, input_tokens: 0, output_tokens: 0 },
+        outcome: "answered",
+        interpretation: null,
         events: [],
         error: null,
       };
@@ -269,6 +279,8 @@ Deno.test("a client that reconnects within the grace period keeps the turn alive
       return {
         answer: "ok",
         usage: { model_calls: 0, input_tokens: 0, output_tokens: 0 },
+        outcome: "answered",
+        interpretation: null,
         events: [],
         error: null,
       };

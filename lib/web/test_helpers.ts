@@ -38,8 +38,8 @@ export const simpleScript: Script = async (input) => {
   await input.emit({ type: "text", delta: input.question });
   const answer = `Answer to ${input.question}`;
   const usage = { model_calls: 1, input_tokens: 10, output_tokens: 5 };
-  await input.emit({ type: "final", answer, usage });
-  return { answer, usage, events: [], error: null };
+  await input.emit({ type: "final", answer, usage, outcome: "answered", interpretation: null });
+  return { answer, usage, outcome: "answered", interpretation: null, events: [], error: null };
 };
 
 /** Resolves when `signal` aborts. */

@@ -153,6 +153,8 @@ export class TurnManager {
             type: "final",
             answer: outcome?.answer ?? "",
             usage: outcome?.usage ?? { model_calls: 0, input_tokens: 0, output_tokens: 0 },
+            outcome: outcome?.outcome ?? "answered",
+            interpretation: outcome?.interpretation ?? null,
           });
         }
       }

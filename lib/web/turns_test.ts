@@ -41,9 +41,22 @@ Deno.test("events after the terminal one are dropped; the runner's turn_started 
       runner: async (input) => {
         input.emit({ type: "turn_started", turn_id: "other", conversation_id: "x", question: "q" });
         input.emit({ type: "text", delta: "a" }); // not awaited: order is kept anyway
-        input.emit({ type: "final", answer: "a", usage: USAGE });
+        input.emit({
+          type: "final",
+          answer: "a",
+          usage: USAGE,
+          outcome: "answered",
+          interpretation: null,
+        });
         await input.emit({ type: "text", delta: "late" });
-        return { answer: "a", usage: USAGE, events: [], error: null };
+        return {
+          answer: "a",
+          usage: USAGE,
+          outcome: "answered",
+          interpretation: null,
+          events: [],
+          error: null,
+        };
       },
     });
     const turn = await manager.start({ owner: "u1", conversationId: conv.id, question: "q" });
@@ -68,7 +81,14 @@ Deno.test("shutdown cancels running turns and waits for them", async () => {
       runner: async (input) => {
         await aborted(input.signal);
         sawAbort = true;
-        return { answer: "", usage: USAGE, events: [], error: null };
+        return {
+          answer: "",
+          usage: USAGE,
+          outcome: "answered",
+          interpretation: null,
+          events: [],
+          error: null,
+        };
       },
     });
     const turn = await manager.start({ owner: "u1", conversationId: conv.id, question: "q" });
@@ -87,7 +107,16 @@ Deno.test("shutdown cancels running turns and waits for them", async () => {
 });
 
 Deno.test("terminal events map to turn statuses", () => {
-  assert.equal(terminalStatus({ type: "final", answer: "", usage: USAGE }), "done");
+  assert.equal(
+    terminalStatus({
+      type: "final",
+      answer: "",
+      usage: USAGE,
+      outcome: "answered",
+      interpretation: null,
+    }),
+    "done",
+  );
   assert.equal(terminalStatus({ type: "error", code: "cancelled", message: "" }), "cancelled");
   assert.equal(terminalStatus({ type: "error", code: "timeout", message: "" }), "error");
   assert.equal(terminalStatus({ type: "step", text: "" }), undefined);

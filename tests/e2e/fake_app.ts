@@ -106,6 +106,8 @@ export async function startFakeApp(options: FakeAppOptions): Promise<FakeApp> {
           answer: 'Hello <img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> ' +
             "[link](javascript:window.__xss=3) **bold**",
           usage: { model_calls: 1, input_tokens: 1, output_tokens: 1 },
+          outcome: "answered",
+          interpretation: null,
         },
       ];
     }
@@ -176,6 +178,8 @@ export async function startFakeApp(options: FakeAppOptions): Promise<FakeApp> {
         type: "final",
         answer: text,
         usage: { model_calls: 1, input_tokens: 100, output_tokens: 20 },
+        outcome: "answered",
+        interpretation: null,
       },
     ];
   }

@@ -1,0 +1,45 @@
+/**
+ * How a question was read, in words: the chips the chat shows above an answer
+ * ("Calls · today 24 Nov 2026 · direction: incoming") and the CLI's "Read as" line.
+ * Pure functions over an {@link Interpretation}; no app imports, so the islands use them.
+ */
+import type { Interpretation } from "./events.ts";
+
+/** One chip: what kind of part it is, and its text. */
+export interface Chip {
+  kind: "metric" | "period" | "compare" | "filter" | "group" | "unplaced";
+  text: string;
+}
+
+const FILTER_NAMES: Record<string, string> = {
+  direction: "direction",
+  status: "status",
+  agent: "agent",
+  queue: "queue",
+  customer: "customer",
+  disposition: "disposition",
+  city: "city",
+  segment: "segment",
+  duration: "duration",
+};
+
+/** The chips of a reading, in the order they are shown. */
+export function interpretationChips(i: Interpretation): Chip[] {
+  const chips: Chip[] = [{ kind: "metric", text: i.metric_label || i.metric }];
+  chips.push({ kind: "period", text: i.period ? i.period.label : "all data" });
+  if (i.compare_period) chips.push({ kind: "compare", text: `vs ${i.compare_period.label}` });
+  for (const [k, v] of Object.entries(i.filters)) {
+    const value = Array.isArray(v) ? v.join(" or ") : v;
+    chips.push({ kind: "filter", text: `${FILTER_NAMES[k] ?? k.replaceAll("_", " ")}: ${value}` });
+  }
+  if (i.group_by) chips.push({ kind: "group", text: `by ${i.group_by}` });
+  if (i.unplaced.length) {
+    chips.push({ kind: "unplaced", text: `not used: ${i.unplaced.join(", ")}` });
+  }
+  return chips;
+}
+
+/** The reading as one line ("Calls · today (24 Nov 2026) · direction: incoming"). */
+export function interpretationLine(i: Interpretation): string {
+  return interpretationChips(i).map((c) => c.text).join(" · ");
+}
