@@ -278,6 +278,35 @@ function quarterStart(c: CivilDate): CivilDate {
   return { year: c.year, month: Math.floor((c.month - 1) / 3) * 3 + 1, day: 1 };
 }
 
+const QUARTER_WORDS: Record<string, number> = {
+  first: 1,
+  "1st": 1,
+  second: 2,
+  "2nd": 2,
+  third: 3,
+  "3rd": 3,
+  fourth: 4,
+  "4th": 4,
+};
+
+/** Quarter `q` of `year`, or of the latest year in which it has begun; never past today. */
+function quarter(q: number, year: string | undefined, ctx: Ctx): Span | null {
+  const t = ctx.today;
+  const month = (q - 1) * 3 + 1;
+  let y = year ? Number(year) : t.year;
+  if (!year && (t.month < month)) y -= 1;
+  const from: CivilDate = { year: y, month, day: 1 };
+  let to: CivilDate = { year: y, month: month + 2, day: daysInMonth(y, month + 2) };
+  if (from.year > t.year || (from.year === t.year && from.month > t.month)) return null;
+  const partial = to.year > t.year || (to.year === t.year && to.month >= t.month && to.day > t.day);
+  if (partial) to = t;
+  return {
+    from,
+    to,
+    label: `Q${q} ${y} (${formatDayRange(from, to)}${partial ? ", so far" : ""})`,
+  };
+}
+
 /** Bare month names, weekdays and years need a preposition unless they are the whole text. */
 function monthAllowed(a: Atom, prefix: string | undefined, ctx: Ctx): boolean {
   if (!a.bareMonth || prefix || ctx.whole) return true;
@@ -418,9 +447,14 @@ const RULES: Rule[] = [
     `${B}(?:the\\s+)?(?:last|past|previous|prior|trailing)\\s+(${NUM})\\s+(days?|weeks?|months?|years?|hours?|minutes?)${E}`,
     (m, ctx) => lastN(num(m[1]), m[2], ctx),
   ),
+  // "Q3", "Q3 2026", "the third quarter of 2025": without a year, the latest one begun.
+  rule(
+    `${B}(?:(?:in|during|for|of)\\s+)?(?:the\\s+)?(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)\\s+quarter)(?:\\s+(?:of\\s+)?(\\d{4}))?${E}`,
+    (m, ctx) => quarter(m[1] ? Number(m[1]) : QUARTER_WORDS[m[2].toLowerCase()], m[3], ctx),
+  ),
   // "this week", "last month", "previous year", "past week", "current quarter".
   rule(
-    `${B}(this|current|last|previous|prior|past)\\s+(week|month|quarter|year)${E}`,
+    `${B}(this|current|last|previous|prior|past)\\s+(week|month|quarter|year)(?:\\s+(?:so\\s+far|to\\s+date|until\\s+now))?${E}`,
     (m, ctx) => relative(m[1], m[2], ctx),
   ),
   rule(

@@ -6,7 +6,9 @@
  */
 import { fmtAgents } from "./answer_agents.ts";
 import { fmtDuration, fmtHandle, fmtTalk, fmtValue, KPI, kpiFormatter } from "./answer_kpi.ts";
-import { andList, fmtInt, fmtPct, fmtSeconds, plural, toNumber } from "./format.ts";
+import { andList, fmtInt, fmtNum, fmtPct, fmtSeconds, plural, toNumber } from "./format.ts";
+import { resolvePeriod } from "../../time/periods.ts";
+import { daysBetween, localDate } from "../../time/zone.ts";
 import type { Intent } from "./intent.ts";
 import {
   bold,
@@ -253,8 +255,69 @@ function comparePeriods(i: Intent, a: ReportView, b: ReportView): string {
   return parts.join("\n\n");
 }
 
+/** What averages per unit need to count the units of a period. */
+export interface AnswerContext {
+  tz: string;
+  now: Date;
+}
+
+/** Units an average is taken over: days, hours or weeks of the period, or agents. */
+function perUnits(i: Intent, v: ReportView, ctx: AnswerContext): { n: number; word: string } {
+  const gs = groups(v, "calls");
+  if (i.per === "agent") {
+    const n = gs.filter((g) => g.key !== "(none)").length;
+    return { n, word: "agent" };
+  }
+  let days: number;
+  let hours: number;
+  const period = i.period ? resolvePeriod(i.period, { tz: ctx.tz, now: ctx.now }) : null;
+  if (period) {
+    const last = new Date(Math.max(period.start.getTime(), period.end.getTime() - 1));
+    days = daysBetween(localDate(period.start, ctx.tz), localDate(last, ctx.tz)) + 1;
+    hours = (period.end.getTime() - period.start.getTime()) / 3_600_000;
+  } else {
+    const keys = gs.map((g) => g.key).filter((k) => /^\d{4}-\d{2}-\d{2}$/.test(k)).sort();
+    const civil = (k: string) => {
+      const [year, month, day] = k.split("-").map(Number);
+      return { year, month, day };
+    };
+    days = keys.length ? daysBetween(civil(keys[0]), civil(keys[keys.length - 1])) + 1 : 0;
+    hours = days * 24;
+  }
+  if (i.per === "hour") return { n: hours, word: "hour" };
+  if (i.per === "week") return { n: days / 7, word: "week" };
+  return { n: days, word: "day" };
+}
+
+function fmtPer(i: Intent, v: ReportView, ctx: AnswerContext): string {
+  const gs = groups(v, "calls");
+  const what = describeCalls(i.filters);
+  const when = periodPhrase(v.period);
+  const units = perUnits(i, v, ctx);
+  const total = i.per === "agent"
+    ? gs.filter((g) => g.key !== "(none)").reduce((a, g) => a + g.value, 0)
+    : figure(v, "calls") ?? gs.reduce((a, g) => a + g.value, 0);
+  if (!units.n) return sentence(`No ${what} ${when}.`);
+  const avg = total / units.n;
+  const over = units.word === "hour"
+    ? `${fmtNum(units.n, 1)} hours`
+    : units.word === "week"
+    ? `${fmtNum(units.n, 2)} weeks`
+    : plural(units.n, units.word);
+  const note = i.per === "agent" ? " (calls with no agent, such as missed ones, left out)" : "";
+  return sentence(
+    `On average ${bold(fmtNum(avg, 2))} ${what} per ${units.word} ${when}: ${
+      fmtInt(total)
+    } ${what} over ${over}${note}.`,
+  );
+}
+
 /** The answer for an intent from the data agent's tool outcomes. */
-export function composeAnswer(i: Intent, outcomes: ToolOutcome[]): string {
+export function composeAnswer(
+  i: Intent,
+  outcomes: ToolOutcome[],
+  ctx: AnswerContext = { tz: "UTC", now: new Date() },
+): string {
   const failures = outcomes.filter((o) => !o.ok);
   const runs = outcomes.filter((o) => o.ok && o.tool === "run_report");
   const excel = outcomes.filter((o) => o.ok && o.tool === "make_excel_report");
@@ -266,7 +329,8 @@ export function composeAnswer(i: Intent, outcomes: ToolOutcome[]): string {
     if (main) {
       const v = readReport(main);
       const fmt = FORMATTERS[v.name];
-      parts.push(fmt ? fmt(i, v) : genericAnswer(v));
+      if (i.per && v.name === "call_breakdown") parts.push(fmtPer(i, v, ctx));
+      else parts.push(fmt ? fmt(i, v) : genericAnswer(v));
     }
   }
   for (const x of excel) {

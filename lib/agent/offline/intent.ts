@@ -33,6 +33,7 @@ export type FilterKey = keyof Filters;
 
 /** Every filter name, in the order questions are rendered. */
 export const FILTER_KEYS: readonly FilterKey[] = [
+  "duration",
   "status",
   "direction",
   "queue",
@@ -44,7 +45,7 @@ export const FILTER_KEYS: readonly FilterKey[] = [
 ];
 
 /** The dimension a filter narrows (for comparisons and groupings). */
-export const FILTER_DIMENSION: Record<FilterKey, Dimension> = {
+export const FILTER_DIMENSION: Partial<Record<FilterKey, Dimension>> = {
   direction: "direction",
   status: "status",
   agent: "agent",
@@ -75,6 +76,9 @@ export interface Comparison {
   values: string[];
 }
 
+/** The unit an average is taken per ("calls per day"). */
+export type Per = "day" | "hour" | "agent" | "week";
+
 /** What the words of one question say (nothing filled in from context). */
 export interface Parsed {
   /** The question as asked. */
@@ -99,6 +103,8 @@ export interface Parsed {
   /** The share of one value among all calls ("failure rate": status failed). */
   share?: { dim: Dimension; value: string };
   threshold?: number;
+  /** An average of the count per day, hour, agent or week. */
+  per?: Per;
   excel: boolean;
   /** Words that lean on the previous turn ("and", "what about", "them", "same"). */
   followUpCue: boolean;
@@ -108,6 +114,8 @@ export interface Parsed {
   subject: boolean;
   /** Small talk, when that is all there is. */
   chat?: "greeting" | "thanks" | "help";
+  /** Words left after every rule read its part, in order (the case of the question kept). */
+  leftover: { word: string; index: number }[];
 }
 
 /** A complete request: everything needed to plan catalog calls. */
@@ -125,6 +133,8 @@ export interface Intent {
   compare?: Comparison;
   share?: { dim: Dimension; value: string };
   threshold?: number;
+  /** An average of the count per day, hour, agent or week. */
+  per?: Per;
   excel: boolean;
 }
 

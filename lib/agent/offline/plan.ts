@@ -36,6 +36,11 @@ export function entryFor(metric: Metric): string {
   return ENTRY[metric];
 }
 
+/** The catalog entry an intent runs (averages per unit run a breakdown). */
+export function entryOf(i: Intent): string {
+  return i.per ? "call_breakdown" : ENTRY[i.metric];
+}
+
 /** ReportParams of an intent for one period (filters, grouping, limit). */
 export function reportParams(i: Intent, period = i.period): ReportParams {
   const f = i.filters;
@@ -49,6 +54,12 @@ export function reportParams(i: Intent, period = i.period): ReportParams {
   if (f.disposition) p.disposition = f.disposition;
   if (f.city) p.city = f.city;
   if (f.segment) p.segment = f.segment;
+  if (f.duration) p.duration = { ...f.duration };
+  if (i.per) {
+    // Averages per unit are read from a breakdown: by agent, or by local day.
+    p.group_by = i.per === "agent" ? "agent" : "day";
+    return p;
+  }
   switch (i.metric) {
     case "share":
       p.group_by = i.share!.dim;
@@ -82,7 +93,7 @@ function sortedByCalls(i: Intent): boolean {
 
 /** The tool calls that answer an intent. */
 export function planCalls(i: Intent): PlannedCall[] {
-  const entry = entryFor(i.metric);
+  const entry = entryOf(i);
   const periods = i.comparePeriod ? [i.period, i.comparePeriod] : [i.period];
   const calls: PlannedCall[] = [];
   for (const period of periods) {
@@ -96,7 +107,7 @@ export function planCalls(i: Intent): PlannedCall[] {
         params: excelParams,
       });
       // The answer also states the count (or the figures) right away.
-      calls.push({ tool: "run_report", name: listing ? "call_count" : entry, params });
+      calls.push({ tool: "run_report", name: listing && !i.per ? "call_count" : entry, params });
     } else {
       calls.push({ tool: "run_report", name: entry, params });
     }

@@ -13,6 +13,7 @@ import type { Dimension, ReportParams } from "../../reports/types.ts";
 import { parseToolResult } from "../envelope.ts";
 import type {
   ChatMessage,
+  DeclaredOutcome,
   MemoryMessage,
   ModelProvider,
   ModelRequest,
@@ -26,7 +27,16 @@ import { planCalls } from "./plan.ts";
 import { renderQuestion } from "./render.ts";
 import { normalize, resolveIntent, resolveStandalone } from "./resolve.ts";
 import { escapeRegExp } from "./text.ts";
-import { type ParseContext, parseQuestion } from "./understand.ts";
+import { hasContent, type ParseContext, parseQuestion } from "./understand.ts";
+import { accountFor, correctTypos, refusalOf, unsupportedMetricOf } from "./account.ts";
+import {
+  clarified,
+  declined,
+  OUTSIDE,
+  partialReading,
+  unplacedReply,
+  unsupportedReply,
+} from "./clarify.ts";
 import { createVocabularyCache, type Vocabulary } from "./vocabulary.ts";
 
 /** Options of {@link createOfflineProvider}. */
@@ -43,8 +53,8 @@ export interface OfflineProviderOptions {
 
 /** What the planner decided for one supervisor turn (for tests and tools). */
 export type SupervisorDecision =
-  | { kind: "reply"; text: string }
-  | { kind: "ask"; question: string; intent: Intent };
+  | { kind: "reply"; text: string; outcome?: DeclaredOutcome }
+  | { kind: "ask"; question: string; intent: Intent; unused: string[] };
 
 /** The offline planner as a model provider (name "offline"). */
 export function createOfflineProvider(opts: OfflineProviderOptions): ModelProvider {
@@ -135,15 +145,43 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
     history: { memory?: MemoryMessage[]; messages?: ChatMessage[] },
     signal?: AbortSignal,
   ): Promise<SupervisorDecision> {
+    const refusal = refusalOf(question);
+    if (refusal) return declined(refusal);
     const ctx = await context(signal);
-    const parsed = await parseQuestion(question, ctx);
+    const { text } = correctTypos(question, ctx.vocab);
+    const parsed = await parseQuestion(text, ctx);
     if (parsed.chat === "greeting") return { kind: "reply", text: greetingReply(ctx.vocab) };
     if (parsed.chat === "thanks") return { kind: "reply", text: thanksReply() };
     if (parsed.chat === "help") return { kind: "reply", text: helpReply(ctx.vocab) };
+    const unsupported = unsupportedMetricOf(question);
+    if (unsupported) {
+      return clarified(unsupportedReply(unsupported, ctx.vocab), `No ${unsupported} in the data`, [
+        unsupported,
+      ]);
+    }
+    const account = accountFor(parsed, ctx.vocab);
+    if (account.unplaced.length && !hasContent(parsed) && !parsed.followUpCue) {
+      return declined(OUTSIDE);
+    }
     const prev = await previousIntent(ctx, history.memory, history.messages);
     const intent = resolveIntent(parsed, prev);
-    if (!intent) return { kind: "reply", text: notUnderstoodReply(question, ctx.vocab) };
-    return { kind: "ask", question: renderQuestion(intent), intent };
+    if (account.unplaced.length) {
+      const words = account.unplaced.map((u) => u.text);
+      return clarified(
+        unplacedReply(account.unplaced, ctx.vocab, intent ? renderQuestion(intent) : null),
+        `Could not place ${words.map((w) => `“${w}”`).join(", ")}`,
+        words,
+        intent ? partialReading(intent, ctx, words) : undefined,
+      );
+    }
+    if (!intent) {
+      return clarified(
+        notUnderstoodReply(question, ctx.vocab),
+        "The question was not understood",
+        [],
+      );
+    }
+    return { kind: "ask", question: renderQuestion(intent), intent, unused: account.harmless };
   }
 
   async function supervisor(req: ModelRequest): Promise<ModelResponse> {
@@ -158,8 +196,10 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
     }
     const question = lastUserText(req.messages);
     const d = await decide(question, { memory: req.memory, messages: req.messages }, req.signal);
-    if (d.kind === "reply") return reply(d.text, req.onText);
-    return toolCalls([{ name: "ask_data_agent", args: { question: d.question } }]);
+    if (d.kind === "reply") return { ...reply(d.text, req.onText), outcome: d.outcome };
+    const res = toolCalls([{ name: "ask_data_agent", args: { question: d.question } }]);
+    if (d.unused.length) res.outcome = { outcome: "answered", reason: "", unplaced: d.unused };
+    return res;
   }
 
   async function dataAgent(req: ModelRequest): Promise<ModelResponse> {
@@ -170,9 +210,10 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
     const intent = await understand(question, req.signal);
     if (after.some((m) => m.role === "tool")) {
       const outcomes = collectOutcomes(after);
+      const actx = { tz: opts.tz, now: opts.now() };
       const text = intent
-        ? composeAnswer(intent, outcomes)
-        : composeAnswer({ metric: "list", filters: {}, excel: false }, outcomes);
+        ? composeAnswer(intent, outcomes, actx)
+        : composeAnswer({ metric: "list", filters: {}, excel: false }, outcomes, actx);
       return reply(text, req.onText);
     }
     if (!intent) {

@@ -3,7 +3,7 @@
  * supervisor hands to the data agent ("And outgoing?" → "How many outgoing calls
  * yesterday?"). Reading the rendered question gives the same intent back.
  */
-import type { CallStatus, Dimension } from "../../reports/types.ts";
+import type { CallStatus, Dimension, DurationRange } from "../../reports/types.ts";
 import type { Filters, Intent } from "./intent.ts";
 
 const STATUS_WORD: Record<CallStatus, string> = {
@@ -56,7 +56,28 @@ export function callsPhrase(f: Filters, opts: { compare?: Intent["compare"] } = 
   if (cmp?.dim === "segment") {
     parts.push(`from ${cmp.values.map((s) => `${s} customers`).join(" vs ")}`);
   } else if (f.segment) parts.push(`from ${f.segment} customers`);
+  if (f.duration) parts.push(durationPhrase(f.duration));
   return parts.join(" ");
+}
+
+/** "lasting longer than 10 minutes", "lasting between 1 minutes and 3 minutes". */
+export function durationPhrase(d: DurationRange): string {
+  if (d.gte !== undefined && d.lte !== undefined) {
+    return `lasting between ${amount(d.gte)} and ${amount(d.lte)}`;
+  }
+  const parts: string[] = [];
+  if (d.gt !== undefined) parts.push(`longer than ${amount(d.gt)}`);
+  if (d.gte !== undefined) parts.push(`at least ${amount(d.gte)} long`);
+  if (d.lt !== undefined) parts.push(`shorter than ${amount(d.lt)}`);
+  if (d.lte !== undefined) parts.push(`at most ${amount(d.lte)} long`);
+  return `lasting ${parts.join(" and ")}`;
+}
+
+function amount(seconds: number): string {
+  const say = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+  if (seconds > 0 && seconds % 3600 === 0) return say(seconds / 3600, "hour");
+  if (seconds > 0 && seconds % 60 === 0) return say(seconds / 60, "minute");
+  return say(seconds, "second");
 }
 
 function statusWord(s: string): string {
@@ -100,7 +121,9 @@ export function renderQuestion(i: Intent): string {
   let s: string;
   switch (i.metric) {
     case "count":
-      s = `${join("How many", calls, period)}?`;
+      s = i.per
+        ? `${join("What is the average number of", calls, `per ${i.per}`, period)}?`
+        : `${join("How many", calls, period)}?`;
       break;
     case "list":
       s = i.excel

@@ -18,8 +18,10 @@ import {
 export function isFollowUp(p: Parsed): boolean {
   if (p.chat) return false;
   if (p.followUpCue) return true;
-  // Only filters, a period, a grouping or "as Excel": elliptical.
-  return !p.metric && !p.form && !p.subject && !p.share;
+  // Only filters, a period, a grouping or "as Excel": elliptical. "How many were busy?"
+  // asks a count without naming calls: of the calls just counted.
+  return !p.metric && !p.subject && !p.share && !p.per &&
+    (!p.form || p.form === "count" && !p.groupBy && !p.rank);
 }
 
 /** The intent of a standalone question; null when it asks nothing about calls. */
@@ -47,6 +49,7 @@ export function resolveStandalone(p: Parsed): Intent | null {
     compare: p.compare,
     share: p.share,
     threshold: p.threshold,
+    per: p.per,
     excel: p.excel,
   };
   return normalize(intent);
@@ -58,6 +61,8 @@ export function resolveFollowUp(p: Parsed, prev: Intent): Intent | null {
   const i: Intent = structuredClone(prev);
   i.compare = undefined;
   i.comparePeriod = undefined;
+  if (p.per) i.per = p.per;
+  else if (p.metric || p.groupBy || p.share) i.per = undefined;
   if (p.metric) {
     i.metric = p.metric;
     i.focus = p.focus;
@@ -191,6 +196,13 @@ export function normalize(i: Intent): Intent {
   if (i.metric === "handle_time") {
     delete i.filters.status;
     if (!HANDLE_FOCUS.has(i.focus)) i.focus = "aht";
+  }
+  if (i.per) {
+    // An average per day, hour, agent or week is a count divided by the units.
+    i.metric = "count";
+    i.groupBy = undefined;
+    i.rank = undefined;
+    i.compare = undefined;
   }
   if (i.metric === "share" && !i.share) i.metric = "count";
   if (i.metric !== "share") i.share = undefined;

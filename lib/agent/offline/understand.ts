@@ -22,7 +22,8 @@ import {
   readValues,
   unique,
 } from "./entities.ts";
-import type { FilterKey, Parsed } from "./intent.ts";
+import type { DurationRange } from "../../reports/types.ts";
+import type { FilterKey, Parsed, Per } from "./intent.ts";
 import { DIM_ALT, dimensionOf, METRIC_RULES, NUM, SUP_MAX, SUP_MIN, toNumber } from "./lexicon.ts";
 import { Reading } from "./text.ts";
 
@@ -46,6 +47,7 @@ export async function parseQuestion(question: string, ctx: ParseContext): Promis
     followUpCue: false,
     compareCue: false,
     subject: false,
+    leftover: [],
   };
   p.followUpCue = FOLLOW_UP_START.test(lower) || FOLLOW_UP_WORDS.test(lower);
 
@@ -55,6 +57,8 @@ export async function parseQuestion(question: string, ctx: ParseContext): Promis
   await readPhones(r, p, ctx);
   await readCustomerNames(r, p, ctx);
   readMetric(r, p);
+  readDuration(r, p);
+  readAverage(r, p);
   const agentCues = readAgentCues(r, idx);
   const queues = readValues(r, idx.queuePatterns, cuePatterns("queue"), ctx.vocab.queues);
   const dispositions = readValues(
@@ -110,11 +114,13 @@ export async function parseQuestion(question: string, ctx: ParseContext): Promis
     lower,
   );
   if (!hasContent(p)) p.chat = readChat(lower);
+  p.leftover = r.words().map((w) => ({ word: r.slice(w.index, w.word.length), index: w.index }));
   return p;
 }
 
-function hasContent(p: Parsed): boolean {
-  return !!(p.metric || p.form || p.periods.length || Object.keys(p.filters).length ||
+/** True when the words say something about calls (a metric, period, filter, grouping…). */
+export function hasContent(p: Parsed): boolean {
+  return !!(p.metric || p.per || p.form || p.periods.length || Object.keys(p.filters).length ||
     p.groupBy || p.rank || p.compare || p.share || p.excel || p.subject || p.limit);
 }
 
@@ -222,6 +228,127 @@ function readMetric(r: Reading, p: Parsed): void {
   }
   // "performance of priya", "how did priya perform": agent performance with a filter.
   if (!p.metric && r.take(/\bperform(?:ance|ing|ed|s)?\b/u)) p.metric = "agent_performance";
+}
+
+// ---------------------------------------------------------------------------------------
+// Durations and averages
+
+const UNIT = "(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)";
+const AMOUNT = `(\\d+(?:\\.\\d+)?|${NUM}|an?)`;
+/** Words before a threshold that name another field ("talk time over 5 min"). */
+const OTHER_FIELD =
+  /\b(?:talk(?:ing)?|hold(?:ing)?|wrap|ring(?:ing)?|wait(?:ing)?|handle|handling|answer(?:ed)?|aht|asa|within|queue)\b[^.?!]{0,20}$/u;
+/** Words around a threshold that say it is the call's length ("lasted", "long"). */
+const LEAD =
+  "(?:(?:that|which|who)\\s+)?(?:(?:lasted|lasting|last(?:s)?|ran|running|were|was|are|is|with\\s+(?:a\\s+)?duration(?:\\s+of)?|of\\s+duration|duration(?:\\s+(?:was|is|of))?)\\s+)?";
+const TAIL = "(?:\\s+(?:long|in\\s+length|in\\s+duration|duration))?";
+
+function seconds(amount: string, unit: string): number | undefined {
+  const a = /^an?$/u.test(amount) ? 1 : /^\d/.test(amount) ? Number(amount) : toNumber(amount);
+  if (a === undefined || !Number.isFinite(a)) return undefined;
+  const u = unit[0];
+  const f = u === "h" ? 3600 : u === "m" ? 60 : 1;
+  return Math.round(a * f);
+}
+
+const DURATION_RULES: { re: RegExp; range: (a: number, b?: number) => DurationRange }[] = [
+  {
+    re: new RegExp(
+      `${LEAD}\\bbetween\\s+${AMOUNT}\\s*(?:${UNIT}\\s+)?(?:and|to|-)\\s+${AMOUNT}\\s*${UNIT}\\b${TAIL}`,
+      "u",
+    ),
+    range: (a, b) => ({ gte: a, lte: b }),
+  },
+  {
+    re: new RegExp(
+      `${LEAD}\\b(?:longer|more|greater|over|above|exceeding|beyond)(?:\\s+than)?\\s+${AMOUNT}\\s*${UNIT}\\b${TAIL}`,
+      "u",
+    ),
+    range: (a) => ({ gt: a }),
+  },
+  {
+    re: new RegExp(
+      `${LEAD}\\b(?:at\\s+least|no\\s+(?:less|shorter)\\s+than|a\\s+minimum\\s+of|min(?:imum)?)\\s+${AMOUNT}\\s*${UNIT}\\b${TAIL}`,
+      "u",
+    ),
+    range: (a) => ({ gte: a }),
+  },
+  {
+    re: new RegExp(
+      `${LEAD}\\b(?:shorter|less|under|below|fewer)(?:\\s+than)?\\s+${AMOUNT}\\s*${UNIT}\\b${TAIL}`,
+      "u",
+    ),
+    range: (a) => ({ lt: a }),
+  },
+  {
+    re: new RegExp(
+      `${LEAD}\\b(?:at\\s+most|no\\s+(?:more|longer)\\s+than|up\\s+to|a\\s+maximum\\s+of|max(?:imum)?)\\s+${AMOUNT}\\s*${UNIT}\\b${TAIL}`,
+      "u",
+    ),
+    range: (a) => ({ lte: a }),
+  },
+  {
+    re: new RegExp(`${LEAD}\\b${AMOUNT}\\s*${UNIT}\\s+or\\s+(?:more|longer|above|over)\\b`, "u"),
+    range: (a) => ({ gte: a }),
+  },
+  {
+    re: new RegExp(`${LEAD}\\b${AMOUNT}\\s*${UNIT}\\s+or\\s+(?:less|shorter|under|below)\\b`, "u"),
+    range: (a) => ({ lte: a }),
+  },
+  {
+    re: new RegExp(`\\b${AMOUNT}\\s*\\+\\s*${UNIT}\\b${TAIL}`, "u"),
+    range: (a) => ({ gte: a }),
+  },
+];
+
+/** "longer than 10 minutes", "under 30 seconds", "between 1 and 3 min": a duration range. */
+function readDuration(r: Reading, p: Parsed): void {
+  let range: DurationRange | undefined;
+  for (let n = 0; n < 2; n++) {
+    const found = findDuration(r);
+    if (!found) break;
+    range = { ...range, ...found };
+  }
+  if (range) p.filters.duration = range;
+}
+
+function findDuration(r: Reading): DurationRange | null {
+  for (const rule of DURATION_RULES) {
+    const h = r.find(rule.re);
+    if (!h) continue;
+    if (OTHER_FIELD.test(r.text.slice(0, h.index))) return null;
+    const g = h.groups;
+    let range: DurationRange | null = null;
+    if (g.length >= 4) {
+      // between A [unit] and B unit: a bare A takes B's unit.
+      const b = seconds(g[2]!, g[3]!);
+      const a = seconds(g[0]!, g[1] ?? g[3]!);
+      if (a !== undefined && b !== undefined) range = rule.range(Math.min(a, b), Math.max(a, b));
+    } else {
+      const a = seconds(g[0]!, g[1]!);
+      if (a !== undefined) range = rule.range(a);
+    }
+    if (range) r.consume(h);
+    return range;
+  }
+  return null;
+}
+
+const AVERAGE_WORD = /\b(?:on\s+(?:an\s+)?average|average|avg|mean)\b/u;
+const PER_UNIT =
+  /\b(?:per|a|each|every|by)\s+(day|hour|agent|week)\b|\b(daily|hourly|weekly)\b|\b(?:calls?\s+)?(day|hour|agent)\s+on\s+average\b/u;
+
+/** "average calls per day", "avg daily call volume": a count divided per unit. */
+function readAverage(r: Reading, p: Parsed): void {
+  if (p.metric) return;
+  const avg = r.find(AVERAGE_WORD);
+  const per = r.find(PER_UNIT);
+  if (!avg || !per) return;
+  const unit = per.groups.find((x) => x) ?? "";
+  p.per = ({ daily: "day", hourly: "hour", weekly: "week" } as Record<string, Per>)[unit] ??
+    unit as Per;
+  r.consume(avg);
+  r.consume(per);
 }
 
 // ---------------------------------------------------------------------------------------
