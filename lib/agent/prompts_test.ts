@@ -41,3 +41,26 @@ Deno.test("the prompts carry the date, the zone, the catalog and the data notice
   assert.match(data, /ccs_test/);
   assert.doesNotMatch(data, /\{\{/);
 });
+
+Deno.test("the prompts state the outcome contract: decline, ask back, never a different question", async () => {
+  const now = new Date("2026-11-24T09:00:00Z");
+  const flat = (s: string) => s.replace(/\s+/g, " ");
+  const sup = flat(await supervisorPrompt(now, "Asia/Kolkata"));
+  assert.match(sup, /`decline_request` with a one-line reason/);
+  assert.match(sup, /writing, changing or deleting anything/);
+  assert.match(sup, /sending messages/);
+  assert.match(sup, /outside the contact center's call data/);
+  assert.match(sup, /never answer it with a previous answer/);
+  assert.match(sup, /Reports, exports and Excel files are reading/);
+  const data = flat(
+    await dataAgentPrompt({ now, tz: "Asia/Kolkata", database: "db", catalog: [] }),
+  );
+  assert.match(data, /never a different one/);
+  assert.match(data, /call `ask_user_to_clarify`/);
+  assert.match(data, /no CSAT, NPS, sentiment/);
+  assert.match(data, /Never run a wider or narrower report instead/);
+  assert.match(data, /passes all the filters the question names/);
+  assert.match(data, /`duration` in seconds/);
+  assert.match(data, /longer than 10 minutes/);
+  assert.match(data, /as `unplaced`/);
+});

@@ -3,7 +3,13 @@
  * records every request it received.
  */
 import { cancelledError } from "./errors.ts";
-import type { ModelProvider, ModelRequest, ModelResponse, ToolCall } from "./types.ts";
+import type {
+  DeclaredOutcome,
+  ModelProvider,
+  ModelRequest,
+  ModelResponse,
+  ToolCall,
+} from "./types.ts";
 
 /** A tool call in a script; `arguments` may be an object (serialised) or raw text. */
 export interface ScriptedToolCall {
@@ -22,6 +28,8 @@ export interface ScriptedStep {
   error?: Error;
   /** Wait until the request is aborted (to test cancellation). */
   hang?: boolean;
+  /** An outcome declared on the response (as the offline planner does). */
+  outcome?: DeclaredOutcome;
 }
 
 /** A step, or a function of the request that returns one. */
@@ -79,6 +87,7 @@ export function createScriptedProvider(steps: Script[], name = "scripted"): Scri
           ...(toolCalls?.length ? { tool_calls: toolCalls } : {}),
         },
         usage: step.usage ?? { input_tokens: 100, output_tokens: 10 },
+        ...(step.outcome ? { outcome: step.outcome } : {}),
       };
     },
   };

@@ -74,8 +74,11 @@ export function fakeDataClient(
   };
 }
 
-/** A catalog double: `call_count`, `call_breakdown` (group_by), `call_list` (listing). */
-export function fakeCatalog(opts: { listingRows?: number } = {}): CatalogApi & {
+/**
+ * A catalog double: `call_count`, `call_breakdown` (group_by), `call_list` (listing).
+ * With `agents`, a run whose `params.agent` is none of them fails with "No agent named …".
+ */
+export function fakeCatalog(opts: { listingRows?: number; agents?: string[] } = {}): CatalogApi & {
   runs: { name: string; params: ReportParams }[];
   saved: CompiledReport[];
 } {
@@ -119,6 +122,12 @@ export function fakeCatalog(opts: { listingRows?: number } = {}): CatalogApi & {
     getReport: (name) => entries.find((e) => e.name === name),
     runReport(name, params, _ctx, { previewRows }): Promise<ReportResult> {
       runs.push({ name, params });
+      const agent = (params as { agent?: unknown }).agent;
+      if (opts.agents && typeof agent === "string" && !opts.agents.includes(agent)) {
+        return Promise.reject(
+          new Error(`No agent named "${agent}"; agents are ${opts.agents.join(", ")}`),
+        );
+      }
       if (name === "call_count") {
         return Promise.resolve({
           ...base(name, "aggregate"),

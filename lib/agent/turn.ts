@@ -5,11 +5,21 @@
  * call(s) and its answer — the data agent's streamed answer is the final answer (passed
  * through), so the supervisor is not called again unless the data agent failed.
  * Typically 3 calls; 1 for small talk.
+ *
+ * Outcomes: the supervisor declines writes, actions and off-topic requests with
+ * `decline_request` (then writes one line; no data agent); the data agent asks back with
+ * `ask_user_to_clarify` when it cannot place a name, metric or words of the question.
  */
 import type { DataClient } from "../data/types.ts";
 import type { ReportRepository } from "../reports/types.ts";
 import { ATTR, markError, SPAN, type Span, withSpan } from "../telemetry.ts";
 import { realCatalog } from "./catalog_api.ts";
+import {
+  ASK_USER_TO_CLARIFY,
+  askUserToClarify,
+  DECLINE_REQUEST,
+  declineRequest,
+} from "./control_tools.ts";
 import { AgentError, toAgentError } from "./errors.ts";
 import type {
   AgentEvent,
@@ -83,7 +93,7 @@ export interface RunTurnOptions {
   turnId?: string;
 }
 
-/** The supervisor's only tool. */
+/** The supervisor's data tool (its other tool is {@link DECLINE_REQUEST}). */
 export const ASK_DATA_AGENT: ToolDefinition = {
   name: "ask_data_agent",
   description:
@@ -214,11 +224,25 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
       { role: "user" as const, content: question },
     ];
     const askDataAgent = dataAgentExecutor({ deps, owner, memory, usage, emit, onText, context });
+    let declined = null as string | null;
+    const supervisorTools: ToolExecutor = async (call) => {
+      if (call.name === DECLINE_REQUEST.name) {
+        const out = await declineRequest(call.args, emit);
+        declined = String(out.result.reason);
+        return out;
+      }
+      if (declined !== null) {
+        throw new Error(
+          "This request was declined: answer the user in one line; do not ask the data agent.",
+        );
+      }
+      return await askDataAgent(call);
+    };
     await runAgent({
       provider: deps.provider,
       messages,
-      tools: [ASK_DATA_AGENT],
-      executeTool: askDataAgent,
+      tools: [ASK_DATA_AGENT, DECLINE_REQUEST],
+      executeTool: supervisorTools,
       emit,
       signal,
       maxRounds: deps.config.maxToolRounds,
@@ -226,10 +250,12 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
       onText,
       usage,
       modelTimeoutMs: deps.config.modelTimeoutMs,
-      endAfterTools: passThrough,
+      // A decline written together with its one-line answer needs no further call.
+      endAfterTools: (runs) =>
+        passThrough(runs) || (declined !== null && answer.value.trim() !== ""),
       agentName: "supervisor",
     });
-    const text = answer.value.trim() || "I could not find an answer to that.";
+    const text = answer.value.trim() || declined || "I could not find an answer to that.";
     await deps.conversations.appendMessage(owner, conversationId, assistantMessage(text));
     const outcome = reading.outcome;
     const interpretation = reading.interpretation();
@@ -296,9 +322,12 @@ function dataAgentExecutor(o: {
       tables: [],
       reports: [],
     };
+    let understood: Interpretation | undefined;
+    let clarified = null as string[] | null;
     const emit: EmitEvent = async (event) => {
       if (event.type === "table") produced.tables.push(event.title);
       if (event.type === "report") produced.reports.push({ title: event.title, rows: event.rows });
+      if (event.type === "interpretation") understood = stripType(event);
       await o.emit(event);
     };
     const tools = await createDataTools({
@@ -317,11 +346,26 @@ function dataAgentExecutor(o: {
       database: deps.client.database,
       catalog: catalog.listReports(),
     });
+    const execute: ToolExecutor = async (call) => {
+      if (call.name === ASK_USER_TO_CLARIFY.name) {
+        const out = await askUserToClarify(call.args, emit, understood);
+        clarified = out.result.unplaced as string[];
+        return out;
+      }
+      if (clarified) {
+        throw new Error(
+          `You asked the user about ${
+            clarified.join(", ")
+          }: write that question to the user now; run no report that answers a different question.`,
+        );
+      }
+      return await tools.execute(call);
+    };
     const result = await runAgent({
       provider: deps.provider,
       messages: [{ role: "system", content: system }, { role: "user", content: question }],
-      tools: tools.definitions,
-      executeTool: tools.execute,
+      tools: [...tools.definitions, ASK_USER_TO_CLARIFY],
+      executeTool: execute,
       emit,
       signal: call.signal,
       maxRounds: deps.config.maxToolRounds,
@@ -334,7 +378,9 @@ function dataAgentExecutor(o: {
     });
     return {
       result: { answer: result.text, tables: produced.tables, reports: produced.reports },
-      summary: produced.reports.length
+      summary: clarified
+        ? `asked back about ${clarified.join(", ")}`
+        : produced.reports.length
         ? `answered with ${produced.reports.length} report(s)`
         : `answered with ${produced.tables.length} table(s)`,
     };

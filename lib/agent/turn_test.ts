@@ -8,9 +8,22 @@ import { runTurn, type TurnDeps } from "./turn.ts";
 import type { ModelRequest } from "./types.ts";
 import { parseToolResult } from "./envelope.ts";
 
+type Ev<T extends AgentEvent["type"]> = Extract<AgentEvent, { type: T }>;
+const ofType = <T extends AgentEvent["type"]>(events: AgentEvent[], type: T): Ev<T>[] =>
+  events.filter((e): e is Ev<T> => e.type === type);
+/** The last tool result the model was sent, parsed. */
+const lastToolResult = (req: ModelRequest) => {
+  const m = req.messages.findLast((m) => m.role === "tool") as { content: string };
+  return parseToolResult(m.content)!;
+};
+
 const NOW = new Date("2026-11-24T09:00:00Z");
 
-async function setup(steps: Script[], config: Partial<TurnDeps["config"]> = {}) {
+async function setup(
+  steps: Script[],
+  config: Partial<TurnDeps["config"]> = {},
+  catalog = fakeCatalog(),
+) {
   const store = new MemoryStore({ now: () => NOW });
   const provider = createScriptedProvider(steps);
   const conv = await store.createConversation("u1", "Test");
@@ -19,7 +32,7 @@ async function setup(steps: Script[], config: Partial<TurnDeps["config"]> = {}) 
     client: fakeDataClient(),
     conversations: store,
     reports: store,
-    catalog: fakeCatalog(),
+    catalog,
     config: {
       tz: "Asia/Kolkata",
       now: () => NOW,
@@ -73,6 +86,7 @@ Deno.test("runTurn routes a data question and passes the data agent's answer thr
   ]);
   const { outcome, events } = await turn("How many calls were made today?");
   assert.equal(outcome.error, null);
+  assert.equal(outcome.outcome, "answered");
   assert.equal(outcome.answer, "**468 calls** were made today.");
   assert.equal(outcome.usage.model_calls, 3);
   assert.equal(provider.requests.length, 3);
@@ -233,4 +247,264 @@ Deno.test("runTurn: a data agent failure goes back to the supervisor, which answ
   assert.equal(outcome.error, null);
   assert.equal(outcome.answer, "Sorry, I could not work that out.");
   assert.equal(outcome.usage.model_calls, 4);
+});
+
+Deno.test("runTurn: a write request is declined in one line, with no data tool", async () => {
+  const catalog = fakeCatalog();
+  const { turn, provider, store, conv } = await setup(
+    [
+      (req) => {
+        assert.deepEqual(req.tools.map((t) => t.name), ["ask_data_agent", "decline_request"]);
+        assert.match((req.messages[0] as { content: string }).content, /decline_request/);
+        return {
+          tool_calls: [{
+            name: "decline_request",
+            arguments: { reason: "I can only read call data; I cannot delete calls." },
+          }],
+        };
+      },
+      (req) => {
+        const result = lastToolResult(req);
+        assert.equal(result.ok, true);
+        assert.equal(result.declined, true);
+        assert.match(String(result.next_step), /one line/);
+        return {
+          text:
+            "I can only read call data, so I cannot delete calls; ask me about calls, agents or queues.",
+        };
+      },
+    ],
+    {},
+    catalog,
+  );
+  const { outcome, events } = await turn("Delete yesterday's missed calls");
+  assert.equal(outcome.error, null);
+  assert.equal(outcome.outcome, "refused");
+  assert.equal(outcome.interpretation, null);
+  assert.match(outcome.answer, /cannot delete calls/);
+  assert.equal(outcome.usage.model_calls, 2);
+  assert.equal(provider.requests.length, 2);
+  assert.deepEqual(ofType(events, "tool_start").map((e) => e.tool), ["decline_request"]);
+  assert.deepEqual(ofType(events, "outcome"), [{
+    type: "outcome",
+    outcome: "refused",
+    reason: "I can only read call data; I cannot delete calls.",
+  }]);
+  const final = events.at(-1) as Ev<"final">;
+  assert.equal(final.outcome, "refused");
+  assert.equal(final.interpretation, null);
+  assert.equal(catalog.runs.length, 0);
+  const messages = await store.listMessages("u1", conv.id);
+  assert.equal(messages[1].context, undefined);
+});
+
+Deno.test("runTurn: a decline written with its answer costs one model call", async () => {
+  const { turn } = await setup([{
+    text: "I only answer questions about the call data, not the weather.",
+    tool_calls: [{ name: "decline_request", arguments: { reason: "Off topic: weather." } }],
+  }]);
+  const { outcome } = await turn("What's the weather in Pune?");
+  assert.equal(outcome.outcome, "refused");
+  assert.equal(outcome.usage.model_calls, 1);
+  assert.equal(outcome.answer, "I only answer questions about the call data, not the weather.");
+});
+
+Deno.test("runTurn: after a decline the data agent is not asked", async () => {
+  const catalog = fakeCatalog();
+  const { turn } = await setup(
+    [
+      { tool_calls: [{ name: "decline_request", arguments: { reason: "No writes." } }] },
+      route("Delete yesterday's missed calls"),
+      (req) => {
+        const result = lastToolResult(req);
+        assert.equal(result.ok, false);
+        assert.match(String(result.error), /declined/);
+        return { text: "I cannot delete calls; I only read them." };
+      },
+    ],
+    {},
+    catalog,
+  );
+  const { outcome, events } = await turn("Delete yesterday's missed calls");
+  assert.equal(outcome.outcome, "refused");
+  assert.equal(outcome.interpretation, null);
+  assert.equal(ofType(events, "step").length, 0);
+  assert.equal(catalog.runs.length, 0);
+});
+
+Deno.test("runTurn: a decline with no answer text falls back to its reason", async () => {
+  const { turn } = await setup([
+    { tool_calls: [{ name: "decline_request", arguments: { reason: "I cannot send SMS." } }] },
+    { text: "" },
+  ]);
+  const { outcome } = await turn("Text all customers who called today");
+  assert.equal(outcome.outcome, "refused");
+  assert.equal(outcome.answer, "I cannot send SMS.");
+});
+
+Deno.test("runTurn: an unknown agent is asked back about, not answered", async () => {
+  const catalog = fakeCatalog();
+  const { turn, provider } = await setup(
+    [
+      route("How many calls did agent zorro handle today?"),
+      (req) => {
+        const names = req.tools.map((t) => t.name);
+        assert.ok(names.includes("run_report"));
+        assert.equal(names.at(-1), "ask_user_to_clarify");
+        assert.match((req.messages[0] as { content: string }).content, /ask_user_to_clarify/);
+        return {
+          tool_calls: [{
+            name: "ask_user_to_clarify",
+            arguments: {
+              reason: "No agent is named zorro.",
+              unplaced: ["zorro"],
+              suggestions: ["priya", "anita"],
+            },
+          }],
+        };
+      },
+      (req) => {
+        const result = lastToolResult(req);
+        assert.equal(result.clarifying, true);
+        assert.deepEqual(result.unplaced, ["zorro"]);
+        assert.deepEqual(result.suggestions, ["priya", "anita"]);
+        return {
+          text:
+            "I found no agent named **zorro**. Did you mean priya or anita? I can count calls for any agent.",
+        };
+      },
+    ],
+    {},
+    catalog,
+  );
+  const { outcome, events } = await turn("How many calls did agent zorro handle today?");
+  assert.equal(outcome.error, null);
+  assert.equal(outcome.outcome, "clarified");
+  assert.equal(outcome.interpretation, null);
+  assert.match(outcome.answer, /no agent named \*\*zorro\*\*/);
+  assert.equal(provider.requests.length, 3);
+  assert.deepEqual(ofType(events, "outcome"), [{
+    type: "outcome",
+    outcome: "clarified",
+    reason: "No agent is named zorro.",
+    unplaced: ["zorro"],
+  }]);
+  assert.equal((events.at(-1) as Ev<"final">).outcome, "clarified");
+  assert.equal(catalog.runs.length, 0);
+});
+
+Deno.test("runTurn: after asking back the data agent runs no report", async () => {
+  const catalog = fakeCatalog();
+  const { turn } = await setup(
+    [
+      route("What was our CSAT last week?"),
+      {
+        tool_calls: [{
+          name: "ask_user_to_clarify",
+          arguments: { reason: "The data holds no CSAT.", unplaced: ["CSAT"] },
+        }],
+      },
+      { tool_calls: [{ name: "run_report", arguments: { name: "call_count" } }] },
+      (req) => {
+        const result = lastToolResult(req);
+        assert.equal(result.ok, false);
+        assert.match(String(result.error), /asked the user about CSAT/);
+        return { text: "The call data holds no CSAT scores. I can give call counts or AHT." };
+      },
+    ],
+    {},
+    catalog,
+  );
+  const { outcome } = await turn("What was our CSAT last week?");
+  assert.equal(outcome.outcome, "clarified");
+  assert.equal(catalog.runs.length, 0);
+});
+
+Deno.test("runTurn: ask_user_to_clarify without unplaced words is sent back to the model", async () => {
+  const { turn } = await setup([
+    route("Calls for the team?"),
+    { tool_calls: [{ name: "ask_user_to_clarify", arguments: { reason: "Which team?" } }] },
+    (req) => {
+      const result = lastToolResult(req);
+      assert.equal(result.ok, false);
+      assert.match(String(result.error), /Missing unplaced/);
+      return {
+        tool_calls: [{
+          name: "ask_user_to_clarify",
+          arguments: { reason: "Which team?", unplaced: ["the team"] },
+        }],
+      };
+    },
+    { text: "Which team do you mean? I know queues billing and support." },
+  ]);
+  const { outcome, events } = await turn("Calls for the team?");
+  assert.equal(outcome.outcome, "clarified");
+  assert.deepEqual(ofType(events, "outcome").map((e) => e.unplaced), [["the team"]]);
+});
+
+Deno.test("runTurn: run_report on an unknown agent ends the turn clarified", async () => {
+  const catalog = fakeCatalog({ agents: ["anita", "priya"] });
+  const { turn } = await setup(
+    [
+      route("How many calls did agent zorro handle today?"),
+      {
+        tool_calls: [{
+          name: "run_report",
+          arguments: { name: "call_count", params: { period: "today", agent: "zorro" } },
+        }],
+      },
+      (req) => {
+        const result = lastToolResult(req);
+        assert.equal(result.ok, false);
+        assert.match(String(result.error), /No agent named "zorro"; agents are anita, priya/);
+        return {
+          tool_calls: [{
+            name: "ask_user_to_clarify",
+            arguments: {
+              reason: "No agent is named zorro.",
+              unplaced: ["zorro"],
+              suggestions: ["anita", "priya"],
+            },
+          }],
+        };
+      },
+      { text: "No agent is named zorro; the agents are anita and priya. Which one?" },
+    ],
+    {},
+    catalog,
+  );
+  const { outcome, events } = await turn("How many calls did agent zorro handle today?");
+  assert.equal(outcome.error, null);
+  assert.equal(outcome.outcome, "clarified");
+  const ends = ofType(events, "tool_end");
+  assert.deepEqual(ends.map((e) => [e.tool, e.ok]), [
+    ["run_report", false],
+    ["ask_user_to_clarify", true],
+    ["ask_data_agent", true],
+  ]);
+  assert.ok(ofType(events, "outcome").some((e) => e.unplaced?.includes("zorro")));
+  assert.equal(ofType(events, "table").length, 0);
+});
+
+Deno.test("runTurn: a new question after a clarified turn gets its own outcome and answer", async () => {
+  const { turn } = await setup([
+    route("How many calls did agent zorro handle today?"),
+    {
+      tool_calls: [{
+        name: "ask_user_to_clarify",
+        arguments: { reason: "No agent is named zorro.", unplaced: ["zorro"] },
+      }],
+    },
+    { text: "No agent is named zorro." },
+    route("How many calls were made today?"),
+    { tool_calls: [{ name: "run_report", arguments: { name: "call_count" } }] },
+    { text: "**468 calls** were made today." },
+  ]);
+  assert.equal(
+    (await turn("How many calls did agent zorro handle today?")).outcome.outcome,
+    "clarified",
+  );
+  const { outcome } = await turn("How many calls were made today?");
+  assert.equal(outcome.outcome, "answered");
+  assert.equal(outcome.answer, "**468 calls** were made today.");
 });
