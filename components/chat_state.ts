@@ -8,6 +8,8 @@ import {
   type AgentEventType,
   assertNever,
   type ChartSpec,
+  type Interpretation,
+  type Outcome,
   type ReportRef,
   type TableSpec,
   type Usage,
@@ -48,6 +50,17 @@ export interface TurnView {
   /** Why the turn failed; also set for `cancelled`. Codes beyond ErrorCode are client-side. */
   error: { code: string; message: string } | null;
   usage: Usage | null;
+  /**
+   * How the question was read (shown as chips above the answer): the final event's, or
+   * while streaming the latest `interpretation` event (or a clarified turn's partial
+   * reading). null when nothing was read or the question was declined.
+   */
+  interpretation: Interpretation | null;
+  /**
+   * How the turn ended: the final event's; while streaming, only a `clarified` or
+   * `refused` outcome event sets it (an answer is known as such when it ends).
+   */
+  outcome: Outcome | null;
   /** ISO instant the answer finished, when known. */
   finished_at: string | null;
   /** Highest SSE event id applied (events at or below it are duplicates). */
@@ -69,6 +82,10 @@ export interface HistoryMessage {
   tables?: TableSpec[];
   charts?: ChartSpec[];
   reports?: ReportRef[];
+  /** How the question was read (assistant messages, when stored). */
+  interpretation?: Interpretation | null;
+  /** How the turn ended (assistant messages, when stored). */
+  outcome?: Outcome;
   created_at?: string;
 }
 
@@ -109,6 +126,8 @@ export function newTurn(question: string, askedAt: string | null): TurnView {
     reports: [],
     error: null,
     usage: null,
+    interpretation: null,
+    outcome: null,
     finished_at: null,
     last_event_id: 0,
   };
@@ -186,14 +205,32 @@ export function applyEvent(turn: TurnView, event: AgentEvent, now?: string): Tur
     case "report":
       return { ...turn, reports: [...turn.reports, withoutType(event)] };
     case "interpretation":
-    case "outcome":
-      return turn;
+      return { ...turn, ...readingSeen(turn, withoutType(event)) };
+    case "outcome": {
+      if (event.outcome === "answered") {
+        const extra = event.unplaced ?? [];
+        return turn.interpretation && extra.length
+          ? { ...turn, interpretation: withUnplaced(turn.interpretation, extra) }
+          : turn;
+      }
+      const partial = event.outcome === "clarified" ? event.interpretation ?? null : null;
+      return {
+        ...turn,
+        status: activeStatus(turn),
+        outcome: event.outcome,
+        interpretation: partial && withUnplaced(partial, event.unplaced ?? []),
+      };
+    }
     case "final":
       return {
         ...turn,
         status: "done",
         answer: event.answer || turn.answer,
         usage: event.usage,
+        outcome: event.outcome ?? turn.outcome,
+        interpretation: event.interpretation === undefined
+          ? turn.interpretation
+          : event.interpretation,
         error: null,
         steps: stopRunningTools(turn.steps),
         finished_at: now ?? turn.finished_at,
@@ -209,6 +246,42 @@ export function applyEvent(turn: TurnView, event: AgentEvent, now?: string): Tur
     default:
       return assertNever(event);
   }
+}
+
+/** A copy of `i` whose unplaced words also hold `extra` (no duplicates). */
+function withUnplaced(i: Interpretation, extra: readonly string[]): Interpretation {
+  const unplaced = [...i.unplaced];
+  for (const w of extra) if (!unplaced.includes(w)) unplaced.push(w);
+  return { ...i, filters: { ...i.filters }, unplaced };
+}
+
+/**
+ * The reading while streaming, after an `interpretation` event: a data result after a
+ * question asked back means the assistant went on to answer; a second reading of the same
+ * metric over another period is shown as the compared period; otherwise the latest wins.
+ */
+function readingSeen(
+  turn: TurnView,
+  reading: Interpretation,
+): Pick<TurnView, "interpretation" | "outcome"> {
+  const cur = turn.outcome === "clarified" || turn.outcome === "refused"
+    ? null
+    : turn.interpretation;
+  if (cur && cur.metric === reading.metric && reading.period) {
+    const label = reading.period.label;
+    if (cur.compare_period?.label === label) return { interpretation: cur, outcome: null };
+    if (cur.period?.label === label) {
+      const compare = cur.compare_period ?? reading.compare_period;
+      return {
+        interpretation: compare ? { ...reading, compare_period: compare } : reading,
+        outcome: null,
+      };
+    }
+    if (!cur.compare_period) {
+      return { interpretation: { ...cur, compare_period: reading.period }, outcome: null };
+    }
+  }
+  return { interpretation: reading, outcome: null };
 }
 
 function activeStatus(turn: TurnView): TurnStatus {
@@ -282,6 +355,8 @@ export function turnsFromHistory(messages: readonly HistoryMessage[]): TurnView[
       t.tables = m.tables ?? [];
       t.charts = m.charts ?? [];
       t.reports = m.reports ?? [];
+      t.interpretation = m.interpretation ?? null;
+      t.outcome = m.outcome ?? null;
       t.finished_at = m.created_at ?? null;
       if (m.turn_id && !t.turn_id) {
         t.turn_id = m.turn_id;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AgentEvent } from "../lib/agent/events.ts";
+import type { AgentEvent, Interpretation } from "../lib/agent/events.ts";
 import {
   applyEvent,
   applyStreamEvent,
@@ -14,10 +14,26 @@ import {
 
 const usage = { model_calls: 1, input_tokens: 10, output_tokens: 5 };
 
+const LAST_WEEK = {
+  label: "last week 9–15 Nov",
+  start: "2026-11-08T18:30:00.000Z",
+  end: "2026-11-15T18:30:00.000Z",
+};
+
+const READING: Interpretation = {
+  metric: "call_count",
+  metric_label: "Handled calls",
+  period: LAST_WEEK,
+  filters: { agent: "suresh" },
+  group_by: null,
+  unplaced: [],
+};
+
 /** One event of every type, in the order a turn produces them. */
 const ALL_EVENTS: AgentEvent[] = [
   { type: "turn_started", turn_id: "t_1", conversation_id: "c_1", question: "Q from server" },
   { type: "step", text: "Looking up calls" },
+  { type: "interpretation", ...READING },
   { type: "tool_start", call_id: "k1", tool: "run_report", args: { name: "calls_count" } },
   {
     type: "tool_end",
@@ -38,12 +54,13 @@ const ALL_EVENTS: AgentEvent[] = [
     series: [{ name: "calls", data: [42] }],
   },
   { type: "report", id: "r_1", title: "Calls", rows: 42, download: "/api/reports/r_1" },
+  { type: "outcome", outcome: "answered", reason: "Answered from the data" },
   {
     type: "final",
     answer: "There were **42** calls.",
     usage,
     outcome: "answered",
-    interpretation: null,
+    interpretation: READING,
   },
 ];
 
@@ -84,8 +101,134 @@ Deno.test("applyEvent folds a whole turn: steps, tools, text, table, chart, repo
   assert.equal(turn.charts[0].kind, "bar");
   assert.equal(turn.reports[0].download, "/api/reports/r_1");
   assert.deepEqual(turn.usage, usage);
+  assert.deepEqual(turn.interpretation, READING);
+  assert.equal(turn.outcome, "answered");
   assert.equal(turn.finished_at, "2026-11-24T09:00:05Z");
   assert.equal(isActive(turn), false);
+});
+
+Deno.test("a new turn has no reading and no outcome yet", () => {
+  const turn = newTurn("q", null);
+  assert.equal(turn.interpretation, null);
+  assert.equal(turn.outcome, null);
+});
+
+Deno.test("while streaming the latest interpretation event is the reading", () => {
+  let turn = applyEvent(newTurn("q", null), { type: "interpretation", ...READING });
+  assert.deepEqual(turn.interpretation, READING);
+  assert.equal("type" in turn.interpretation!, false);
+  assert.equal(turn.outcome, null, "an answer is only known as such when it ends");
+  const queue = { ...READING, metric: "abandonment_rate", metric_label: "Abandonment rate" };
+  turn = applyEvent(turn, { type: "interpretation", ...queue });
+  assert.equal(turn.interpretation?.metric_label, "Abandonment rate");
+});
+
+Deno.test("a second reading of the same metric over another period is the compared period", () => {
+  const before = {
+    label: "the week before 2–8 Nov",
+    start: "2026-11-01T18:30:00.000Z",
+    end: "2026-11-08T18:30:00.000Z",
+  };
+  let turn = applyEvent(newTurn("q", null), { type: "interpretation", ...READING });
+  turn = applyEvent(turn, { type: "interpretation", ...READING, period: before });
+  assert.deepEqual(turn.interpretation?.period, LAST_WEEK);
+  assert.deepEqual(turn.interpretation?.compare_period, before);
+  turn = applyEvent(turn, { type: "interpretation", ...READING });
+  assert.deepEqual(turn.interpretation?.compare_period, before, "the same period again is kept");
+});
+
+Deno.test("an answered outcome event adds its unplaced words to the reading", () => {
+  let turn = applyEvent(newTurn("q", null), { type: "interpretation", ...READING });
+  turn = applyEvent(turn, {
+    type: "outcome",
+    outcome: "answered",
+    reason: "ok",
+    unplaced: ["please", "please"],
+  });
+  assert.deepEqual(turn.interpretation?.unplaced, ["please"]);
+  assert.deepEqual(READING.unplaced, [], "the event's reading is not changed");
+  assert.equal(turn.outcome, null);
+  const bare = applyEvent(newTurn("q", null), {
+    type: "outcome",
+    outcome: "answered",
+    reason: "ok",
+    unplaced: ["x"],
+  });
+  assert.equal(bare.interpretation, null);
+});
+
+Deno.test("a clarified outcome keeps the partial reading with the unplaced words", () => {
+  let turn = applyEvent(newTurn("How did zorro do?", null), {
+    type: "interpretation",
+    ...READING,
+  });
+  const partial: Interpretation = { ...READING, filters: {}, unplaced: [] };
+  turn = applyEvent(turn, {
+    type: "outcome",
+    outcome: "clarified",
+    reason: "No agent or queue is called zorro",
+    unplaced: ["zorro"],
+    interpretation: partial,
+  });
+  assert.equal(turn.outcome, "clarified");
+  assert.deepEqual(turn.interpretation?.filters, {});
+  assert.deepEqual(turn.interpretation?.unplaced, ["zorro"]);
+  turn = applyEvent(turn, {
+    type: "final",
+    answer: "Who is zorro?",
+    usage,
+    outcome: "clarified",
+    interpretation: { ...partial, unplaced: ["zorro"] },
+  });
+  assert.equal(turn.status, "done");
+  assert.equal(turn.outcome, "clarified");
+  assert.deepEqual(turn.interpretation?.unplaced, ["zorro"]);
+});
+
+Deno.test("a clarified outcome without a partial reading has no reading", () => {
+  const turn = applyEvent(applyEvent(newTurn("q", null), { type: "interpretation", ...READING }), {
+    type: "outcome",
+    outcome: "clarified",
+    reason: "Which period?",
+  });
+  assert.equal(turn.outcome, "clarified");
+  assert.equal(turn.interpretation, null);
+});
+
+Deno.test("a refused outcome drops the reading; a later data result means it answered", () => {
+  let turn = applyEvent(newTurn("delete all calls", null), {
+    type: "outcome",
+    outcome: "refused",
+    reason: "Read-only",
+    interpretation: READING,
+  });
+  assert.equal(turn.outcome, "refused");
+  assert.equal(turn.interpretation, null, "no reading for a declined question");
+  turn = applyEvent(turn, { type: "interpretation", ...READING });
+  assert.equal(turn.outcome, null);
+  assert.deepEqual(turn.interpretation, READING);
+});
+
+Deno.test("the final event's outcome and reading win over the streamed ones", () => {
+  let turn = applyEvent(newTurn("q", null), { type: "interpretation", ...READING });
+  turn = applyEvent(turn, {
+    type: "final",
+    answer: "I can't do that.",
+    usage,
+    outcome: "refused",
+    interpretation: null,
+  });
+  assert.equal(turn.outcome, "refused");
+  assert.equal(turn.interpretation, null);
+});
+
+Deno.test("a final event stored before outcomes existed leaves the turn as it was", () => {
+  let turn = applyEvent(newTurn("q", null), { type: "interpretation", ...READING });
+  const old = { type: "final", answer: "ok", usage } as unknown as AgentEvent;
+  turn = applyEvent(turn, old);
+  assert.equal(turn.status, "done");
+  assert.equal(turn.outcome, null);
+  assert.deepEqual(turn.interpretation, READING);
 });
 
 Deno.test("applyEvent keeps the streamed text when final has an empty answer", () => {
@@ -180,6 +323,8 @@ Deno.test("turnsFromHistory pairs questions with answers and their tables, chart
     { role: "assistant", content: "answer 2" },
     { role: "user", content: "still running?", turn_id: "t3" },
   ]);
+  assert.equal(turns[0].interpretation, null, "no stored reading");
+  assert.equal(turns[0].outcome, null);
   assert.equal(turns.length, 3);
   assert.equal(turns[0].question, "first?");
   assert.equal(turns[0].answer, "answer 1");
@@ -191,6 +336,31 @@ Deno.test("turnsFromHistory pairs questions with answers and their tables, chart
   assert.equal(turns[2].status, "running", "an unanswered turn is re-attached");
   assert.equal(turns[2].turn_id, "t3");
   assert.notEqual(turns[0].key, turns[1].key);
+});
+
+Deno.test("turnsFromHistory reads a stored reading and outcome", () => {
+  const turns = turnsFromHistory([
+    { role: "user", content: "calls by suresh last week?", turn_id: "t1" },
+    {
+      role: "assistant",
+      content: "120 calls.",
+      turn_id: "t1",
+      interpretation: READING,
+      outcome: "answered",
+    },
+    { role: "user", content: "delete them", turn_id: "t2" },
+    {
+      role: "assistant",
+      content: "I can only read data.",
+      turn_id: "t2",
+      interpretation: null,
+      outcome: "refused",
+    },
+  ]);
+  assert.deepEqual(turns[0].interpretation, READING);
+  assert.equal(turns[0].outcome, "answered");
+  assert.equal(turns[1].interpretation, null);
+  assert.equal(turns[1].outcome, "refused");
 });
 
 Deno.test("turnsFromHistory marks an unanswered question without a turn id as failed", () => {

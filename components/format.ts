@@ -180,3 +180,51 @@ export function summarizeArgs(args: Record<string, unknown>, max = 120): string 
   }
   return truncate(parts.join(" · "), max);
 }
+
+/**
+ * Formats a half-open period `[start, end)` of ISO instants for a tooltip, in `timeZone`
+ * (the browser's when omitted): `Mon 9 Nov 2026, 00:00 – Mon 16 Nov 2026, 00:00 (GMT+5:30)`.
+ * The zone name is said once when both ends share it. Unparseable input comes back as given.
+ */
+export function formatInstantRange(start: string, end: string, timeZone?: string): string {
+  const a = new Date(start);
+  const b = new Date(end);
+  if (Number.isNaN(a.getTime()) || Number.isNaN(b.getTime())) return `${start} – ${end}`;
+  let fmt: Intl.DateTimeFormat;
+  try {
+    fmt = new Intl.DateTimeFormat("en-GB", {
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZoneName: "short",
+      timeZone,
+    });
+  } catch {
+    return `${start} – ${end}`;
+  }
+  const split = (d: Date) => {
+    const parts = fmt.formatToParts(d);
+    const zone = parts.find((p) => p.type === "timeZoneName")?.value ?? "";
+    const text = parts.filter((p) => p.type !== "timeZoneName").map((p) => p.value).join("")
+      .replace(/\s+$/, "");
+    return { text, zone };
+  };
+  const from = split(a);
+  const to = split(b);
+  return from.zone === to.zone
+    ? `${from.text} – ${to.text} (${from.zone})`
+    : `${from.text} (${from.zone}) – ${to.text} (${to.zone})`;
+}
+
+/** Shows an ISO instant as exact UTC: `2026-11-08T18:30:00.000Z` → `2026-11-08 18:30 UTC`. */
+export function formatUtcInstant(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const s = d.toISOString();
+  const seconds = s.slice(17, 23) === "00.000" ? "" : `:${s.slice(17, 19)}`;
+  return `${s.slice(0, 10)} ${s.slice(11, 16)}${seconds} UTC`;
+}

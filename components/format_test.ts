@@ -4,7 +4,9 @@ import {
   formatCount,
   formatDateTime,
   formatDuration,
+  formatInstantRange,
   formatSeconds,
+  formatUtcInstant,
   inferCellType,
   isNumericType,
   relativeTime,
@@ -97,4 +99,27 @@ Deno.test("formatDuration and summarizeArgs are short", () => {
   );
   assert.equal(summarizeArgs({ filter: { status: "missed" } }), 'filter: {"status":"missed"}');
   assert.ok(summarizeArgs({ q: "x".repeat(500) }).length <= 120);
+});
+
+Deno.test("formatInstantRange shows a period in a zone, naming the zone once", () => {
+  assert.equal(
+    formatInstantRange("2026-11-08T18:30:00.000Z", "2026-11-15T18:30:00.000Z", "Asia/Kolkata"),
+    "Mon, 9 Nov 2026, 00:00 – Mon, 16 Nov 2026, 00:00 (GMT+5:30)",
+  );
+  assert.equal(
+    formatInstantRange("2026-03-28T00:00:00Z", "2026-03-30T00:00:00Z", "Europe/London"),
+    "Sat, 28 Mar 2026, 00:00 (GMT) – Mon, 30 Mar 2026, 01:00 (BST)",
+  );
+  assert.equal(formatInstantRange("x", "y", "UTC"), "x – y");
+  assert.equal(
+    formatInstantRange("2026-11-08T18:30:00Z", "2026-11-09T18:30:00Z", "Not/AZone"),
+    "2026-11-08T18:30:00Z – 2026-11-09T18:30:00Z",
+  );
+});
+
+Deno.test("formatUtcInstant shows the exact instant in UTC", () => {
+  assert.equal(formatUtcInstant("2026-11-08T18:30:00.000Z"), "2026-11-08 18:30 UTC");
+  assert.equal(formatUtcInstant("2026-11-08T18:30:05Z"), "2026-11-08 18:30:05 UTC");
+  assert.equal(formatUtcInstant("2026-11-09T00:00:00+05:30"), "2026-11-08 18:30 UTC");
+  assert.equal(formatUtcInstant("soon"), "soon");
 });

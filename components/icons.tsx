@@ -204,3 +204,23 @@ export function IconTool(p: IconProps): JSX.Element {
     </Svg>
   );
 }
+
+/** A question mark in a circle (the assistant needs a detail). */
+export function IconHelp(p: IconProps): JSX.Element {
+  return (
+    <Svg class={p.class}>
+      <circle cx="12" cy="12" r="10" />
+      <path d="M9.1 9a3 3 0 0 1 5.8 1c0 2-3 3-3 3M12 17h.01" />
+    </Svg>
+  );
+}
+
+/** A circle with a bar through it (declined). */
+export function IconBan(p: IconProps): JSX.Element {
+  return (
+    <Svg class={p.class}>
+      <circle cx="12" cy="12" r="10" />
+      <path d="m4.9 4.9 14.2 14.2" />
+    </Svg>
+  );
+}

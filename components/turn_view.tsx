@@ -1,6 +1,7 @@
 /**
- * One turn of the conversation: the user's question, then the assistant's steps, answer,
- * tables, charts, reports, and any error with a retry button.
+ * One turn of the conversation: the user's question, then the assistant's steps, how it
+ * read the question (and whether it asked back or declined), the answer, tables, charts,
+ * reports, and any error with a retry button.
  */
 import type { JSX } from "preact";
 import { type TurnView as Turn } from "./chat_state.ts";
@@ -8,6 +9,7 @@ import { ChartView } from "./chart_view.tsx";
 import { clockTime } from "./format.ts";
 import { IconAlert, IconHeadset, IconRetry } from "./icons.tsx";
 import { MarkdownView } from "./markdown_view.tsx";
+import { ReadingView } from "./reading_view.tsx";
 import { ReportCard } from "./report_card.tsx";
 import { StepsView } from "./steps_view.tsx";
 import { TableView } from "./table_view.tsx";
@@ -68,7 +70,10 @@ export function TurnView({ turn, onRetry, busy }: TurnViewProps): JSX.Element {
   const active = turn.status === "pending" || turn.status === "running";
   const hasBody = turn.answer || turn.tables.length || turn.charts.length || turn.reports.length;
   return (
-    <article class={`turn turn-${turn.status}`} data-turn-id={turn.turn_id ?? undefined}>
+    <article
+      class={`turn turn-${turn.status}${turn.outcome ? ` is-${turn.outcome}` : ""}`}
+      data-turn-id={turn.turn_id ?? undefined}
+    >
       {turn.question && (
         <div class="msg msg-user">
           <div class="bubble">
@@ -83,6 +88,7 @@ export function TurnView({ turn, onRetry, busy }: TurnViewProps): JSX.Element {
         </div>
         <div class="msg-body">
           <StepsView steps={turn.steps} status={turn.status} answering={turn.answer !== ""} />
+          <ReadingView interpretation={turn.interpretation} outcome={turn.outcome} />
           <div class="answer" aria-live="polite" aria-busy={active ? "true" : "false"}>
             {turn.answer && (
               <MarkdownView text={turn.answer} class={active ? "is-streaming" : undefined} />

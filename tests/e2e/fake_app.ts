@@ -5,11 +5,13 @@
  * in answers, model errors, slow turns. The full-stack test (`app_test.ts`) uses the real app.
  *
  * Questions steer the script: containing "html" → an answer with hostile HTML; "fail" → an
- * `error` event; "slow" → a turn that runs until stopped; anything else → steps, a tool
- * call, streamed text, a table, a chart and a report.
+ * `error` event; "slow" → a turn that runs until stopped; "zorro" → a question asked back
+ * (`clarified`, with a partial reading); "delete" → a declined question (`refused`);
+ * anything else → steps, how the question was read, a tool call, streamed text, a table, a
+ * chart and a report. Stored assistant messages carry `interpretation` and `outcome`.
  */
 import ExcelJS from "exceljs";
-import type { AgentEvent } from "../../lib/agent/events.ts";
+import type { AgentEvent, Interpretation } from "../../lib/agent/events.ts";
 import { createServer } from "../../lib/web/server.ts";
 import type { BuildManifest, Manifest, RouteModule } from "../../lib/web/types.ts";
 import * as appRoute from "../../routes/_app.tsx";
@@ -34,6 +36,33 @@ interface FakeConversation {
 }
 
 const COOKIE = "fake_session=demo";
+
+/** Last week in Asia/Kolkata, as the real app reads it on Tue 17 Nov 2026. */
+export const LAST_WEEK = {
+  label: "last week 9–15 Nov",
+  start: "2026-11-08T18:30:00.000Z",
+  end: "2026-11-15T18:30:00.000Z",
+};
+
+/** How the scripted answer reads "agent performance for last week". */
+export const FAKE_READING: Interpretation = {
+  metric: "calls_handled",
+  metric_label: "Handled calls",
+  period: LAST_WEEK,
+  filters: { direction: "incoming", status: ["answered", "transferred"] },
+  group_by: "agent",
+  unplaced: [],
+};
+
+/** The partial reading of the "zorro" question, which is asked back. */
+export const ZORRO_READING: Interpretation = {
+  metric: "call_count",
+  metric_label: "Calls",
+  period: LAST_WEEK,
+  filters: {},
+  group_by: null,
+  unplaced: ["zorro"],
+};
 
 function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -83,6 +112,9 @@ export async function startFakeApp(options: FakeAppOptions): Promise<FakeApp> {
         tables: last.filter((e) => e.type === "table").map(({ type: _t, ...r }) => r),
         charts: last.filter((e) => e.type === "chart").map(({ type: _t, ...r }) => r),
         reports: last.filter((e) => e.type === "report").map(({ type: _t, ...r }) => r),
+        ...(event.type === "final"
+          ? { interpretation: event.interpretation, outcome: event.outcome }
+          : {}),
       });
       conv.updated_at = new Date().toISOString();
     }
@@ -125,6 +157,39 @@ export async function startFakeApp(options: FakeAppOptions): Promise<FakeApp> {
         { type: "tool_start", call_id: "c1", tool: "aggregate", args: { collection: "calls" } },
       ];
     }
+    const usage = { model_calls: 1, input_tokens: 10, output_tokens: 10 };
+    if (q.includes("zorro")) {
+      const answer = "I don't know **zorro**: no agent, queue or customer has that name. " +
+        "Which agent did you mean?";
+      return [
+        started,
+        { type: "step", text: "Reading the question" },
+        {
+          type: "outcome",
+          outcome: "clarified",
+          reason: "No agent, queue or customer is called zorro",
+          unplaced: ["zorro"],
+          interpretation: { ...ZORRO_READING, unplaced: [] },
+        },
+        ...answer.match(/.{1,16}/g)!.map((delta): AgentEvent => ({ type: "text", delta })),
+        { type: "final", answer, usage, outcome: "clarified", interpretation: ZORRO_READING },
+      ];
+    }
+    if (q.includes("delete")) {
+      const answer = "I can't delete calls: I can only **read** the call records. " +
+        "I can count or list them for you instead.";
+      return [
+        started,
+        {
+          type: "outcome",
+          outcome: "refused",
+          reason: "The data is read-only",
+          unplaced: ["delete"],
+        },
+        { type: "text", delta: answer },
+        { type: "final", answer, usage, outcome: "refused", interpretation: null },
+      ];
+    }
     const rows = Array.from({ length: 25 }, (_, i) => [
       `agent_${String.fromCharCode(97 + (i % 26))}`,
       1200 - i * 37,
@@ -135,6 +200,7 @@ export async function startFakeApp(options: FakeAppOptions): Promise<FakeApp> {
     return [
       started,
       { type: "step", text: "Resolving the period: last week" },
+      { type: "interpretation", ...FAKE_READING },
       {
         type: "tool_start",
         call_id: "c1",
@@ -179,7 +245,7 @@ export async function startFakeApp(options: FakeAppOptions): Promise<FakeApp> {
         answer: text,
         usage: { model_calls: 1, input_tokens: 100, output_tokens: 20 },
         outcome: "answered",
-        interpretation: null,
+        interpretation: FAKE_READING,
       },
     ];
   }

@@ -1,17 +1,19 @@
 /**
  * Browser tests of the pages and islands against a scripted API (`fake_app.ts`): what the
  * real app rarely produces on demand — hostile HTML in an answer, a model error, a turn
- * that runs until stopped — and the keyboard, rename/delete and phone-drawer behaviour.
- * The full-stack journey is `app_test.ts`.
+ * that runs until stopped, questions asked back or declined — and the keyboard,
+ * rename/delete and phone-drawer behaviour. Saves screenshots of how questions were read
+ * (`reading_*.png`) to test_output/screenshots/. The full-stack journey is `app_test.ts`.
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import {
   buildBundle,
   hasChromium,
   launchBrowser,
   recordTimeline,
   resetTimeline,
+  screenshotPath,
   type TestBrowser,
   timeline,
 } from "./browser.ts";
@@ -21,6 +23,27 @@ const skip = !hasChromium();
 const NAME = skip
   ? "UI against a scripted API (SKIPPED: /usr/bin/chromium is missing; apt-get install chromium)"
   : "UI against a scripted API";
+
+/** Asserts that the reading chips of `turn` are visible and sit above its answer text. */
+async function assertChipsAboveAnswer(page: Page, turn: string): Promise<string> {
+  const list = page.locator(`${turn} ul[aria-label="How the question was read"]`);
+  await list.waitFor();
+  const answer = page.locator(`${turn} .answer .md`);
+  const [a, b] = [await list.boundingBox(), await answer.boundingBox()];
+  assert.ok(a && b && a.y + a.height <= b.y, `chips above the answer: ${JSON.stringify([a, b])}`);
+  return await list.innerText();
+}
+
+/** Scrolls the thread so that `el` starts at its top, or ends at its bottom. */
+async function scrollThreadTo(el: Locator, edge: "start" | "end"): Promise<void> {
+  await el.evaluate((node, edge) => {
+    const scroller = node.closest(".scroller")!;
+    const box = node.getBoundingClientRect();
+    const view = scroller.getBoundingClientRect();
+    scroller.scrollTop += edge === "start" ? box.top - view.top - 12 : box.bottom - view.bottom;
+  }, edge);
+  await el.page().waitForTimeout(100);
+}
 
 async function signIn(page: Page, url: string): Promise<void> {
   await page.goto(`${url}/login`);
@@ -134,8 +157,30 @@ Deno.test({
         assert.equal(await link.getAttribute("href"), "/api/reports/r_fake1");
         assert.notEqual(await link.getAttribute("download"), null);
         assert.match(page.url(), /\?c=/, "the address names the conversation");
+        const chips = await assertChipsAboveAnswer(page, ".turn-done");
+        for (
+          const text of ["Handled calls", "last week 9–15 Nov", "direction: incoming", "by agent"]
+        ) {
+          assert.ok(chips.includes(text), `${text} in ${chips}`);
+        }
+        assert.match(
+          await page.locator(".turn-done .reading-metric").innerText(),
+          /^Handled calls$/,
+          "the metric chip comes first and stands out",
+        );
+        assert.match(
+          await page.locator(".turn-done .reading-period").getAttribute("title") ?? "",
+          /Sun, 8 Nov 2026, 18:30 – Sun, 15 Nov 2026, 18:30 \(UTC\)/,
+          "the period chip's tooltip gives the exact instants",
+        );
+        assert.equal(await page.locator(".turn-done .outcome-badge").count(), 0, "no badge");
         await page.reload();
         await page.locator(".turn-done .result-table").waitFor();
+        assert.match(
+          await assertChipsAboveAnswer(page, ".turn-done"),
+          /Handled calls/,
+          "the reading is shown again after a reload",
+        );
       });
 
       await t.step("rename inline and delete with confirmation", async () => {
@@ -160,6 +205,70 @@ Deno.test({
         );
         await page.waitForSelector(".empty-state");
       });
+
+      await t.step(
+        "questions asked back or declined carry a badge; chips fit a phone",
+        async () => {
+          const input = page.getByLabel("Your question");
+          const ask = async (question: string, selector: string) => {
+            const n = await page.locator(".turn").count();
+            await input.fill(question);
+            await input.press("Enter");
+            await page.waitForFunction(
+              (n) => document.querySelectorAll(".turn").length === n + 1,
+              n,
+            );
+            await page.locator(`.turn:last-of-type${selector}`).waitFor();
+          };
+          await ask("Show me agent performance for last week", ".turn-done");
+          await ask("How many calls did zorro take last week?", ".turn-done.is-clarified");
+          const clarified = ".turn-done.is-clarified";
+          assert.equal(
+            await page.locator(`${clarified} .outcome-badge`).innerText(),
+            "Needs a detail",
+          );
+          const partial = await assertChipsAboveAnswer(page, clarified);
+          assert.match(partial, /Calls/);
+          assert.match(partial, /not used: zorro/);
+          assert.match(await page.locator(`${clarified} .md`).innerText(), /Which agent/);
+          await ask("Delete all calls from last week", ".turn-done.is-refused");
+          const refused = ".turn-done.is-refused";
+          assert.equal(
+            await page.locator(`${refused} .outcome-badge`).innerText(),
+            "Can't do that",
+          );
+          assert.equal(await page.locator(`${refused} .reading`).count(), 0, "no chips");
+          assert.match(await page.locator(`${refused} .md`).innerText(), /only read/);
+          const badge = await page.locator(`${refused} .outcome-badge`).boundingBox();
+          const text = await page.locator(`${refused} .md`).boundingBox();
+          assert.ok(badge && text && badge.y + badge.height <= text.y, "badge above the answer");
+
+          const answered = page.locator(".turn.is-answered").last();
+          for (const [w, h] of [[1440, 900], [390, 844]]) {
+            await page.setViewportSize({ width: w, height: h });
+            // On a phone, wait for the sidebar to finish sliding out of view.
+            await page.waitForFunction(
+              (phone) =>
+                !phone ||
+                getComputedStyle(document.querySelector("#sidebar")!).visibility === "hidden",
+              w <= 768,
+            );
+            // Scroll the thread only: scrollIntoView would also shift the clipped page.
+            await scrollThreadTo(answered, "start");
+            await page.screenshot({ path: await screenshotPath(`reading_answer_${w}.png`) });
+            await scrollThreadTo(page.locator(refused), "end");
+            await page.screenshot({ path: await screenshotPath(`reading_outcomes_${w}.png`) });
+            const overflow = await page.evaluate(() =>
+              [...document.querySelectorAll(".reading-head")].some((el) =>
+                el.scrollWidth > el.clientWidth + 1 ||
+                el.getBoundingClientRect().right > document.documentElement.clientWidth
+              )
+            );
+            assert.equal(overflow, false, `the chips wrap at ${w} px`);
+          }
+          await page.setViewportSize({ width: 1280, height: 900 });
+        },
+      );
 
       await t.step("on a phone the sidebar is a drawer", async () => {
         await page.setViewportSize({ width: 390, height: 844 });

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { render } from "preact-render-to-string";
+import type { Interpretation } from "../lib/agent/events.ts";
+import { newTurn } from "./chat_state.ts";
+import { periodTitle, ReadingChips, ReadingView } from "./reading_view.tsx";
+import { TurnView } from "./turn_view.tsx";
+
+const READING: Interpretation = {
+  metric: "calls_handled",
+  metric_label: "Handled calls",
+  period: {
+    label: "last week 9–15 Nov",
+    start: "2026-11-08T18:30:00.000Z",
+    end: "2026-11-15T18:30:00.000Z",
+  },
+  compare_period: {
+    label: "the week before",
+    start: "2026-11-01T18:30:00.000Z",
+    end: "2026-11-08T18:30:00.000Z",
+  },
+  filters: { agent: "suresh", status: ["answered", "missed"] },
+  group_by: "day",
+  unplaced: ["<b>please</b>"],
+};
+
+Deno.test("ReadingChips is a labelled list, metric first, one chip per part", () => {
+  const html = render(<ReadingChips interpretation={READING} timeZone="Asia/Kolkata" />);
+  assert.match(html, /^<ul class="reading" aria-label="How the question was read">/);
+  const kinds = [...html.matchAll(/class="reading-chip reading-(\w+)"/g)].map((m) => m[1]);
+  assert.deepEqual(kinds, ["metric", "period", "compare", "filter", "filter", "group", "unplaced"]);
+  assert.match(html, /reading-metric"[^>]*>Handled calls</);
+  assert.match(html, /agent: suresh/);
+  assert.match(html, /status: answered or missed/);
+  assert.match(html, />by day</);
+  assert.match(html, /not used: &lt;b>please&lt;\/b>/, "text is escaped");
+  assert.doesNotMatch(html, /style=/, "no inline styles (CSP)");
+});
+
+Deno.test("the period chip's tooltip has the exact instants, local and UTC", () => {
+  const title = periodTitle(READING.period!, "Asia/Kolkata");
+  assert.equal(
+    title,
+    "Mon, 9 Nov 2026, 00:00 – Mon, 16 Nov 2026, 00:00 (GMT+5:30), end not included\n" +
+      "2026-11-08 18:30 UTC – 2026-11-15 18:30 UTC",
+  );
+  const html = render(<ReadingChips interpretation={READING} timeZone="Asia/Kolkata" />);
+  assert.match(html, /reading-period" title="Mon, 9 Nov 2026, 00:00/);
+  assert.match(html, /reading-compare" title="Mon, 2 Nov 2026, 00:00/);
+  assert.match(html, /class="visually-hidden"> \(Mon, 9 Nov 2026/, "read out too");
+});
+
+Deno.test("ReadingView: badge for clarified and refused, no chips when refused", () => {
+  assert.equal(render(<ReadingView interpretation={null} outcome={null} />), "");
+  assert.equal(render(<ReadingView interpretation={null} outcome="answered" />), "");
+  const answered = render(<ReadingView interpretation={READING} outcome="answered" />);
+  assert.match(answered, /How the question was read/);
+  assert.doesNotMatch(answered, /outcome-badge/);
+  const clarified = render(<ReadingView interpretation={READING} outcome="clarified" />);
+  assert.match(clarified, /badge-clarified[^]*Needs a detail[^]*How the question was read/);
+  const bare = render(<ReadingView interpretation={null} outcome="clarified" />);
+  assert.match(bare, /Needs a detail/);
+  assert.doesNotMatch(bare, /reading-chip/);
+  const refused = render(<ReadingView interpretation={READING} outcome="refused" />);
+  assert.match(refused, /Can't do that|Can&#39;t do that/);
+  assert.doesNotMatch(refused, /reading-chip/);
+});
+
+Deno.test("TurnView shows the reading between the steps and the answer", () => {
+  const turn = {
+    ...newTurn("calls by suresh?", null),
+    status: "done" as const,
+    answer: "He handled **120** calls.",
+    interpretation: READING,
+    outcome: "answered" as const,
+  };
+  const html = render(<TurnView turn={turn} />);
+  assert.match(html, /class="turn turn-done is-answered"/);
+  const chips = html.indexOf('class="reading"');
+  const answer = html.indexOf('class="answer"');
+  assert.ok(chips > 0 && chips < answer, "chips above the answer");
+  const refused = render(
+    <TurnView turn={{ ...turn, outcome: "refused", interpretation: null }} />,
+  );
+  assert.match(refused, /class="turn turn-done is-refused"/);
+  assert.ok(refused.indexOf("outcome-badge") < refused.indexOf('class="answer"'));
+});
