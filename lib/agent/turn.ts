@@ -256,9 +256,13 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
       agentName: "supervisor",
     });
     const text = answer.value.trim() || declined || "I could not find an answer to that.";
-    await deps.conversations.appendMessage(owner, conversationId, assistantMessage(text));
     const outcome = reading.outcome;
     const interpretation = reading.interpretation();
+    await deps.conversations.appendMessage(owner, conversationId, {
+      ...assistantMessage(text),
+      outcome,
+      interpretation,
+    });
     await emit({ type: "final", answer: text, usage: { ...usage }, outcome, interpretation });
     return { answer: text, usage: { ...usage }, outcome, interpretation, events, error: null };
   } catch (e) {

@@ -76,6 +76,10 @@ export interface MemoryMessage {
   tables?: import("./events.ts").TableSpec[];
   charts?: import("./events.ts").ChartSpec[];
   reports?: import("./events.ts").ReportRef[];
+  /** How the turn ended (assistant messages of finished turns). */
+  outcome?: Outcome;
+  /** How the question was read; null when declined or no data was read. */
+  interpretation?: Interpretation | null;
   /**
    * Machine-readable context for follow-ups, written by the turn runner:
    * `{ question: <standalone question>, report?: { name, params } }` (the last catalog call).

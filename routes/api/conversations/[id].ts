@@ -1,6 +1,6 @@
 /**
  * GET /api/conversations/{id} → `{id, title, messages: [{role, content, turn_id?, tables?,
- * reports?, charts?}], running_turn_id}`; PATCH `{title}` → 200; DELETE → 204.
+ * reports?, charts?, outcome?, interpretation?}], running_turn_id}`; PATCH `{title}` → 200; DELETE → 204.
  * Another user's conversation is a 404.
  */
 import { NotFoundError } from "../../../lib/web/errors.ts";
@@ -23,6 +23,8 @@ export const handler: Handlers<unknown, AppState> = {
       if (m.tables?.length) out.tables = m.tables;
       if (m.charts?.length) out.charts = m.charts;
       if (m.reports?.length) out.reports = m.reports;
+      if (m.outcome) out.outcome = m.outcome;
+      if (m.interpretation !== undefined) out.interpretation = m.interpretation;
       return out;
     });
     return json({
