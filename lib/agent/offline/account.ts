@@ -7,7 +7,7 @@
  * data or do things, and topics outside the call data, are declined (`refused`).
  */
 import { editDistance } from "./text.ts";
-import { dimensionOf } from "./lexicon.ts";
+import { dimensionOf, SUP_MAX, SUP_MIN } from "./lexicon.ts";
 import type { Parsed } from "./intent.ts";
 import type { Vocabulary } from "./vocabulary.ts";
 
@@ -29,7 +29,8 @@ const FILLER = new Set(
     "some one ones exactly roughly approximately currently right now so far till date " +
     "receive received receives receiving involved involving been coming come came went " +
     "need want like know check able possible interested wondering curious " +
-    "filter filtered filtering compare compared comparing comparison vs versus"
+    "filter filtered filtering compare compared comparing comparison vs versus " +
+    "break down broken split group grouped grouping spent spend spending before after"
   ).split(/\s+/),
 );
 
@@ -51,24 +52,53 @@ export interface Accounting {
   harmless: string[];
 }
 
-/** Harmless leftovers worth showing as "not used" (not the plain grammar words). */
-const QUIET = new Set(
-  "a an the of for in on at to with is are was were be do does did have has had it its this that these those what which who how many much me i we us our you your s and or"
-    .split(
-      " ",
-    ),
+/** Harmless leftovers worth showing as "not used" (politeness, hedges; not grammar). */
+const SHOWN = new Set(
+  "please pls kindly hey hi hello quick quickly question thanks thank exactly roughly approximately currently interested wondering curious ok okay"
+    .split(" "),
 );
 
-/** Accounts for the words no rule read. */
-export function accountFor(p: Parsed, vocab: Vocabulary): Accounting {
+/** Words that lean on the previous turn ("same for outgoing", "which of them"). */
+const FOLLOW_UP_WORDS = new Set(
+  "same instead too well again previous above ones one also only just them those these it that this plus likewise"
+    .split(" "),
+);
+const AVERAGE = /^(?:average|avg|mean)$/u;
+/** Metrics that are averages already ("average wait time": ASA). */
+const AVERAGED: ReadonlySet<string> = new Set([
+  "asa",
+  "agent_performance",
+  "handle_time",
+  "talk_time",
+  "duration",
+]);
+const ANSWER = /^(?:answer|answers|answered|answering)$/u;
+/** Metrics about answering ("wait time before answer": ASA). */
+const ANSWERING: ReadonlySet<string> = new Set(["asa", "service_level", "answer_rate"]);
+const SUPERLATIVE = new RegExp(`^(?:${SUP_MAX}|${SUP_MIN}|slowest)$`, "u");
+
+/**
+ * Accounts for the words no rule read. In a follow-up, the words that refer back and a
+ * superlative laid over the previous ranking ("and the highest?") are placed.
+ */
+export function accountFor(
+  p: Parsed,
+  vocab: Vocabulary,
+  opts: { followUp?: boolean } = {},
+): Accounting {
   const unplaced: UnplacedWord[] = [];
   const harmless: string[] = [];
   const words = p.leftover;
   for (let k = 0; k < words.length; k++) {
     const raw = words[k].word;
     const w = raw.toLowerCase().replace(/'s$/u, "");
+    if (opts.followUp && (FOLLOW_UP_WORDS.has(w) || (p.superlative && SUPERLATIVE.test(w)))) {
+      continue;
+    }
+    if (AVERAGE.test(w) && p.metric && AVERAGED.has(p.metric)) continue;
+    if (ANSWER.test(w) && p.metric && ANSWERING.has(p.metric)) continue;
     if (FILLER.has(w) || (dimensionOf(w) && !/^\d/.test(w))) {
-      if (!QUIET.has(w) && !dimensionOf(w)) harmless.push(w);
+      if (SHOWN.has(w)) harmless.push(w);
       continue;
     }
     const kind = kindBefore(words, k, p.question) ?? kindAfter(words, k);
@@ -177,9 +207,13 @@ const REFUSALS: { re: RegExp; reason: string }[] = [
   },
   {
     re:
-      /^\s*(?:(?:please|kindly|can\s+you|could\s+you)\s+)*(?:call|ring|phone|dial|text|sms|message|email|e-mail|whatsapp|notify|contact)\s+(?!(?:count|volume|report|list|stats|statistics|summary|data|details|log|logs|records|per|by|for|of|from|in|on|made|received|today|yesterday|this|last)\b)\S+/iu,
+      /^\s*(?:(?:please|kindly|can\s+you|could\s+you)\s+)*(?:call|ring|phone|dial|text|sms|message|e-?mail|whatsapp|notify|contact)\s+(?:back\s+)?(?:the\s+|this\s+|that\s+|our\s+|all\s+|these\s+|those\s+)?(?:customers?|callers?|clients?|agents?|him|her|them|me|everyone|back|numbers?|\+?\d[\d\s-]{5,})\b/iu,
     reason:
       "I cannot contact customers or agents or send messages; I answer questions about the call data.",
+  },
+  {
+    re: /\bsend\s+(?:an?\s+)?(?:e-?mails?|sms|texts?|messages?|whatsapps?)\b/iu,
+    reason: "I cannot send messages or emails yet; I can make an Excel report you can download.",
   },
   {
     re:
@@ -249,6 +283,7 @@ const TERMS = (
   "segment segments cities status direction total count talk hold wrap answered " +
   "monday tuesday wednesday thursday friday saturday sunday january february march april " +
   "june july august september october november december previous current overall " +
+  "slowest fastest quickest longest shortest largest biggest greatest fewest least most " +
   "abandonment rate listing details transfer received handled without within"
 ).split(/\s+/);
 

@@ -25,10 +25,17 @@ export const OUTSIDE =
   "That is outside what I know: I answer questions about the contact center's calls, agents, queues and customers.";
 
 /** A declined request: its one-line reason, and what can be asked instead. */
-export function declined(reason: string): OutcomeReply {
+export function declined(reason: string, vocab: Vocabulary): OutcomeReply {
+  const examples = suggestions(vocab).slice(0, 4).map((s) => `- ${s}`);
   return {
     kind: "reply",
-    text: `${reason} I can count, list, rank and export calls, agents, queues and customers.`,
+    text: [
+      reason,
+      "",
+      "I can count, list, rank and export calls, agents, queues and customers, for example:",
+      "",
+      ...examples,
+    ].join("\n"),
     outcome: { outcome: "refused", reason },
   };
 }

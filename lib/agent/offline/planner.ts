@@ -25,7 +25,13 @@ import { greetingReply, helpReply, notUnderstoodReply, thanksReply } from "./cha
 import type { Filters, Intent, Metric } from "./intent.ts";
 import { planCalls } from "./plan.ts";
 import { renderQuestion } from "./render.ts";
-import { normalize, resolveIntent, resolveStandalone } from "./resolve.ts";
+import {
+  isFollowUp,
+  isRefinement,
+  normalize,
+  resolveIntent,
+  resolveStandalone,
+} from "./resolve.ts";
 import { escapeRegExp } from "./text.ts";
 import { hasContent, type ParseContext, parseQuestion } from "./understand.ts";
 import { accountFor, correctTypos, refusalOf, unsupportedMetricOf } from "./account.ts";
@@ -145,9 +151,9 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
     history: { memory?: MemoryMessage[]; messages?: ChatMessage[] },
     signal?: AbortSignal,
   ): Promise<SupervisorDecision> {
-    const refusal = refusalOf(question);
-    if (refusal) return declined(refusal);
     const ctx = await context(signal);
+    const refusal = refusalOf(question);
+    if (refusal) return declined(refusal, ctx.vocab);
     const { text } = correctTypos(question, ctx.vocab);
     const parsed = await parseQuestion(text, ctx);
     if (parsed.chat === "greeting") return { kind: "reply", text: greetingReply(ctx.vocab) };
@@ -159,11 +165,12 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
         unsupported,
       ]);
     }
-    const account = accountFor(parsed, ctx.vocab);
-    if (account.unplaced.length && !hasContent(parsed) && !parsed.followUpCue) {
-      return declined(OUTSIDE);
-    }
     const prev = await previousIntent(ctx, history.memory, history.messages);
+    const followUp = !!prev && (isFollowUp(parsed) || isRefinement(parsed, prev));
+    const account = accountFor(parsed, ctx.vocab, { followUp });
+    if (account.unplaced.length && !hasContent(parsed) && !parsed.followUpCue) {
+      return declined(OUTSIDE, ctx.vocab);
+    }
     const intent = resolveIntent(parsed, prev);
     if (account.unplaced.length) {
       const words = account.unplaced.map((u) => u.text);

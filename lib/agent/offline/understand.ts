@@ -472,7 +472,11 @@ function readGroupAndRank(r: Reading, p: Parsed): void {
       "u",
     ),
   );
-  if (which?.groups[0]) p.limit ??= toNumber(which.groups[0]);
+  if (which?.groups[0]) {
+    p.limit ??= toNumber(which.groups[0]);
+    const at = which.index + which.text.indexOf(which.groups[0], 5);
+    r.consumeAt(at, which.groups[0].length);
+  }
   const who = r.find(/\bwho\b/u);
   const dimAfter = r.find(
     new RegExp(
