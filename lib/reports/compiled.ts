@@ -4,8 +4,9 @@
  * made. Kept beside the object (not on it) so compiled reports stay plain data.
  */
 import type { Document } from "../data/types.ts";
+import { formatSeconds } from "./filters.ts";
 import type { NormalizedParams } from "./params.ts";
-import type { CompiledReport } from "./types.ts";
+import { type CompiledReport, DURATION_BOUNDS, type DurationRange } from "./types.ts";
 
 /** Headline figures of a report. */
 export type Summary = Record<string, number | string | null>;
@@ -82,6 +83,20 @@ export function callsSubject(p: NormalizedParams): string {
   return s[0].toUpperCase() + s.slice(1);
 }
 
+const BOUND_WORDS: Record<keyof DurationRange, string> = {
+  gt: "over",
+  gte: "at least",
+  lt: "under",
+  lte: "at most",
+};
+
+/** A duration range in words for titles and file names: "over 10 min", "at least 1 min and at most 3 min". */
+export function durationWords(range: DurationRange): string {
+  return DURATION_BOUNDS.filter((b) => range[b] !== undefined)
+    .map((b) => `${BOUND_WORDS[b]} ${formatSeconds(range[b]!)}`)
+    .join(" and ");
+}
+
 /**
  * A report title: the subject, "by <dimension>" when grouped, then the filters that
  * narrow it ("Agent performance, queue billing"). The period is not in the title (the
@@ -101,6 +116,7 @@ export function reportTitle(
   if (p.disposition) parts.push(`disposition ${p.disposition}`);
   if (p.city) parts.push(`city ${p.city}`);
   if (p.segment) parts.push(`segment ${p.segment}`);
+  if (p.duration) parts.push(`duration ${durationWords(p.duration)}`);
   const head = p.group_by ? `${subject} by ${p.group_by}` : subject;
   return parts.length ? `${head}, ${parts.join(", ")}` : head;
 }

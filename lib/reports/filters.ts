@@ -7,7 +7,14 @@ import { CUSTOMERS, type Document } from "../data/types.ts";
 import { resolvePeriod } from "../time/periods.ts";
 import { ReportParamError } from "./errors.ts";
 import type { NormalizedParams } from "./params.ts";
-import type { CallStatus, Direction, ReportContext, ResolvedPeriod } from "./types.ts";
+import {
+  type CallStatus,
+  type Direction,
+  DURATION_BOUNDS,
+  type DurationRange,
+  type ReportContext,
+  type ResolvedPeriod,
+} from "./types.ts";
 
 /** Filters an entry imposes whatever the parameters say. */
 export interface ForcedFilters {
@@ -39,8 +46,8 @@ function equalsCaseless(field: string, value: string): Document {
   return { $expr: { $eq: [{ $toLower: { $ifNull: [`$${field}`, ""] } }, value.toLowerCase()] } };
 }
 
-/** `field` contains `value` ignoring case. */
-function containsCaseless(field: string, value: string): Document {
+/** `field` contains `value` ignoring case (how a customer name is matched). */
+export function containsCaseless(field: string, value: string): Document {
   return {
     $expr: {
       $gte: [
@@ -66,6 +73,33 @@ export function readPeriod(
     );
   }
   return period;
+}
+
+/** Seconds for people: "10 min" for whole minutes, else "45 s" or "2 min 5 s". */
+export function formatSeconds(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  if (m === 0) return `${s} s`;
+  return s === 0 ? `${m} min` : `${m} min ${s} s`;
+}
+
+const BOUND_SIGNS: Record<keyof DurationRange, string> = { gt: ">", gte: "≥", lt: "<", lte: "≤" };
+
+/**
+ * A duration range as the filter text shows it after "duration: ": "> 10 min",
+ * "< 30 s", "≥ 1 min and ≤ 3 min".
+ */
+export function durationLabel(range: DurationRange): string {
+  return DURATION_BOUNDS.filter((b) => range[b] !== undefined)
+    .map((b) => `${BOUND_SIGNS[b]} ${formatSeconds(range[b]!)}`)
+    .join(" and ");
+}
+
+/** The `$match` condition of a duration range on `duration_seconds`. */
+function durationCondition(range: DurationRange): Document {
+  const cond: Document = {};
+  for (const b of DURATION_BOUNDS) if (range[b] !== undefined) cond[`$${b}`] = range[b];
+  return { duration_seconds: cond };
 }
 
 /** True when `s` looks like a phone number rather than a name. */
@@ -215,6 +249,10 @@ export async function buildFilters(
   if (p.disposition) {
     and.push(equalsCaseless("disposition", p.disposition));
     filters.push(`disposition: ${p.disposition}`);
+  }
+  if (p.duration) {
+    and.push(durationCondition(p.duration));
+    filters.push(`duration: ${durationLabel(p.duration)}`);
   }
   if (p.customer) {
     const c = await customerFilter(p.customer, ctx);

@@ -29,6 +29,7 @@ export const FILTER_PARAMS: ParamName[] = [
   "disposition",
   "city",
   "segment",
+  "duration",
 ];
 const GROUP_PARAMS: ParamName[] = ["group_by", "limit"];
 const without = (...names: ParamName[]) => FILTER_PARAMS.filter((n) => !names.includes(n));

@@ -11,6 +11,8 @@ import {
   DIMENSIONS,
   type Direction,
   DIRECTIONS,
+  DURATION_BOUNDS,
+  type DurationRange,
   type ReportParams,
 } from "./types.ts";
 
@@ -144,6 +146,52 @@ export function parseDimension(v: string): Dimension {
   return d;
 }
 
+/** The longest call duration a bound may name, in seconds (a week). */
+export const MAX_DURATION_SECONDS = 7 * 86_400;
+
+/**
+ * Reads a duration range (`{gt: 600}`, `{gte: 60, lte: 180}`): an object with at least
+ * one of gt, gte, lt, lte, each a whole number of seconds from 0; not both gt and gte
+ * (nor lt and lte); and a range some call could fall in. Bounds given as digits ("600")
+ * are read as numbers. Throws a ReportParamError saying what is wrong.
+ */
+export function parseDurationRange(v: unknown): DurationRange {
+  const fail = (why: string) =>
+    new ReportParamError(
+      `Parameter "duration" ${why}: pass seconds as {gt, gte, lt, lte}, e.g. {"gt": 600} ` +
+        `for longer than 10 minutes or {"gte": 60, "lte": 180} for 1 to 3 minutes`,
+      "duration",
+    );
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw fail(`must be an object, got ${JSON.stringify(v)}`);
+  }
+  const raw = v as Record<string, unknown>;
+  const unknown = Object.keys(raw).filter((k) =>
+    !(DURATION_BOUNDS as readonly string[]).includes(k)
+  );
+  if (unknown.length) throw fail(`has unknown bound ${unknown.map((k) => `"${k}"`).join(", ")}`);
+  const out: DurationRange = {};
+  for (const b of DURATION_BOUNDS) {
+    const x = raw[b];
+    if (x === undefined || x === null || x === "") continue;
+    const n = typeof x === "string" && /^\s*\d+\s*$/.test(x) ? Number(x) : x;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > MAX_DURATION_SECONDS) {
+      throw fail(
+        `bound "${b}" must be a whole number of seconds from 0 to ${MAX_DURATION_SECONDS}, ` +
+          `got ${JSON.stringify(x)}`,
+      );
+    }
+    out[b] = n;
+  }
+  if (!Object.keys(out).length) throw fail("needs at least one bound");
+  if (out.gt !== undefined && out.gte !== undefined) throw fail('takes "gt" or "gte", not both');
+  if (out.lt !== undefined && out.lte !== undefined) throw fail('takes "lt" or "lte", not both');
+  const low = out.gt !== undefined ? out.gt + 1 : out.gte ?? 0;
+  const high = out.lt !== undefined ? out.lt - 1 : out.lte ?? Infinity;
+  if (low > high) throw fail(`is an empty range (${JSON.stringify(out)}): no call can match it`);
+  return out;
+}
+
 /** Parameters after validation: enums resolved, statuses as a list, blanks dropped. */
 export type NormalizedParams = Omit<ReportParams, "status"> & { status?: CallStatus[] };
 
@@ -189,6 +237,9 @@ export function normalizeParams(
       const v = text(p, name);
       if (v !== undefined) out[name] = v;
     }
+  }
+  if (ok.has("duration") && p.duration !== undefined && p.duration !== null) {
+    out.duration = parseDurationRange(p.duration);
   }
   if (ok.has("group_by")) {
     const g = text(p, "group_by");
@@ -238,6 +289,20 @@ const SCHEMAS: Record<ParamName, Record<string, unknown>> = {
   segment: {
     type: "string",
     description: "Customer segment from the address book, e.g. retail, business, vip.",
+  },
+  duration: {
+    type: "object",
+    description: "Calls whose duration_seconds is in this range, e.g. {gt: 600} for longer " +
+      "than 10 minutes, {lt: 30} under 30 seconds, {gte: 60, lte: 180} between 1 and 3 " +
+      "minutes. Seconds, whole numbers; at least one bound.",
+    properties: {
+      gt: { type: "integer", minimum: 0, description: "Longer than this many seconds." },
+      gte: { type: "integer", minimum: 0, description: "At least this many seconds." },
+      lt: { type: "integer", minimum: 0, description: "Shorter than this many seconds." },
+      lte: { type: "integer", minimum: 0, description: "At most this many seconds." },
+    },
+    additionalProperties: false,
+    minProperties: 1,
   },
   group_by: {
     type: "string",

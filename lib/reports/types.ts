@@ -30,6 +30,21 @@ export const DIMENSIONS = [
 /** Dimensions a breakdown can group by ("hour" is the local hour of day, "day" the local date). */
 export type Dimension = typeof DIMENSIONS[number];
 
+/** Bounds on a whole number of seconds; at least one is set. */
+export interface DurationRange {
+  /** More than this many seconds. */
+  gt?: number;
+  /** At least this many seconds. */
+  gte?: number;
+  /** Less than this many seconds. */
+  lt?: number;
+  /** At most this many seconds. */
+  lte?: number;
+}
+
+/** The bound names of a {@link DurationRange}, in the order they are written. */
+export const DURATION_BOUNDS = ["gt", "gte", "lt", "lte"] as const;
+
 /**
  * Parameters every catalog entry accepts (entries ignore what does not apply and
  * say so in their JSON schema). Everything optional; nothing named = all data.
@@ -48,6 +63,8 @@ export interface ReportParams {
   /** Customer attributes through `address_book`. */
   city?: string;
   segment?: string;
+  /** Calls whose `duration_seconds` is in this range (`{gt: 600}`: longer than 10 minutes). */
+  duration?: DurationRange;
   /** For breakdown-style entries. */
   group_by?: Dimension;
   /** For top-N entries and sorted breakdowns. */
