@@ -9,6 +9,8 @@
  */
 import { EJSON } from "bson";
 import type { DataClient, Document, ToolInfo } from "../data/types.ts";
+import { durationLabel } from "../reports/filters.ts";
+import { normalizeParams, type ParamName } from "../reports/params.ts";
 import type {
   Column,
   CompiledReport,
@@ -20,7 +22,8 @@ import type {
   ReportResult,
 } from "../reports/types.ts";
 import { chartFor } from "./charts.ts";
-import type { EmitEvent, TableSpec } from "./events.ts";
+import type { EmitEvent, Interpretation, PeriodReading, TableSpec } from "./events.ts";
+import { checkNames, unknownNamesMessage, unknownNamesReason } from "./name_check.ts";
 import type { ToolExecutor, ToolInvocation, ToolOutput } from "./loop.ts";
 import type { ToolDefinition } from "./types.ts";
 import { inferType, toCell, toJsonValue } from "./values.ts";
@@ -74,6 +77,8 @@ export interface DataToolsOptions {
   emit: EmitEvent;
   /** Told about every successful run_report / make_excel_report on a catalog entry. */
   onCatalogCall?: (call: CatalogCall) => void;
+  /** How long the check of names against the data may wait (default 5 s). */
+  nameCheckTimeoutMs?: number;
 }
 
 /** The data agent's tools: definitions for the model and one executor. */
@@ -128,6 +133,10 @@ export async function createDataTools(options: DataToolsOptions): Promise<DataTo
 // ---------------------------------------------------------------------------------------
 // Definitions
 
+const UNPLACED_DESCRIPTION = "Words of the user's question you did not use; only words that " +
+  "do not change the result (greetings, filler). If a word could change the result, ask the " +
+  "user instead of running a report.";
+
 /** The catalog tools' definitions (run_report's parameters merged from every entry). */
 export function catalogToolDefinitions(entries: ReportDefinition[]): ToolDefinition[] {
   const names = entries.map((e) => e.name);
@@ -141,6 +150,11 @@ export function catalogToolDefinitions(entries: ReportDefinition[]): ToolDefinit
     description: "Filters and options (all optional; nothing named = all data).",
     properties,
   };
+  const unplaced = {
+    type: "array",
+    items: { type: "string" },
+    description: UNPLACED_DESCRIPTION,
+  };
   return [
     {
       name: "list_reports",
@@ -153,7 +167,7 @@ export function catalogToolDefinitions(entries: ReportDefinition[]): ToolDefinit
         "Runs a named report of the catalog and returns its headline summary, columns, total row count and up to 10 preview rows. The user sees the full table (and a chart for breakdowns) automatically.",
       parameters: {
         type: "object",
-        properties: { name: { type: "string", enum: names }, params },
+        properties: { name: { type: "string", enum: names }, params, unplaced },
         required: ["name"],
       },
     },
@@ -181,6 +195,7 @@ export function catalogToolDefinitions(entries: ReportDefinition[]): ToolDefinit
             items: { type: "string" },
             description: "Custom report: the document keys to export, in order.",
           },
+          unplaced,
         },
       },
     },
@@ -248,17 +263,129 @@ function readCatalogArgs(
   return { def, params };
 }
 
+/**
+ * Checks the names in `params` (agent, queue, disposition, city, segment, a customer's
+ * name) against the data. An unknown one is asked back about: a `clarified` outcome for
+ * the turn, and an error telling the model the closest matches and to ask the user.
+ * When the data cannot be read in time, the report runs as before.
+ */
+async function requireKnownNames(
+  opts: DataToolsOptions,
+  params: ReportParams,
+  signal: AbortSignal,
+): Promise<void> {
+  const unknown = await checkNames(opts.client, params, {
+    signal,
+    timeoutMs: opts.nameCheckTimeoutMs,
+  });
+  if (!unknown.length) return;
+  await opts.emit({
+    type: "outcome",
+    outcome: "clarified",
+    reason: unknownNamesReason(unknown),
+    unplaced: unknown.map((u) => u.value),
+  });
+  throw new Error(unknownNamesMessage(unknown));
+}
+
+/** An instant as the CLI contract writes it: ISO UTC, milliseconds only when set. */
+function isoInstant(d: Date): string {
+  return d.toISOString().replace(".000Z", "Z");
+}
+
+/** The words of a tool call's `unplaced` argument (strings, trimmed, once each). */
+export function readUnplaced(raw: unknown): string[] {
+  const list = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : [];
+  const out: string[] = [];
+  for (const w of list) {
+    if (typeof w !== "string") continue;
+    const t = w.trim();
+    if (t && !out.includes(t)) out.push(t);
+  }
+  return out;
+}
+
+/** The filter names an interpretation lists, in order. */
+const INTERPRETED_FILTERS = [
+  "direction",
+  "status",
+  "agent",
+  "queue",
+  "customer",
+  "disposition",
+  "city",
+  "segment",
+  "duration",
+] as const;
+
+/**
+ * How a catalog run read the question, from what actually ran: the entry (metric), the
+ * compiled report's period, each filter the entry applied (as the catalog normalises it:
+ * "inbound" → "incoming", an agent in lower case, a duration in words), the grouping and
+ * the words the model did not use.
+ */
+export function catalogInterpretation(
+  def: Pick<ReportDefinition, "name" | "title" | "parameters">,
+  compiled: Pick<CompiledReport, "period">,
+  params: ReportParams,
+  unplaced: unknown = [],
+): Interpretation {
+  const props = (def.parameters as { properties?: Record<string, unknown> }).properties;
+  const accepted =
+    (props ? Object.keys(props) : [...INTERPRETED_FILTERS, "group_by"]) as ParamName[];
+  const p = normalizeParams(params, accepted);
+  const filters: Interpretation["filters"] = {};
+  for (const name of INTERPRETED_FILTERS) {
+    const v = p[name];
+    if (v === undefined) continue;
+    if (name === "duration") filters.duration = durationLabel(p.duration!);
+    else if (name === "status") filters.status = p.status!.length === 1 ? p.status![0] : p.status!;
+    else if (name === "agent") filters.agent = p.agent!.trim().toLowerCase();
+    else filters[name] = String(v);
+  }
+  const period: PeriodReading | null = compiled.period
+    ? {
+      label: compiled.period.label,
+      start: isoInstant(compiled.period.start),
+      end: isoInstant(compiled.period.end),
+    }
+    : null;
+  return {
+    metric: def.name,
+    metric_label: def.title,
+    period,
+    filters,
+    group_by: p.group_by ?? null,
+    unplaced: readUnplaced(unplaced),
+  };
+}
+
+async function emitInterpretation(
+  opts: DataToolsOptions,
+  def: ReportDefinition,
+  result: ReportResult,
+  params: ReportParams,
+  unplaced: unknown,
+): Promise<void> {
+  await opts.emit({
+    type: "interpretation",
+    ...catalogInterpretation(def, result, params, unplaced),
+  });
+}
+
 function reportContext(opts: DataToolsOptions, signal: AbortSignal): ReportContext {
   return { client: opts.client, tz: opts.tz, now: opts.now(), signal };
 }
 
 async function runReportTool(opts: DataToolsOptions, call: ToolInvocation): Promise<ToolOutput> {
   const { def, params } = readCatalogArgs(opts, call.args);
+  await requireKnownNames(opts, params, call.signal);
   await opts.emit({ type: "step", text: `Running the report “${def.title}”` });
   const result = await opts.catalog.runReport(def.name, params, reportContext(opts, call.signal), {
     previewRows: TABLE_PREVIEW_ROWS,
   });
   await emitResult(opts, result, params);
+  await emitInterpretation(opts, def, result, params, call.args.unplaced);
   opts.onCatalogCall?.({ name: def.name, params });
   return {
     result: { report: def.name, params, ...describeResult(opts, result) },
@@ -272,6 +399,7 @@ async function makeExcelReportTool(
 ): Promise<ToolOutput> {
   if (call.args.name !== undefined) {
     const { def, params } = readCatalogArgs(opts, call.args);
+    await requireKnownNames(opts, params, call.signal);
     await opts.emit({ type: "step", text: `Preparing the Excel report “${def.title}”` });
     const result = await opts.catalog.runReport(
       def.name,
@@ -280,6 +408,7 @@ async function makeExcelReportTool(
       { previewRows: TABLE_PREVIEW_ROWS },
     );
     await emitResult(opts, result, params);
+    await emitInterpretation(opts, def, result, params, call.args.unplaced);
     const meta = await opts.catalog.saveReportFromCompiled(result, {
       owner: opts.owner,
       repo: opts.reports,
@@ -475,13 +604,14 @@ async function emitResult(
 }
 
 /**
- * Passes events through, dropping a table or chart identical to one already shown by
- * these tools (an Excel request runs the same report for the answer and for the file).
+ * Passes events through, dropping a table, chart or interpretation identical to one
+ * already emitted by these tools (an Excel request runs the same report for the answer
+ * and for the file: one reading, shown once).
  */
 function onceEach(emit: DataToolsOptions["emit"]): DataToolsOptions["emit"] {
   const shown = new Set<string>();
   return (event) => {
-    if (event.type === "table" || event.type === "chart") {
+    if (event.type === "table" || event.type === "chart" || event.type === "interpretation") {
       const key = JSON.stringify(event);
       if (shown.has(key)) return;
       shown.add(key);

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import type { AgentEvent } from "./events.ts";
 import { MemoryStore } from "./memory_store.ts";
-import { type CatalogCall, createDataTools, MODEL_PREVIEW_ROWS } from "./tools.ts";
+import {
+  type CatalogCall,
+  catalogInterpretation,
+  createDataTools,
+  MODEL_PREVIEW_ROWS,
+} from "./tools.ts";
+import { paramsSchema } from "../reports/params.ts";
+import { FILTER_PARAMS } from "../reports/kpi.ts";
 import { fakeCatalog, fakeDataClient } from "./test_doubles.ts";
 import type { Document, ToolResult } from "../data/types.ts";
 import { runAgent } from "./loop.ts";
@@ -278,4 +285,266 @@ Deno.test("an Excel request that also runs the report shows its table and chart 
     signal,
   });
   assert.equal(events.filter((e) => e.type === "table").length, 2);
+});
+
+// ---------------------------------------------------------------------------------------
+// Names checked against the data, and interpretation events
+
+/** The fake catalog with the real catalog's parameter schemas (every filter accepted). */
+function fullCatalog() {
+  const catalog = fakeCatalog();
+  const entries = catalog.listReports().map((e) => ({
+    ...e,
+    parameters: paramsSchema([...FILTER_PARAMS, "group_by", "limit"]),
+  }));
+  return {
+    ...catalog,
+    listReports: () => entries,
+    getReport: (name: string) => entries.find((e) => e.name === name),
+  };
+}
+
+/** A data client whose vocabulary queries answer from `values` (distinct values by field). */
+function vocabularyAggregate(
+  values: Record<string, string[]>,
+  customers: string[] = [],
+): (pipeline: Document[]) => Document[] {
+  return (pipeline) => {
+    const first = pipeline[0] as Document;
+    if ("$facet" in first) {
+      return [{ hit: [], near: customers.map((n) => ({ _id: n })) }];
+    }
+    const field = Object.keys((first.$match ?? {}) as Document)[0];
+    if (pipeline.some((s) => Number(s.$skip) > 0)) return [];
+    return (values[field] ?? []).map((v) => ({ _id: v }));
+  };
+}
+
+const AGENTS = [
+  "aditya",
+  "anjali",
+  "arjun",
+  "deepa",
+  "farhan",
+  "johan",
+  "jonas",
+  "kavya",
+  "meera",
+  "nikhil",
+  "pooja",
+  "priya",
+  "rahul",
+  "rohan",
+  "sneha",
+  "vikram",
+];
+
+function namesSetup(customers: string[] = []) {
+  const s = setup(
+    {},
+    vocabularyAggregate({ agent_name: AGENTS, queue: ["sales", "support"] }, customers),
+  );
+  const catalog = fullCatalog();
+  return { ...s, catalog, opts: { ...s.opts, catalog } };
+}
+
+Deno.test("an unknown agent is asked back about: clarified outcome, error for the model", async () => {
+  const { opts, events, calls } = namesSetup();
+  const tools = await createDataTools(opts);
+  const out = tools.execute({
+    id: "1",
+    name: "run_report",
+    args: { name: "call_count", params: { agent: "jonah", period: "today" } },
+    signal,
+  });
+  await assert.rejects(() => out, (e: Error) => {
+    assert.equal(
+      e.message,
+      'No agent named "jonah". Did you mean: jonas, johan? Agents are: ' + AGENTS.join(", ") +
+        " (16). Ask the user which one they meant; do not answer for all agents.",
+    );
+    return true;
+  });
+  assert.deepEqual(events.filter((e) => e.type === "outcome"), [{
+    type: "outcome",
+    outcome: "clarified",
+    reason: 'No agent named "jonah"',
+    unplaced: ["jonah"],
+  }]);
+  assert.equal(events.some((e) => e.type === "table" || e.type === "interpretation"), false);
+  assert.deepEqual(calls, [], "no report ran");
+
+  // make_excel_report checks the same way; a known name (any case) runs.
+  await assert.rejects(
+    () =>
+      tools.execute({
+        id: "2",
+        name: "make_excel_report",
+        args: { name: "call_list", params: { queue: "retention" } },
+        signal,
+      }),
+    /No queue named "retention"\. Queues are: sales, support \(2\)\./,
+  );
+  await tools.execute({
+    id: "3",
+    name: "run_report",
+    args: { name: "call_count", params: { agent: "Jonas", queue: "SALES" } },
+    signal,
+  });
+  assert.equal(calls.length, 1);
+});
+
+Deno.test("an unknown customer name is asked back about; a phone number is not checked", async () => {
+  const { opts, events, client } = namesSetup(["Ravi Kumar", "Meera Shah"]);
+  const tools = await createDataTools(opts);
+  await assert.rejects(
+    () =>
+      tools.execute({
+        id: "1",
+        name: "run_report",
+        args: { name: "call_count", params: { customer: "Ravi Kumr" } },
+        signal,
+      }),
+    /No customer named "Ravi Kumr" in the address book\. Did you mean: Ravi Kumar\? .*do not answer for all customers/,
+  );
+  const outcome = events.find((e) => e.type === "outcome") as Ev<"outcome">;
+  assert.deepEqual(outcome.unplaced, ["Ravi Kumr"]);
+  const before = client.log.aggregates.length;
+  await tools.execute({
+    id: "2",
+    name: "run_report",
+    args: { name: "call_count", params: { customer: "+919800000001" } },
+    signal,
+  });
+  assert.equal(client.log.aggregates.length, before, "no lookup for a phone number");
+});
+
+Deno.test("when the names cannot be checked, the report runs as before", async () => {
+  const { opts, calls } = setup({}, () => {
+    throw new Error("connection refused");
+  });
+  const catalog = fullCatalog();
+  const tools = await createDataTools({ ...opts, catalog });
+  await tools.execute({
+    id: "1",
+    name: "run_report",
+    args: { name: "call_count", params: { agent: "whoever", customer: "Someone" } },
+    signal,
+  });
+  assert.equal(calls.length, 1);
+});
+
+Deno.test("catalogInterpretation reads what ran: metric, period, filters, grouping, unplaced", () => {
+  const def = {
+    name: "call_count",
+    title: "Call count",
+    parameters: paramsSchema([...FILTER_PARAMS, "group_by"]),
+  };
+  const period = {
+    label: "today (24 Nov 2026)",
+    start: new Date("2026-11-23T18:30:00Z"),
+    end: new Date("2026-11-24T09:00:00.250Z"),
+  };
+  assert.deepEqual(
+    catalogInterpretation(def, { period }, {
+      period: "today",
+      direction: "inbound" as never,
+      status: ["answered", "abandoned" as never],
+      agent: " Priya ",
+      queue: "sales",
+      customer: "+919812345678",
+      disposition: "sale",
+      city: "Mumbai",
+      segment: "vip",
+      duration: { gt: 600 },
+      group_by: "date" as never,
+    }, ["please", " thanks ", 3, "please"]),
+    {
+      metric: "call_count",
+      metric_label: "Call count",
+      period: {
+        label: "today (24 Nov 2026)",
+        start: "2026-11-23T18:30:00Z",
+        end: "2026-11-24T09:00:00.250Z",
+      },
+      filters: {
+        direction: "incoming",
+        status: ["answered", "missed"],
+        agent: "priya",
+        queue: "sales",
+        customer: "+919812345678",
+        disposition: "sale",
+        city: "Mumbai",
+        segment: "vip",
+        duration: "> 10 min",
+      },
+      group_by: "day",
+      unplaced: ["please", "thanks"],
+    },
+  );
+  // All data, one status, nothing unplaced; parameters the entry does not take are not shown.
+  const list = { name: "call_list", title: "Call list", parameters: paramsSchema(["status"]) };
+  assert.deepEqual(
+    catalogInterpretation(list, {}, { status: "missed", group_by: "day", agent: "x" }),
+    {
+      metric: "call_list",
+      metric_label: "Call list",
+      period: null,
+      filters: { status: "missed" },
+      group_by: null,
+      unplaced: [],
+    },
+  );
+});
+
+Deno.test("run_report and make_excel_report emit one interpretation per distinct reading", async () => {
+  const { opts, events } = setup();
+  const catalog = fullCatalog();
+  const tools = await createDataTools({ ...opts, catalog });
+  const args = {
+    name: "call_count",
+    params: { period: "last week", direction: "incoming", duration: { lt: 30 } },
+    unplaced: ["hi"],
+  };
+  await tools.execute({ id: "1", name: "run_report", args, signal });
+  await tools.execute({ id: "2", name: "make_excel_report", args, signal });
+  const readings = events.filter((e) => e.type === "interpretation");
+  assert.deepEqual(readings, [{
+    type: "interpretation",
+    metric: "call_count",
+    metric_label: "call count",
+    period: { label: "last week", start: "2026-11-17T00:00:00Z", end: "2026-11-24T00:00:00Z" },
+    filters: { direction: "incoming", duration: "< 30 s" },
+    group_by: null,
+    unplaced: ["hi"],
+  }]);
+  // The interpretation follows the table of the same run.
+  const kinds = events.map((e) => e.type);
+  assert.ok(kinds.indexOf("table") < kinds.indexOf("interpretation"));
+  // A different reading is emitted too; the custom pipeline path emits none.
+  await tools.execute({
+    id: "3",
+    name: "run_report",
+    args: { name: "call_breakdown", params: { period: "last week", group_by: "day" } },
+    signal,
+  });
+  assert.equal(events.filter((e) => e.type === "interpretation").length, 2);
+  const last = events.filter((e) => e.type === "interpretation").at(-1) as Ev<"interpretation">;
+  assert.equal(last.group_by, "day");
+  assert.deepEqual(last.unplaced, []);
+});
+
+Deno.test("run_report and make_excel_report offer the unplaced argument", async () => {
+  const { opts } = setup();
+  const tools = await createDataTools(opts);
+  for (const name of ["run_report", "make_excel_report"]) {
+    const def = tools.definitions.find((d) => d.name === name)!;
+    const props = def.parameters.properties as Record<string, Record<string, unknown>>;
+    assert.deepEqual(props.unplaced.type, "array");
+    assert.deepEqual(props.unplaced.items, { type: "string" });
+    assert.match(
+      String(props.unplaced.description),
+      /^Words of the user's question you did not use/,
+    );
+  }
 });
