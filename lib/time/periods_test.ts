@@ -385,3 +385,24 @@ Deno.test("a day whose local midnight does not exist (São Paulo 2018)", () => {
   assert.equal(hours(y), 23);
   assert.equal(y.label, "yesterday (4 Nov 2018)");
 });
+
+Deno.test("resolvePeriod: quarters without a year are the latest begun; the current one ends now", () => {
+  // Kolkata is UTC+5:30: a local midnight is 18:30 UTC the day before.
+  expectPeriod("Q3", KOLKATA, "2026-06-30T18:30:00Z", "2026-09-30T18:30:00Z");
+  expectPeriod("in q1", KOLKATA, "2025-12-31T18:30:00Z", "2026-03-31T18:30:00Z");
+  expectPeriod(
+    "the third quarter of 2025",
+    KOLKATA,
+    "2025-06-30T18:30:00Z",
+    "2025-09-30T18:30:00Z",
+  );
+  const q4 = resolved("Q4", KOLKATA);
+  assert.equal(q4.start.toISOString(), "2026-09-30T18:30:00.000Z");
+  assert.equal(q4.end.toISOString(), KOLKATA.now.toISOString());
+  assert.match(q4.label, /so far/);
+  // Q4 of next year has not begun: no period.
+  assert.equal(resolvePeriod("Q4 2027", KOLKATA), null);
+  const found = findPeriod("how many incoming calls did we get in Q3?", KOLKATA);
+  assert.equal(found?.text, "in Q3");
+  assert.equal(findPeriod("calls this week so far", KOLKATA)?.text, "this week so far");
+});

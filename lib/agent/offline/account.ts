@@ -30,7 +30,8 @@ const FILLER = new Set(
     "receive received receives receiving involved involving been coming come came went " +
     "need want like know check able possible interested wondering curious " +
     "filter filtered filtering compare compared comparing comparison vs versus " +
-    "break down broken split group grouped grouping spent spend spending before after"
+    "break down broken split group grouped grouping spent spend spending before after " +
+    "take takes took taking"
   ).split(/\s+/),
 );
 
@@ -284,7 +285,9 @@ const TERMS = (
   "monday tuesday wednesday thursday friday saturday sunday january february march april " +
   "june july august september october november december previous current overall " +
   "slowest fastest quickest longest shortest largest biggest greatest fewest least most " +
-  "abandonment rate listing details transfer received handled without within"
+  "abandonment rate details received handled without within lasting lasted lasts " +
+  "length lengths long minute second hour agent queue customer caller number call " +
+  "outcome outcomes connected answered"
 ).split(/\s+/);
 
 /** Abbreviations supervisors use, spelled out before the question is read. */
@@ -301,6 +304,7 @@ const ABBREVIATIONS: Record<string, string> = {
   mins: "minutes",
   secs: "seconds",
   hrs: "hours",
+  lvl: "level",
   "w/": "with",
 };
 const ABBREVIATION = new RegExp(
@@ -310,6 +314,12 @@ const ABBREVIATION = new RegExp(
   "giu",
 );
 
+/** Words the rules read that are close to other words: never corrected. */
+const READ_AS_IS = (
+  "contacted contact reached phoned dialled dialed placed rang rung called handles talked " +
+  "talking connect answers hourly daily weekly monthly shares rates numbered"
+).split(/\s+/);
+
 /** A word of the question read as another (a typo), for the reading shown to the user. */
 export interface Correction {
   from: string;
@@ -317,15 +327,16 @@ export interface Correction {
 }
 
 /**
- * Corrects typos in words of five letters or more against the planner's words and the
- * names in the data (edit distance 1, or 2 from eight letters on; a tie corrects nothing).
+ * Corrects typos in words of five letters or more against the planner's words (edit
+ * distance 1, or 2 from ten letters on, a swap of two letters counting 1; a tie corrects
+ * nothing).
  * Capitalised words inside the question are names and stay as written.
  */
 export function correctTypos(
   question: string,
   vocab: Vocabulary,
 ): { text: string; corrections: Correction[] } {
-  const known = new Set<string>([...TERMS, ...FILLER]);
+  const known = new Set<string>([...TERMS, ...FILLER, ...READ_AS_IS]);
   const names = [...vocab.agents, ...vocab.queues, ...vocab.cities, ...vocab.dispositions]
     .map((n) => n.toLowerCase()).filter((n) => /^[\p{L}_]+$/u.test(n));
   for (const n of names) known.add(n);
@@ -339,9 +350,9 @@ export function correctTypos(
   });
   const text = expanded.replace(/[\p{L}]{5,}/gu, (word, offset: number) => {
     const w = word.toLowerCase();
-    if (known.has(w) || known.has(w.replace(/s$/u, ""))) return word;
+    if (known.has(w) || known.has(w.replace(/s$/u, "")) || known.has(`${w}s`)) return word;
     if (offset > 0 && /^\p{Lu}/u.test(word)) return word;
-    const allow = w.length >= 8 ? 2 : 1;
+    const allow = w.length >= 10 ? 2 : 1;
     let best: string | null = null;
     let bestD = allow + 1;
     let tie = false;

@@ -316,7 +316,8 @@ function findDuration(r: Reading): DurationRange | null {
   for (const rule of DURATION_RULES) {
     const h = r.find(rule.re);
     if (!h) continue;
-    if (OTHER_FIELD.test(r.text.slice(0, h.index))) return null;
+    // The words before, as written (a metric read earlier is blanked out in r.text).
+    if (OTHER_FIELD.test(r.original.slice(0, h.index).toLowerCase())) return null;
     const g = h.groups;
     let range: DurationRange | null = null;
     if (g.length >= 4) {

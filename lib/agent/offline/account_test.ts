@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { accountFor, correctTypos, refusalOf, unsupportedMetricOf } from "./account.ts";
+import { parseQuestion } from "./understand.ts";
+import type { Vocabulary } from "./vocabulary.ts";
+
+const VOCAB: Vocabulary = {
+  agents: ["jonas", "priya", "rohit"],
+  queues: ["billing", "support"],
+  dispositions: ["resolved", "sale"],
+  cities: ["Pune", "Mumbai"],
+  segments: ["retail", "vip"],
+};
+const CTX = { vocab: VOCAB, tz: "Europe/Berlin", now: new Date("2026-03-10T12:00:00Z") };
+
+async function account(q: string) {
+  return accountFor(await parseQuestion(q, CTX), VOCAB);
+}
+
+Deno.test("writes, actions and other topics are declined; questions about data are not", () => {
+  for (
+    const q of [
+      "delete all calls from yesterday",
+      "Please remove agent priya's calls",
+      "update the queue of these calls to billing",
+      "can you erase the customer records",
+      "call the customer back",
+      "send an email to every vip customer",
+      "What is the weather in Paris?",
+      "tell me a joke",
+    ]
+  ) assert.ok(refusalOf(q), q);
+  for (
+    const q of [
+      "how many calls were deleted?",
+      "call volume yesterday",
+      "call length statistics",
+      "what's the change in calls versus last week",
+      "dropped calls today",
+      "give me an update on missed calls",
+    ]
+  ) assert.equal(refusalOf(q), null, q);
+});
+
+Deno.test("metrics the call data does not hold are named", () => {
+  assert.match(unsupportedMetricOf("What is our NPS this month?") ?? "", /NPS/);
+  assert.match(unsupportedMetricOf("CSAT last month") ?? "", /CSAT/);
+  assert.match(unsupportedMetricOf("customer sentiment by agent") ?? "", /sentiment/);
+  assert.equal(unsupportedMetricOf("how much time did agents spend on calls"), null);
+  assert.equal(unsupportedMetricOf("sales queue calls today"), null);
+});
+
+Deno.test("unknown names after a cue are unplaced with their kind and close names", async () => {
+  const a = await account("how many calls did agent jonathan handle last week?");
+  assert.deepEqual(a.unplaced.map((u) => [u.text, u.kind]), [["jonathan", "agent"]]);
+  assert.deepEqual(a.unplaced[0].suggestions, []);
+  // Too far to be read as a typo, close enough to offer.
+  const b = await account("calls of agent rohitaa yesterday");
+  assert.deepEqual(b.unplaced.map((u) => [u.text, u.kind, u.suggestions]), [
+    ["rohitaa", "agent", ["rohit"]],
+  ]);
+  const q = await account("calls in the marketing queue today");
+  assert.deepEqual(q.unplaced.map((u) => [u.text, u.kind]), [["marketing", "queue"]]);
+  const names = await account("Vidya Gupta's calls");
+  assert.deepEqual(names.unplaced.map((u) => u.text), ["Vidya Gupta's"]);
+  const made = await account("calls from premium members zorblat today");
+  assert.deepEqual(made.unplaced.map((u) => u.text), ["premium members zorblat"]);
+});
+
+Deno.test("filler is placed; politeness is shown as not used", async () => {
+  const a = await account(
+    "please, could you show me how many missed calls we had in billing today?",
+  );
+  assert.deepEqual(a.unplaced, []);
+  assert.deepEqual(a.harmless, ["please"]);
+  // A number no rule read could change the result.
+  const n = await account("missed calls today 42");
+  assert.deepEqual(n.unplaced.map((u) => u.text), ["42"]);
+  // "not" is never filler.
+  const not = await account("calls not in billing today");
+  assert.deepEqual(not.unplaced.map((u) => u.text), ["not"]);
+});
+
+Deno.test("typos of five letters or more are corrected; names and short words are not", () => {
+  assert.equal(
+    correctTypos("abandonmnet rate yesterday", VOCAB).text,
+    "abandonment rate yesterday",
+  );
+  assert.equal(correctTypos("how many outgoign calls", VOCAB).text, "how many outgoing calls");
+  assert.equal(correctTypos("sl% yesterday", VOCAB).text, "service level yesterday");
+  assert.equal(correctTypos("agent perf, to xl", VOCAB).text, "agent performance, to excel");
+  // A capitalised word inside the question is a name.
+  assert.equal(correctTypos("calls from Harold Finchh", VOCAB).text, "calls from Harold Finchh");
+  // Data names are matched where the question names them, not rewritten here.
+  assert.equal(correctTypos("calls of agent rohitt", VOCAB).text, "calls of agent rohitt");
+  assert.equal(correctTypos("the slowest agent", VOCAB).text, "the slowest agent");
+});
