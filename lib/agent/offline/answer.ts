@@ -97,9 +97,23 @@ const fmtBreakdown: Fmt = (i, v) => {
   const topCalls = toNumber(v.summary.top_calls);
   const botKey = v.summary.bottom_key;
   const botCalls = toNumber(v.summary.bottom_calls);
-  const top = topCalls !== null ? { key: keyText(topKey), value: topCalls } : extreme(gs, "max");
-  const bottom = botCalls !== null ? { key: keyText(botKey), value: botCalls } : extreme(gs, "min");
-  const nGroups = toNumber(v.summary.groups) ?? v.total;
+  let top = topCalls !== null ? { key: keyText(topKey), value: topCalls } : extreme(gs, "max");
+  let bottom = botCalls !== null ? { key: keyText(botKey), value: botCalls } : extreme(gs, "min");
+  let nGroups = toNumber(v.summary.groups) ?? v.total;
+  let leftOut = "";
+  if (dim === "city" || dim === "segment") {
+    // Calls with no known customer have no city or segment: ranked without them, and said.
+    // Rows come most calls first, so the top known group is among them even when cut.
+    const known = gs.filter((g) => !UNKNOWN_KEYS.has(g.key));
+    const unknown = gs.filter((g) => UNKNOWN_KEYS.has(g.key)).reduce((a, g) => a + g.value, 0);
+    if (unknown) {
+      top = extreme(known, "max");
+      if (complete(v)) bottom = extreme(known, "min");
+      nGroups -= 1;
+      leftOut = ` ${fmtInt(unknown)} ${plural(unknown, "call").replace(/^[\d,]+ /, "")} ` +
+        `with no known customer ${dimName(dim)} ${unknown === 1 ? "is" : "are"} left out.`;
+    }
+  }
   if (i.rank) {
     const g = i.rank.order === "max" ? top : bottom;
     if (!g) return sentence(`No ${what} ${when}.`);
@@ -127,13 +141,21 @@ const fmtBreakdown: Fmt = (i, v) => {
       ].join("\n");
     }
     if (!timeDim) {
-      return sentence(
-        `The ${dimName(dim)} with the ${
-          i.rank.order === "max" ? "most" : "fewest"
-        } ${what} ${when} was ${bold(g.key)}, with ${bold(fmtInt(g.value))} (out of ${
-          fmtInt(total)
-        } across ${plural(nGroups, dimName(dim), dimName(dim, 2))}).`,
-      );
+      return leftOut.trim()
+        ? sentence(
+          `The ${dimName(dim)} with the ${
+            i.rank.order === "max" ? "most" : "fewest"
+          } ${what} ${when} was ${bold(g.key)}, with ${bold(fmtInt(g.value))} (out of ${
+            fmtInt(total)
+          } calls).`,
+        ) + leftOut
+        : sentence(
+          `The ${dimName(dim)} with the ${
+            i.rank.order === "max" ? "most" : "fewest"
+          } ${what} ${when} was ${bold(g.key)}, with ${bold(fmtInt(g.value))} (out of ${
+            fmtInt(total)
+          } across ${plural(nGroups, dimName(dim), dimName(dim, 2))}).`,
+        );
     }
     const adjective = i.rank.order === "max" ? "busiest" : "quietest";
     return sentence(
@@ -158,7 +180,7 @@ const fmtBreakdown: Fmt = (i, v) => {
       fmtInt(bottom.value)
     }).`;
   }
-  return s;
+  return s + leftOut;
 };
 
 const fmtShare: Fmt = (i, v) => {
@@ -311,6 +333,9 @@ function fmtPer(i: Intent, v: ReportView, ctx: AnswerContext): string {
     } ${what} over ${over}${note}.`,
   );
 }
+
+/** Group keys of calls whose customer has no city or segment on record. */
+const UNKNOWN_KEYS: ReadonlySet<string> = new Set(["(unknown)", "(none)", "unknown"]);
 
 /** The answer for an intent from the data agent's tool outcomes. */
 export function composeAnswer(

@@ -588,3 +588,37 @@ Deno.test("talk time, speed of answer and handle time name their leaders", () =>
       "(average talk 220 s (3:40), hold 31.25 s (0:31), wrap-up 50 s (0:50)).",
   );
 });
+
+Deno.test("city rankings leave out calls with no known customer, and say how many", async () => {
+  const { composeAnswer } = await import("./answer.ts");
+  const outcome = {
+    tool: "run_report",
+    args: { name: "call_breakdown", params: { group_by: "city" } },
+    ok: true,
+    result: {
+      report: "call_breakdown",
+      params: { group_by: "city" },
+      title: "Calls by city",
+      kind: "aggregate",
+      period: "all data",
+      filters: [],
+      summary: { calls: 100, groups: 3, top_key: "(unknown)", top_calls: 60 },
+      columns: [{ key: "city", label: "City", type: "string" }, {
+        key: "calls",
+        label: "Calls",
+        type: "integer",
+      }],
+      rows: [["(unknown)", 60], ["Pune", 25], ["Leeds", 15]],
+      rows_shown: 3,
+      total_rows: 3,
+      note: "",
+    },
+  };
+  const text = composeAnswer(
+    { metric: "breakdown", groupBy: "city", rank: { order: "max" }, filters: {}, excel: false },
+    [outcome],
+  );
+  assert.match(text, /\*\*Pune\*\*, with \*\*25\*\*/);
+  assert.match(text, /60 calls with no known customer city are left out/);
+  assert.doesNotMatch(text, /\*\*\(unknown\)\*\*/);
+});
