@@ -1,13 +1,15 @@
 /**
  * `deno task eval:generated`: scores `deno task ask` on a freshly generated dataset, with
- * questions of the public evaluation's families worded differently and answers computed
- * independently (`lib/eval/`). Prints the scorer's output.
+ * questions of the public evaluation's families worded differently, the guard's families
+ * (`lib/eval/guard.ts`), and answers computed independently (`lib/eval/`). Prints the
+ * scorer's output, then passed and failed items per family.
  *
  * Exit status: the scorer's (0 all passed, 1 some failed, 2 the command failed), or 2 on
  * invalid options.
  */
 import { parseArgs } from "node:util";
-import { runGeneratedEval } from "../lib/eval/run_generated.ts";
+import type { FamilySelection } from "../lib/eval/expectations.ts";
+import { familySummary, runGeneratedEval } from "../lib/eval/run_generated.ts";
 import { dayNumber, localInstant } from "../lib/eval/local_time.ts";
 import { isValidTimeZone } from "../lib/time/zone.ts";
 
@@ -25,6 +27,10 @@ Options:
                        in --tz (default 2026-03-11 15:30 in --tz)
   --agents N           number of agents (default 16)
   --customers N        number of address-book customers (default 3000)
+  --families WHICH     public (the public set's families), guard (quarters, months,
+                       weekdays, durations, shares, averages, comparisons, typos,
+                       abbreviations, follow-ups, unknown names and words, refusals) or
+                       all (default all)
   --cmd CMD            command the scorer runs (default "deno task ask")
   --keep               keep the temporary directory and print its path
   -h, --help           show this help
@@ -39,6 +45,10 @@ function int(name: string, raw: string | undefined, def: number, min: number, ma
     throw new UsageError(`Invalid --${name}: must be a whole number from ${min} to ${max}`);
   }
   return v;
+}
+
+function isFamilySelection(v: string): v is FamilySelection {
+  return v === "public" || v === "guard" || v === "all";
 }
 
 function parseNow(raw: string | undefined, tz: string): Date | undefined {
@@ -69,6 +79,7 @@ async function main(args: string[]): Promise<number> {
       agents: { type: "string" },
       customers: { type: "string" },
       cmd: { type: "string" },
+      families: { type: "string" },
       keep: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -83,8 +94,13 @@ async function main(args: string[]): Promise<number> {
   if (!isValidTimeZone(tz)) {
     throw new UsageError(`Invalid --tz: "${tz}" is not an IANA time zone`);
   }
+  const families = v.families ?? "all";
+  if (!isFamilySelection(families)) {
+    throw new UsageError(`Invalid --families: "${families}" is not public, guard or all`);
+  }
   const options = {
     tz,
+    families,
     seed: int("seed", v.seed, 7, 0, 0xffffffff),
     days: int("days", v.days, 45, 1, 3650),
     callsPerDay: int("calls-per-day", v["calls-per-day"], 600, 1, 100_000),
@@ -106,6 +122,9 @@ async function main(args: string[]): Promise<number> {
       `seed ${options.seed}; ${result.total} questions`,
   );
   for (const s of result.set.skipped) console.log(`skipped ${s.family}: ${s.reason}`);
+  for (const f of familySummary(result.items)) {
+    console.log(`family ${f.family}: ${f.passed} passed, ${f.failed} failed`);
+  }
   if (options.keep) console.log(`kept ${result.dir}`);
   console.log(`exit status ${result.code}`);
   return result.code;

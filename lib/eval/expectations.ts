@@ -4,56 +4,42 @@
  * the public set, worded differently (a seeded choice among paraphrases), with agents,
  * customers, queues, cities and dates picked from the data, and every expected value
  * computed here with plain loops over the documents and `Intl` local time (nothing from
- * the app's query engine, report catalog, planner or time code).
+ * the app's query engine, report catalog, planner or time code). With `families` "guard"
+ * or "all", also the guard's families (`guard.ts`).
  */
 import {
-  type CallRow,
-  callRows,
-  customerRows,
-  type DayRange,
-  type Doc,
-  periodsAt,
-  within,
-} from "./calls.ts";
-import { dateOf, isoDate, readLocal } from "./local_time.ts";
-import { choose, type DateStyle, formatDay, hourSpellings, randomFor } from "./wording.ts";
+  type BuildOptions,
+  type Context,
+  type EvalItem,
+  inP,
+  makeContext,
+  type Question,
+} from "./context.ts";
+import { buildGuard } from "./guard.ts";
+import { isoDate } from "./local_time.ts";
+import {
+  and,
+  answered,
+  count,
+  countBy,
+  type Expectation,
+  handle,
+  incoming,
+  mean,
+  meanBy,
+  n,
+  outgoing,
+  pct,
+  type Pred,
+  seconds,
+  sortedKeys,
+  table,
+  uniqueExtreme,
+} from "./stats.ts";
+import { choose, type DateStyle, formatDay, hourSpellings } from "./wording.ts";
 
-/** One expectation of `check.py`. */
-export type Expectation =
-  | { kind: "number"; value: number; rel_tol: number; abs_tol: number; units?: "seconds" }
-  | { kind: "percent"; value: number; abs_tol: number }
-  | { kind: "text"; any_of: string[] }
-  | { kind: "table"; rows: Record<string, number[]>; rel_tol: number; units?: "seconds" }
-  | { kind: "report"; rows: number };
-
-/** One line of an evaluation file. */
-export interface EvalItem {
-  id: string;
-  /** Frozen clock, ISO 8601 UTC. */
-  now: string;
-  /** Business time zone (IANA). */
-  tz: string;
-  turns: string[];
-  /** Per turn: the expectations, or null when the turn is not checked. */
-  expect: (Expectation[] | null)[];
-  tags: string[];
-}
-
-/** What to build the set from. */
-export interface BuildOptions {
-  /** `calling_cdr` documents. */
-  calls: readonly Doc[];
-  /** `address_book` documents. */
-  customers: readonly Doc[];
-  /** The frozen clock the questions are asked at. */
-  now: Date;
-  /** Business time zone (IANA). */
-  tz: string;
-  /** Chooses wordings and picks (default 1): same seed and data, same set. */
-  seed?: number;
-  /** Prefix of the item ids (default `gen`): `gen-01` … */
-  idPrefix?: string;
-}
+export type { Expectation, Outcome } from "./stats.ts";
+export type { BuildOptions, EvalItem, FamilySelection } from "./context.ts";
 
 /** The evaluation set and the families left out (with the reason). */
 export interface EvalSet {
@@ -61,132 +47,7 @@ export interface EvalSet {
   skipped: { family: string; reason: string }[];
 }
 
-/** A family's question: turns, expectations, tags. */
-interface Question {
-  turns: string[];
-  expect: (Expectation[] | null)[];
-  tags: string[];
-}
-
-interface Context {
-  calls: CallRow[];
-  customers: ReturnType<typeof customerRows>;
-  nowMs: number;
-  tz: string;
-  today: number;
-  currentYear: number;
-  periods: ReturnType<typeof periodsAt>;
-  /** The first and last local day holding a call. */
-  firstDay: number;
-  lastDay: number;
-  /** A PRNG for one family. */
-  random: (family: string) => () => number;
-}
-
 type Family = (c: Context) => Question | string;
-
-// ---------------------------------------------------------------------------------------
-// Plain-loop statistics
-
-type Pred = (c: CallRow) => boolean;
-
-function count(calls: readonly CallRow[], pred: Pred): number {
-  let n = 0;
-  for (const c of calls) if (pred(c)) n++;
-  return n;
-}
-
-function mean(calls: readonly CallRow[], pred: Pred, value: (c: CallRow) => number): number {
-  let n = 0;
-  let sum = 0;
-  for (const c of calls) {
-    if (pred(c)) {
-      n++;
-      sum += value(c);
-    }
-  }
-  return n ? sum / n : NaN;
-}
-
-function countBy(calls: readonly CallRow[], pred: Pred, key: (c: CallRow) => string | null) {
-  const out = new Map<string, number>();
-  for (const c of calls) {
-    if (!pred(c)) continue;
-    const k = key(c);
-    if (k === null) continue;
-    out.set(k, (out.get(k) ?? 0) + 1);
-  }
-  return out;
-}
-
-function meanBy(
-  calls: readonly CallRow[],
-  pred: Pred,
-  key: (c: CallRow) => string | null,
-  value: (c: CallRow) => number,
-) {
-  const sums = new Map<string, [number, number]>();
-  for (const c of calls) {
-    if (!pred(c)) continue;
-    const k = key(c);
-    if (k === null) continue;
-    const s = sums.get(k) ?? [0, 0];
-    s[0] += value(c);
-    s[1]++;
-    sums.set(k, s);
-  }
-  return new Map([...sums].map(([k, [sum, n]]) => [k, sum / n]));
-}
-
-/** The single key with the largest (or smallest) value, or null on a tie. */
-function uniqueExtreme(values: Map<string, number>, largest: boolean): [string, number] | null {
-  const sorted = [...values].sort((a, b) => largest ? b[1] - a[1] : a[1] - b[1]);
-  if (sorted.length === 0) return null;
-  if (sorted.length > 1 && sorted[0][1] === sorted[1][1]) return null;
-  return sorted[0];
-}
-
-function sortedKeys<T>(m: Map<string, T>): string[] {
-  return [...m.keys()].sort();
-}
-
-const answered: Pred = (c) => c.status === "answered";
-const incoming: Pred = (c) => c.direction === "incoming";
-const outgoing: Pred = (c) => c.direction === "outgoing";
-const handle = (c: CallRow) => c.talk + c.hold + c.wrap;
-
-function inP(c: Context, range: DayRange | null): Pred {
-  return (call) => within(call, range, c.nowMs);
-}
-
-function and(...preds: Pred[]): Pred {
-  return (call) => preds.every((p) => p(call));
-}
-
-// ---------------------------------------------------------------------------------------
-// Expectations
-
-function n(value: number, relTol = 0.005): Expectation {
-  return { kind: "number", value, rel_tol: relTol, abs_tol: 0.0 };
-}
-
-function seconds(value: number, relTol: number): Expectation {
-  return { kind: "number", value, rel_tol: relTol, abs_tol: 0.0, units: "seconds" };
-}
-
-function pct(part: number, whole: number): Expectation {
-  return { kind: "percent", value: Math.round(part / whole * 1e6) / 1e4, abs_tol: 0.15 };
-}
-
-function table(rows: Map<string, number>, relTol = 0.005, units?: "seconds"): Expectation {
-  const out: Record<string, number[]> = {};
-  for (const [k, v] of rows) out[k] = [v];
-  return units ? { kind: "table", rows: out, rel_tol: relTol, units } : {
-    kind: "table",
-    rows: out,
-    rel_tol: relTol,
-  };
-}
 
 function one(turn: string, expect: Expectation[], tags: string[]): Question {
   return { turns: [turn], expect: [expect], tags };
@@ -703,55 +564,45 @@ function isoInstant(ms: number): string {
 }
 
 /**
- * Builds the evaluation set of `opts`: one item per question family (ids `gen-01` …
- * numbered by family, so a skipped family leaves a gap) and the families skipped because
- * the data could not give them an unambiguous answer.
+ * Builds the evaluation set of `opts`. The public families (`families` "public" or
+ * "all"): one item per family, ids `gen-01` … numbered by family, so a skipped family
+ * leaves a gap. The guard families ("guard" or "all", see `guard.ts`): a few items per
+ * family, ids `gen-<family>-1` …. Every item's first tag is its family. Families the
+ * data cannot give an unambiguous answer are listed in `skipped` with the reason.
  */
 export function buildEvalSet(opts: BuildOptions): EvalSet {
-  const nowMs = opts.now.getTime();
-  if (Number.isNaN(nowMs)) {
-    throw new RangeError("Cannot build the evaluation set: now is not a date");
-  }
-  // No period reaches past now, "all data" included.
-  const calls = callRows(opts.calls, opts.tz).filter((x) => x.start <= nowMs);
-  const today = readLocal(nowMs, opts.tz).day;
-  let firstDay = Infinity;
-  let lastDay = -Infinity;
-  for (const x of calls) {
-    if (x.day < firstDay) firstDay = x.day;
-    if (x.day > lastDay) lastDay = x.day;
-  }
-  const seed = opts.seed ?? 1;
-  const ctx: Context = {
-    calls,
-    customers: customerRows(opts.customers),
-    nowMs,
-    tz: opts.tz,
-    today,
-    currentYear: dateOf(today).year,
-    periods: periodsAt(nowMs, opts.tz),
-    firstDay,
-    lastDay,
-    random: (family) => randomFor(seed, family),
-  };
+  const ctx = makeContext(opts);
+  const now = isoInstant(ctx.nowMs);
+  const which = opts.families ?? "public";
   const prefix = opts.idPrefix ?? "gen";
   const items: EvalItem[] = [];
   const skipped: EvalSet["skipped"] = [];
-  FAMILIES.forEach(([family, build], k) => {
-    const q = calls.length ? build(ctx) : "no calls";
-    if (typeof q === "string") {
-      skipped.push({ family, reason: q });
-      return;
-    }
+  const push = (id: string, family: string, q: Question) =>
     items.push({
-      id: `${prefix}-${String(k + 1).padStart(2, "0")}`,
-      now: isoInstant(nowMs),
+      id,
+      now,
       tz: opts.tz,
       turns: q.turns,
       expect: q.expect,
-      tags: q.tags,
+      tags: [family, ...q.tags.filter((t) => t !== family)],
     });
-  });
+  if (which !== "guard") {
+    FAMILIES.forEach(([family, build], k) => {
+      const q = ctx.calls.length ? build(ctx) : "no calls";
+      if (typeof q === "string") skipped.push({ family, reason: q });
+      else push(`${prefix}-${String(k + 1).padStart(2, "0")}`, family, q);
+    });
+  }
+  if (which !== "public") {
+    const guard = buildGuard(ctx);
+    const seen = new Map<string, number>();
+    for (const { family, question } of guard.questions) {
+      const k = (seen.get(family) ?? 0) + 1;
+      seen.set(family, k);
+      push(`${prefix}-${family}-${k}`, family, question);
+    }
+    skipped.push(...guard.skipped);
+  }
   return { items, skipped };
 }
 

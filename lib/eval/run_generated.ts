@@ -7,7 +7,13 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateDataset, writeDataset } from "../data/seed.ts";
-import { buildEvalSet, type EvalSet, toJsonLines } from "./expectations.ts";
+import {
+  buildEvalSet,
+  type EvalItem,
+  type EvalSet,
+  type FamilySelection,
+  toJsonLines,
+} from "./expectations.ts";
 import { dayNumber, localInstant } from "./local_time.ts";
 
 /** The repository root (where `deno.json` is). */
@@ -32,6 +38,8 @@ export interface GeneratedEvalOptions {
   agents?: number;
   /** Number of address-book customers (generator default when missing). */
   customers?: number;
+  /** The question families (default `public`; see `buildEvalSet`). */
+  families?: FamilySelection;
   /** The command the scorer runs (default `deno task ask`). */
   cmd?: string;
   /** The scorer (default `CHECK_SCRIPT`). */
@@ -57,6 +65,8 @@ export interface GeneratedEvalResult {
   output: string;
   /** The questions and the families left out. */
   set: EvalSet;
+  /** Each item's result as the scorer printed it, in the order of `set.items`. */
+  items: ItemResult[];
   /** Calls in the generated data. */
   calls: number;
   /** The frozen clock used. */
@@ -74,6 +84,78 @@ export function defaultNow(tz: string): Date {
 export function parseSummary(output: string): { passed: number; failed: number } | null {
   const m = /^eval: (\d+) passed, (\d+) failed$/m.exec(output);
   return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
+}
+
+/** How one item fared. */
+export interface ItemResult {
+  item: EvalItem;
+  /** The item's family (its first tag). */
+  family: string;
+  /** True when every expectation held; null when the scorer printed no line for it (a failure). */
+  ok: boolean | null;
+  /** Why it failed, as the scorer says (`turn 1: outcome 'clarified', expected …`). */
+  why: string | null;
+  /** The answers the scorer showed for a failed item (first 600 characters each). */
+  answers: string[];
+  /**
+   * How a failure reads for the guard: `clarified` when the assistant asked back on a
+   * question it should have answered (allowed by the guard, though not a pass), `wrong`
+   * for anything else (a wrong or missing number, an answer where it should have asked
+   * back or refused, an error).
+   */
+  failure: "clarified" | "wrong" | null;
+}
+
+const CLARIFIED_INSTEAD = /^turn \d+: outcome 'clarified', expected one of \['answered'\]$/;
+
+/**
+ * The items' results from the scorer's output (`ok   ID …`, `FAIL ID …: WHY` lines, each
+ * failure followed by `   answer: …` lines with `--show-failures`).
+ */
+export function itemResults(items: readonly EvalItem[], output: string): ItemResult[] {
+  const found = new Map<string, { ok: boolean; why: string | null; answers: string[] }>();
+  let last: { answers: string[] } | null = null;
+  for (const line of output.split("\n")) {
+    const ok = /^ok {3}(\S+) /.exec(line);
+    const fail = /^FAIL (\S+) \[.*\]: (.*)$/.exec(line);
+    if (ok) {
+      last = null;
+      found.set(ok[1], { ok: true, why: null, answers: [] });
+    } else if (fail) {
+      last = { answers: [] };
+      found.set(fail[1], { ok: false, why: fail[2], answers: last.answers });
+    } else if (last && line.startsWith("   answer: ")) {
+      last.answers.push(line.slice("   answer: ".length));
+    } else {
+      last = null;
+    }
+  }
+  return items.map((item) => {
+    const r = found.get(item.id);
+    const failure = r?.ok ? null : r && CLARIFIED_INSTEAD.test(r.why ?? "") ? "clarified" : "wrong";
+    return {
+      item,
+      family: item.tags[0] ?? "",
+      ok: r ? r.ok : null,
+      why: r?.why ?? null,
+      answers: r?.answers ?? [],
+      failure,
+    };
+  });
+}
+
+/** Passed and failed items per family, in the order families first appear. */
+export function familySummary(
+  results: readonly ItemResult[],
+): { family: string; passed: number; failed: number }[] {
+  const by = new Map<string, { family: string; passed: number; failed: number }>();
+  for (const r of results) {
+    const s = by.get(r.family) ?? { family: r.family, passed: 0, failed: 0 };
+    if (r.ok) s.passed++;
+    else s.failed++;
+    by.set(r.family, s);
+  }
+  return [...by.values()];
 }
 
 /** Generates a dataset, builds its questions and scores the assistant on them. */
@@ -95,6 +177,7 @@ export async function runGeneratedEval(opts: GeneratedEvalOptions): Promise<Gene
     now,
     tz: opts.tz,
     seed: opts.seed,
+    families: opts.families,
   });
   const dir = await Deno.makeTempDir({ prefix: "eval-generated-" });
   try {
@@ -124,6 +207,7 @@ export async function runGeneratedEval(opts: GeneratedEvalOptions): Promise<Gene
       code,
       output,
       set,
+      items: itemResults(set.items, output),
       calls: data.calling_cdr.length,
       now,
       dir,

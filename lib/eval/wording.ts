@@ -85,3 +85,17 @@ export function hourSpellings(hour: number): string[] {
   }
   return out;
 }
+
+const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/**
+ * Spellings of ISO weekday `weekday` (1 = Monday) that a text check can look for: the
+ * full name, and the three-letter form where it stands alone (` Tue `, `**Tue**`,
+ * `(Tue)`, …), since "mon" sits inside "month" and "wed" inside "showed".
+ */
+export function weekdaySpellings(weekday: number): string[] {
+  const name = WEEKDAYS[weekday - 1];
+  if (!name) throw new RangeError(`Cannot spell weekday ${weekday}: not 1–7`);
+  const a = name.slice(0, 3);
+  return [name, ` ${a} `, ` ${a},`, ` ${a}.`, ` ${a}:`, `*${a}*`, `(${a})`];
+}

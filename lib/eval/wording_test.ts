@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { dayNumber } from "./local_time.ts";
-import { choose, formatDay, hourSpellings, randomFor } from "./wording.ts";
+import { choose, formatDay, hourSpellings, randomFor, weekdaySpellings } from "./wording.ts";
 
 Deno.test("formatDay writes the styles, and an ISO date outside the current year", () => {
   const d = dayNumber(2026, 11, 21);
@@ -43,4 +43,27 @@ Deno.test("randomFor is deterministic per seed and salt", () => {
   assert.notDeepEqual([c(), c(), c()], xs);
   for (const x of xs) assert.ok(x >= 0 && x < 1);
   assert.throws(() => choose(a, []), /Cannot choose from an empty list/);
+});
+
+Deno.test("weekdaySpellings: the full name and the standalone three-letter form", () => {
+  assert.deepEqual(weekdaySpellings(1), [
+    "Monday",
+    " Mon ",
+    " Mon,",
+    " Mon.",
+    " Mon:",
+    "*Mon*",
+    "(Mon)",
+  ]);
+  assert.equal(weekdaySpellings(7)[0], "Sunday");
+  // No short form sits inside common words of an answer ("mon" in "month").
+  const texts = ["calls this month: 12", "calls showed up", "we followed up", "satisfied, wed"];
+  for (let w = 1; w <= 7; w++) {
+    for (const short of weekdaySpellings(w).slice(1)) {
+      for (const text of texts) {
+        assert.ok(!text.includes(short.toLowerCase()), `${short} in ${text}`);
+      }
+    }
+  }
+  assert.throws(() => weekdaySpellings(0), /not 1–7/);
 });
