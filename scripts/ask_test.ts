@@ -67,9 +67,22 @@ Deno.test("ask --batch --json prints one line per conversation in the contract's
       for (const t of line.turns) {
         assert.deepEqual(
           Object.keys(t).sort(),
-          ["answer", "error", "question", "reports", "steps", "tables", "usage"],
+          [
+            "answer",
+            "error",
+            "interpretation",
+            "outcome",
+            "question",
+            "reports",
+            "steps",
+            "tables",
+            "usage",
+          ],
         );
         assert.equal(t.error, null);
+        assert.equal(t.outcome, "answered");
+        assert.equal(typeof t.interpretation?.metric, "string");
+        assert.ok(Array.isArray(t.interpretation.unplaced));
         assert.ok(t.answer.length > 0);
         assert.ok(t.usage.model_calls >= 1);
         assert.ok(t.steps.some((s: { type: string }) => s.type === "tool_start"));

@@ -31,7 +31,8 @@ const FILLER = new Set(
     "need want like know check able possible interested wondering curious " +
     "filter filtered filtering compare compared comparing comparison vs versus " +
     "break down broken split group grouped grouping spent spend spending before after " +
-    "take takes took taking"
+    "take takes took taking over during throughout together across history activity " +
+    "altogether overall combined"
   ).split(/\s+/),
 );
 
@@ -97,6 +98,10 @@ export function accountFor(
       continue;
     }
     if (AVERAGE.test(w) && p.metric && AVERAGED.has(p.metric)) continue;
+    if (w === "week" && p.groupBy === "weekday") continue; // "day of the week"
+    if (w === "out" && (p.filters.direction === "outgoing" || p.compare?.dim === "direction")) {
+      continue; // "dial out", "called out"
+    }
     if (ANSWER.test(w) && p.metric && ANSWERING.has(p.metric)) continue;
     if (FILLER.has(w) || (dimensionOf(w) && !/^\d/.test(w))) {
       if (SHOWN.has(w)) harmless.push(w);

@@ -266,11 +266,17 @@ function comparePeriods(i: Intent, a: ReportView, b: ReportView): string {
     const pct = hb.value
       ? ` (${diff >= 0 ? "+" : "−"}${Math.abs((diff / hb.value) * 100).toFixed(1)}%)`
       : "";
+    const counts = COUNTED.has(a.name) && COUNTED.has(b.name);
+    const by = counts && diff !== 0
+      ? `: ${fmtInt(Math.abs(diff))} ${diff > 0 ? "more" : "fewer"}`
+      : counts
+      ? ": the same number"
+      : "";
     parts.push(
       sentence(
         `Compared: ${bold(ha.text)} ${periodPhrase(a.period)} vs ${bold(hb.text)} ${
           periodPhrase(b.period)
-        }${pct}.`,
+        }${pct}${by}.`,
       ),
     );
   }
@@ -333,6 +339,9 @@ function fmtPer(i: Intent, v: ReportView, ctx: AnswerContext): string {
     } ${what} over ${over}${note}.`,
   );
 }
+
+/** Entries whose headline is a number of calls (their difference is a count too). */
+const COUNTED: ReadonlySet<string> = new Set(["call_count", "call_breakdown", "call_list"]);
 
 /** Group keys of calls whose customer has no city or segment on record. */
 const UNKNOWN_KEYS: ReadonlySet<string> = new Set(["(unknown)", "(none)", "unknown"]);
