@@ -32,7 +32,7 @@ const FILLER = new Set(
     "filter filtered filtering compare compared comparing comparison vs versus " +
     "break down broken split group grouped grouping spent spend spending before after " +
     "take takes took taking over during throughout together across history activity " +
-    "altogether overall combined"
+    "altogether overall combined table tables chart charts graph graphs plot view"
   ).split(/\s+/),
 );
 
@@ -74,6 +74,8 @@ const AVERAGED: ReadonlySet<string> = new Set([
   "talk_time",
   "duration",
 ]);
+const DURATION_STAT =
+  /^(?:max|maximum|min|minimum|average|avg|mean|total|sum|longest|shortest|median)$/u;
 const ANSWER = /^(?:answer|answers|answered|answering)$/u;
 /** Metrics about answering ("wait time before answer": ASA). */
 const ANSWERING: ReadonlySet<string> = new Set(["asa", "service_level", "answer_rate"]);
@@ -99,6 +101,7 @@ export function accountFor(
     }
     if (AVERAGE.test(w) && p.metric && AVERAGED.has(p.metric)) continue;
     if (w === "week" && p.groupBy === "weekday") continue; // "day of the week"
+    if (p.metric === "duration" && DURATION_STAT.test(w)) continue; // the stats hold them all
     if (w === "out" && (p.filters.direction === "outgoing" || p.compare?.dim === "direction")) {
       continue; // "dial out", "called out"
     }

@@ -132,6 +132,12 @@ export const METRIC_RULES: MetricRule[] = [
       /\b(?:to|in)\s+(?:answer(?:ing)?|pick(?:ing)?\s+up)(?:\s+(?:the\s+|our\s+)?(?:calls?|phones?))?\b|\banswer(?:s|ed)?\s+(?:(?:the\s+|our\s+)?(?:calls?|phones?)\s+)?(?:the\s+)?(?=(?:slowest|fastest|quickest)\b)|\b(?:wait(?:ing)?|ring(?:ing)?)\s+times?\b/u,
   },
   {
+    // "how long did callers wait (before being answered)": the average speed of answer.
+    metric: "asa",
+    re:
+      /\b(?:on\s+average,?\s+)?how\s+long\s+(?:did|do|does|were|are|was|is|have)\s+(?:the\s+|our\s+)?(?:callers?|customers?|people|clients?|calls?)\s+(?:(?:been|kept|left)\s+)?(?:wait(?:ing)?|ring(?:ing)?|on\s+hold\s+before)\b(?:\s+(?:before|until|till)\s+(?:being\s+|they\s+were\s+|it\s+was\s+)?(?:answered|picked\s+up))?/u,
+  },
+  {
     metric: "asa",
     re:
       /\b(?:(?:average|avg|mean)\s+)?speed\s+(?:of|to)\s+answer(?:ing)?\b|\basa\b|\b(?:average|avg|mean)\s+(?:wait(?:ing)?|ring(?:ing)?|queue|answer(?:ing)?)\s*(?:time|seconds|duration)?\b|\b(?:average\s+)?time\s+to\s+answer\b|\bhow\s+(?:fast|quickly|long)\s+(?:do|did|does|are|were|is)\s+(?:we|calls|agents)\s+(?:answer(?:ed)?|pick(?:ed)?\s+up)\b/u,
