@@ -155,6 +155,11 @@ export function catalogToolDefinitions(entries: ReportDefinition[]): ToolDefinit
     items: { type: "string" },
     description: UNPLACED_DESCRIPTION,
   };
+  const measure = {
+    type: "string",
+    description:
+      'The measure in the user\'s words when you derive it from this report (e.g. "Average calls per day" from a breakdown by day); shown to the user as how the question was read.',
+  };
   return [
     {
       name: "list_reports",
@@ -167,7 +172,7 @@ export function catalogToolDefinitions(entries: ReportDefinition[]): ToolDefinit
         "Runs a named report of the catalog and returns its headline summary, columns, total row count and up to 10 preview rows. The user sees the full table (and a chart for breakdowns) automatically.",
       parameters: {
         type: "object",
-        properties: { name: { type: "string", enum: names }, params, unplaced },
+        properties: { name: { type: "string", enum: names }, params, unplaced, measure },
         required: ["name"],
       },
     },
@@ -196,6 +201,7 @@ export function catalogToolDefinitions(entries: ReportDefinition[]): ToolDefinit
             description: "Custom report: the document keys to export, in order.",
           },
           unplaced,
+          measure,
         },
       },
     },
@@ -329,6 +335,7 @@ export function catalogInterpretation(
   compiled: Pick<CompiledReport, "period">,
   params: ReportParams,
   unplaced: unknown = [],
+  measure?: unknown,
 ): Interpretation {
   const props = (def.parameters as { properties?: Record<string, unknown> }).properties;
   const accepted =
@@ -352,7 +359,9 @@ export function catalogInterpretation(
     : null;
   return {
     metric: def.name,
-    metric_label: def.title,
+    metric_label: typeof measure === "string" && measure.trim()
+      ? measure.trim().slice(0, 80)
+      : def.title,
     period,
     filters,
     group_by: p.group_by ?? null,
@@ -365,11 +374,11 @@ async function emitInterpretation(
   def: ReportDefinition,
   result: ReportResult,
   params: ReportParams,
-  unplaced: unknown,
+  args: Record<string, unknown>,
 ): Promise<void> {
   await opts.emit({
     type: "interpretation",
-    ...catalogInterpretation(def, result, params, unplaced),
+    ...catalogInterpretation(def, result, params, args.unplaced, args.measure),
   });
 }
 
@@ -385,7 +394,7 @@ async function runReportTool(opts: DataToolsOptions, call: ToolInvocation): Prom
     previewRows: TABLE_PREVIEW_ROWS,
   });
   await emitResult(opts, result, params);
-  await emitInterpretation(opts, def, result, params, call.args.unplaced);
+  await emitInterpretation(opts, def, result, params, call.args);
   opts.onCatalogCall?.({ name: def.name, params });
   return {
     result: { report: def.name, params, ...describeResult(opts, result) },
@@ -408,7 +417,7 @@ async function makeExcelReportTool(
       { previewRows: TABLE_PREVIEW_ROWS },
     );
     await emitResult(opts, result, params);
-    await emitInterpretation(opts, def, result, params, call.args.unplaced);
+    await emitInterpretation(opts, def, result, params, call.args);
     const meta = await opts.catalog.saveReportFromCompiled(result, {
       owner: opts.owner,
       repo: opts.reports,

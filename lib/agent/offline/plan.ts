@@ -12,6 +12,8 @@ export interface PlannedCall {
   /** Catalog entry. */
   name: string;
   params: ReportParams;
+  /** The measure in words, when derived from the entry ("Average calls per day"). */
+  measure?: string;
 }
 
 const ENTRY: Record<Metric, string> = {
@@ -111,6 +113,10 @@ export function planCalls(i: Intent): PlannedCall[] {
     } else {
       calls.push({ tool: "run_report", name: entry, params });
     }
+  }
+  if (i.per) {
+    const measure = `Average calls per ${i.per}`;
+    for (const c of calls) if (c.tool === "run_report") c.measure = measure;
   }
   return calls;
 }

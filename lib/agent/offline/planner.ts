@@ -233,7 +233,12 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
       return reply("I cannot run reports here: the report tools are not available.", req.onText);
     }
     return toolCalls(
-      planned.map((c) => ({ name: c.tool, args: { name: c.name, params: c.params } })),
+      planned.map((c) => ({
+        name: c.tool,
+        args: c.measure
+          ? { name: c.name, params: c.params, measure: c.measure }
+          : { name: c.name, params: c.params },
+      })),
     );
   }
 

@@ -582,11 +582,17 @@ Deno.test("averages per day, hour and agent; quarters; abbreviations", async () 
       "avg daily calls last week",
       "on average how many calls a day last week",
     ],
-    [run("call_breakdown", { period: "last week", group_by: "day" })],
+    [{
+      ...run("call_breakdown", { period: "last week", group_by: "day" }),
+      measure: "Average calls per day",
+    }],
   );
   await family(
     ["average missed calls per agent this month"],
-    [run("call_breakdown", { period: "this month", status: "missed", group_by: "agent" })],
+    [{
+      ...run("call_breakdown", { period: "this month", status: "missed", group_by: "agent" }),
+      measure: "Average calls per agent",
+    }],
   );
   await family(
     ["how many incoming calls did we get in Q3?", "incoming calls in q3, how many"],
