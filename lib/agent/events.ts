@@ -110,6 +110,8 @@ export type AgentEvent =
     unplaced?: string[];
     /** What was understood (a clarified turn's partial reading). */
     interpretation?: Interpretation;
+    /** The question as far as it was understood, standalone (for the follow-up). */
+    question?: string;
   }
   | {
     type: "final";

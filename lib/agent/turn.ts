@@ -138,7 +138,7 @@ export async function runTurn(opts: RunTurnOptions): Promise<TurnOutcome> {
 function traceOutcome(span: Span, outcome: TurnOutcome): void {
   if (!span.isRecording()) return;
   span.setAttributes({
-    [ATTR.outcome]: outcome.error?.code ?? "answered",
+    [ATTR.outcome]: outcome.error?.code ?? outcome.outcome,
     [ATTR.answerLength]: outcome.answer.length,
     [ATTR.modelCalls]: outcome.usage.model_calls,
     [ATTR.inputTokens]: outcome.usage.input_tokens,
@@ -171,6 +171,9 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
     if (event.type === "chart") charts.push(stripType(event));
     if (event.type === "report") reports.push(stripType(event));
     reading.see(event);
+    // A question asked back is remembered as far as it was understood, so the answer
+    // ("I meant aditya") continues it.
+    if (event.type === "outcome" && event.question) context.question = event.question;
     return send(event);
   };
   const onText = (delta: string) => {

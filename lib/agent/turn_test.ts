@@ -508,3 +508,35 @@ Deno.test("runTurn: a new question after a clarified turn gets its own outcome a
   assert.equal(outcome.outcome, "answered");
   assert.equal(outcome.answer, "**468 calls** were made today.");
 });
+
+Deno.test("runTurn: a question asked back is stored with its outcome, reading and partial question", async () => {
+  const partial = {
+    metric: "call_count",
+    metric_label: "Call count",
+    period: null,
+    filters: { status: "answered" },
+    group_by: null,
+    unplaced: ["jonathan"],
+  };
+  const { turn, store, conv } = await setup([
+    {
+      text: "There is no agent named jonathan. Which agent did you mean?",
+      outcome: {
+        outcome: "clarified",
+        reason: "No agent named jonathan",
+        unplaced: ["jonathan"],
+        interpretation: partial,
+        question: "How many answered calls?",
+      },
+    },
+  ]);
+  const { outcome, events } = await turn("how many calls did agent jonathan handle?");
+  assert.equal(outcome.outcome, "clarified");
+  assert.deepEqual(outcome.interpretation, partial);
+  const final = ofType(events, "final")[0];
+  assert.equal(final.outcome, "clarified");
+  const saved = (await store.listMessages("u1", conv.id)).at(-1)!;
+  assert.equal(saved.outcome, "clarified");
+  assert.deepEqual(saved.interpretation, partial);
+  assert.deepEqual(saved.context, { question: "How many answered calls?" });
+});

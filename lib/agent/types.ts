@@ -57,6 +57,8 @@ export interface DeclaredOutcome {
   unplaced?: string[];
   /** What was understood, where a part of the question was (clarified turns). */
   interpretation?: Interpretation;
+  /** The question as far as it was understood, standalone (for the follow-up). */
+  question?: string;
 }
 
 /** A chat model: OpenAI-compatible, offline planner, or a scripted stand-in for tests. */

@@ -32,7 +32,8 @@ const FILLER = new Set(
     "filter filtered filtering compare compared comparing comparison vs versus " +
     "break down broken split group grouped grouping spent spend spending before after " +
     "take takes took taking over during throughout together across history activity " +
-    "altogether overall combined table tables chart charts graph graphs plot view"
+    "altogether overall combined table tables chart charts graph graphs plot view " +
+    "meant sorry oops actually rather yes yeah yep right correct"
   ).split(/\s+/),
 );
 

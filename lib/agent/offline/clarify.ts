@@ -45,10 +45,13 @@ export function clarified(
   text: string,
   reason: string,
   unplaced: string[],
-  interpretation?: Interpretation,
+  understood?: { interpretation: Interpretation; question: string },
 ): OutcomeReply {
   const outcome: DeclaredOutcome = { outcome: "clarified", reason, unplaced };
-  if (interpretation) outcome.interpretation = interpretation;
+  if (understood) {
+    outcome.interpretation = understood.interpretation;
+    outcome.question = understood.question;
+  }
   return { kind: "reply", text, outcome };
 }
 

@@ -178,7 +178,9 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
         unplacedReply(account.unplaced, ctx.vocab, intent ? renderQuestion(intent) : null),
         `Could not place ${words.map((w) => `“${w}”`).join(", ")}`,
         words,
-        intent ? partialReading(intent, ctx, words) : undefined,
+        intent
+          ? { interpretation: partialReading(intent, ctx, words), question: renderQuestion(intent) }
+          : undefined,
       );
     }
     if (!intent) {

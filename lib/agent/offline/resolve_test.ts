@@ -268,3 +268,25 @@ Deno.test("follow-ups work the same on another dataset", async () => {
     "List missed calls in the claims queue for agent olivia yesterday",
   );
 });
+
+Deno.test("the answer to a question asked back continues it", async () => {
+  const memory: MemoryMessage[] = [];
+  const first = await planner.decide("how many calls did agent jonathan handle last week?", {
+    memory,
+  });
+  assert.equal(first.kind, "reply");
+  if (first.kind !== "reply") return;
+  assert.equal(first.outcome?.outcome, "clarified");
+  const question = first.outcome?.question;
+  assert.equal(question, "How many answered calls last week?");
+  memory.push({ role: "user", content: "how many calls did agent jonathan handle last week?" });
+  memory.push({ role: "assistant", content: first.text, context: { question } });
+  for (const reply of ["I meant rohit", "rohit", "sorry, agent rohit"]) {
+    const d = await planner.decide(reply, { memory });
+    assert.equal(d.kind, "ask", reply);
+    assert.equal(
+      d.kind === "ask" ? d.question : "",
+      "How many answered calls for agent rohit last week?",
+    );
+  }
+});
