@@ -31,7 +31,7 @@ const FILLER = new Set(
     "need want like know check able possible interested wondering curious " +
     "filter filtered filtering compare compared comparing comparison vs versus " +
     "break down broken split group grouped grouping spent spend spending before after " +
-    "take takes took taking over during throughout together across history activity " +
+    "over during throughout together across history activity " +
     "altogether overall combined table tables chart charts graph graphs plot view " +
     "meant sorry oops actually rather yes yeah yep right correct"
   ).split(/\s+/),

@@ -366,7 +366,7 @@ export function readStatuses(r: Reading): { list: CallStatus[]; unanswered: bool
   if (r.take(/\bno[\s_-]?answers?\b|\bunreachable\b/u)) list.push("no_answer");
   if (
     r.take(
-      /\b(?:answered|successful(?:ly)?|succeeded|connected|picked\s+up|completed|handled?|handles|handling|attended|took|taken)\b/u,
+      /\b(?:answered|successful(?:ly)?|succeeded|connected|picked\s+up|completed|handled?|handles|handling|attended|took|taken|take|takes|taking)\b/u,
     )
   ) list.push("answered");
   if (r.take(/\b(?:missed|abandoned|dropped|lost)\b|(?<=\bwe\s+)miss\b/u)) list.push("missed");

@@ -218,6 +218,12 @@ export const METRIC_RULES: MetricRule[] = [
     },
   },
   {
+    // "how did quinn do last week", "how has agent priya been doing": one agent's performance.
+    metric: "agent_performance",
+    re:
+      /\bhow\s+(?:did|does|is|was|has)(?=\s+(?:agent\s+)?(?!we\b|you\b|our\b|the\b|they\b|it\b|calls?\b)[\p{L}][\p{L}.]*\s+(?:been\s+)?(?:do|doing|done|fare|fared|faring)\b)/u,
+  },
+  {
     metric: "agent_performance",
     re:
       /\bagents?'?s?\s+(?:performance|productivity|stats|statistics|scorecards?|leaderboard|summary|metrics|kpis?|efficiency)\b|\b(?:performance|productivity|stats|statistics|scorecards?|leaderboard|metrics)\s+(?:of|for|by|per|across)\s+(?:the\s+|each\s+|all\s+|our\s+|every\s+)?agents?\b|\bhow\s+(?:are|were|is|was|did)\s+(?:the\s+|our\s+)?agents?\s+(?:doing|performing|perform|do)\b/u,
