@@ -276,7 +276,9 @@ function printText(conv: Conversation, turns: TurnOutput[], showId: boolean): vo
   if (showId) console.log(`=== ${conv.id}`);
   for (const t of turns) {
     console.log(`> ${t.question}`);
-    if (t.interpretation) console.log(`[Read as: ${interpretationLine(t.interpretation)}]`);
+    if (t.interpretation) {
+      console.log(`[Read as: ${interpretationLine(t.interpretation, t.outcome)}]`);
+    }
     if (t.outcome !== "answered") console.log(`[${t.outcome}]`);
     if (t.answer) console.log(t.answer);
     for (const table of t.tables) console.log(`\n${formatTable(table)}`);

@@ -3,7 +3,7 @@
  * ("Calls · today 24 Nov 2026 · direction: incoming") and the CLI's "Read as" line.
  * Pure functions over an {@link Interpretation}; no app imports, so the islands use them.
  */
-import type { Interpretation } from "./events.ts";
+import type { Interpretation, Outcome } from "./events.ts";
 
 /** One chip: what kind of part it is, and its text. */
 export interface Chip {
@@ -23,8 +23,15 @@ const FILTER_NAMES: Record<string, string> = {
   duration: "duration",
 };
 
-/** The chips of a reading, in the order they are shown. */
-export function interpretationChips(i: Interpretation): Chip[] {
+/**
+ * The chips of a reading, in the order they are shown. In a question asked back
+ * (`clarified`), the unplaced words are what could not be placed; in an answer, words
+ * that changed nothing.
+ */
+export function interpretationChips(
+  i: Interpretation,
+  outcome: Outcome = "answered",
+): Chip[] {
   const chips: Chip[] = [{ kind: "metric", text: i.metric_label || i.metric }];
   chips.push({ kind: "period", text: i.period ? i.period.label : "all data" });
   if (i.compare_period) chips.push({ kind: "compare", text: `vs ${i.compare_period.label}` });
@@ -40,6 +47,6 @@ export function interpretationChips(i: Interpretation): Chip[] {
 }
 
 /** The reading as one line ("Calls · today (24 Nov 2026) · direction: incoming"). */
-export function interpretationLine(i: Interpretation): string {
-  return interpretationChips(i).map((c) => c.text).join(" · ");
+export function interpretationLine(i: Interpretation, outcome: Outcome = "answered"): string {
+  return interpretationChips(i, outcome).map((c) => c.text).join(" · ");
 }
