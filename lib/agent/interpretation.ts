@@ -41,7 +41,8 @@ export function interpretationChips(
   }
   if (i.group_by) chips.push({ kind: "group", text: `by ${i.group_by}` });
   if (i.unplaced.length) {
-    chips.push({ kind: "unplaced", text: `not used: ${i.unplaced.join(", ")}` });
+    const label = outcome === "clarified" ? "could not place" : "not used";
+    chips.push({ kind: "unplaced", text: `${label}: ${i.unplaced.join(", ")}` });
   }
   return chips;
 }
