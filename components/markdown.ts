@@ -1,8 +1,9 @@
 /**
  * Markdown of assistant answers to HTML. Safe by construction: raw HTML in the source is
- * shown as text, images become their alt text (no network requests), and links keep only
- * http(s), mailto and same-site targets. In the browser the result additionally passes
- * through DOMPurify (see `sanitize.ts`) before it reaches the DOM.
+ * shown as text, and links and images are live only where the app itself makes them —
+ * paths on this site (`/api/reports/…`); any other link or image, and any bare URL, is
+ * shown as written, as text (no live link to elsewhere, no request for an image). In the
+ * browser the result additionally passes through DOMPurify (see `sanitize.ts`).
  */
 import { Marked, type Tokens } from "marked";
 
@@ -30,6 +31,12 @@ export function safeHref(href: string): string | null {
   return ["http", "https", "mailto"].includes(scheme[1].toLowerCase()) ? trimmed : null;
 }
 
+/** A link the app itself makes: a path or fragment on this site, else null. */
+export function appHref(href: string): string | null {
+  const safe = safeHref(href);
+  return safe !== null && /^(\/(?!\/)|#|\?)/.test(safe) ? safe : null;
+}
+
 const marked = new Marked({
   async: false,
   gfm: true,
@@ -38,17 +45,16 @@ const marked = new Marked({
     html({ text }: Tokens.HTML | Tokens.Tag): string {
       return escapeHtml(text);
     },
-    link({ href, title, tokens }: Tokens.Link): string {
+    link({ href, title, tokens, raw }: Tokens.Link): string {
+      const safe = appHref(href);
+      // Links to elsewhere (from the model, or text from the data) are shown as written.
+      if (safe === null) return escapeHtml(raw);
       const inner = this.parser.parseInline(tokens);
-      const safe = safeHref(href);
-      if (safe === null) return inner;
-      const external = /^(https?|mailto):/i.test(safe);
       const titleAttr = title ? ` title="${escapeHtml(title)}"` : "";
-      const rel = external ? ` target="_blank" rel="noopener noreferrer nofollow"` : "";
-      return `<a href="${escapeHtml(safe)}"${titleAttr}${rel}>${inner}</a>`;
+      return `<a href="${escapeHtml(safe)}"${titleAttr}>${inner}</a>`;
     },
-    image({ text }: Tokens.Image): string {
-      return text ? `<span class="md-image-alt">${escapeHtml(text)}</span>` : "";
+    image({ raw }: Tokens.Image): string {
+      return `<span class="md-image-alt">${escapeHtml(raw)}</span>`;
     },
     table(token: Tokens.Table): string {
       // Wraps tables so wide ones scroll instead of stretching the page.

@@ -19,25 +19,25 @@ Deno.test("markdownToHtml shows raw HTML as text: no script, no event handlers",
   assert.match(html, /&lt;img src=x onerror=&quot;alert\(2\)&quot;&gt;/);
 });
 
-Deno.test("markdownToHtml drops unsafe links and images but keeps their text", () => {
+Deno.test("markdownToHtml shows links and images to elsewhere as written, never live", () => {
   const html = markdownToHtml(
-    "[click](javascript:alert(1)) [data](data:text/html,x) ![pixel](https://evil.example/p.png)",
+    "[click](javascript:alert(1)) [data](data:text/html,x) ![pixel](https://evil.example/p.png) " +
+      "[click me](http://evil.example/x) and http://evil.example/bare",
   );
   assert.doesNotMatch(html, /href/);
   assert.doesNotMatch(html, /<img/);
-  assert.match(html, /click/);
-  assert.match(html, /pixel/);
+  assert.match(html, /\[click me\]\(http:\/\/evil\.example\/x\)/);
+  assert.match(html, /!\[pixel\]\(https:\/\/evil\.example\/p\.png\)/);
+  assert.match(html, /http:\/\/evil\.example\/bare/);
 });
 
-Deno.test("markdownToHtml keeps safe links; external ones open safely in a new tab", () => {
+Deno.test("markdownToHtml keeps the app's own links (paths on this site)", () => {
   const html = markdownToHtml(
     "[report](/api/reports/r_1) and [docs](https://example.com/a?b=1&c=2)",
   );
   assert.match(html, /<a href="\/api\/reports\/r_1">report<\/a>/);
-  assert.match(
-    html,
-    /<a href="https:\/\/example.com\/a\?b=1&amp;c=2" target="_blank" rel="noopener noreferrer nofollow">docs<\/a>/,
-  );
+  assert.doesNotMatch(html, /href="https/);
+  assert.match(html, /\[docs\]\(https:\/\/example\.com\/a\?b=1&amp;c=2\)/);
 });
 
 Deno.test("markdownToHtml escapes HTML inside table cells and wraps tables", () => {

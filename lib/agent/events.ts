@@ -3,6 +3,8 @@
  * chat island and the CLI switch on `type`. Every event is JSON-serialisable.
  */
 
+import type { ReportParams } from "../reports/types.ts";
+
 /** Token and call accounting for a turn. */
 export interface Usage {
   model_calls: number;
@@ -72,6 +74,11 @@ export interface Interpretation {
   group_by: string | null;
   /** Words of the question that were not used (none that could change the result). */
   unplaced: string[];
+  /**
+   * The catalog entry and parameters exactly as run, so the reading can be changed and
+   * run again without a model call (absent when the answer came from elsewhere).
+   */
+  report?: { name: string; params: ReportParams };
 }
 
 export type AgentEvent =

@@ -117,9 +117,23 @@ function valueOf(params: ReportParams, field: NameField): string | null {
   return t === "" ? null : t;
 }
 
+/** Every value of a field given as one name or a list of names (trimmed, blanks dropped). */
+function valuesOf(params: ReportParams, field: NameField): string[] {
+  const v = (params as Record<string, unknown>)[field];
+  const list = Array.isArray(v) ? v : [v];
+  const out: string[] = [];
+  for (const x of list) {
+    if (typeof x !== "string" && typeof x !== "number") continue;
+    const t = String(x).trim();
+    if (t !== "" && !out.includes(t)) out.push(t);
+  }
+  return out;
+}
+
 /**
  * The agent, queue, disposition, city and segment values of `params` that are not in
- * `vocabulary` (ignoring case). A field the vocabulary holds nothing for is not checked.
+ * `vocabulary` (ignoring case); each value of a list is checked. A field the vocabulary
+ * holds nothing for is not checked.
  */
 export function unknownVocabularyNames(
   params: ReportParams,
@@ -127,12 +141,13 @@ export function unknownVocabularyNames(
 ): UnknownName[] {
   const out: UnknownName[] = [];
   for (const [field, key] of Object.entries(VOCABULARY_FIELDS) as [NameField, keyof Vocabulary][]) {
-    const value = valueOf(params, field);
     const known = vocabulary[key];
-    if (value === null || !known.length) continue;
-    const v = value.toLowerCase();
-    if (known.some((k) => k.toLowerCase() === v)) continue;
-    out.push({ field, value, suggestions: closestNames(value, known), known: [...known] });
+    if (!known.length) continue;
+    for (const value of valuesOf(params, field)) {
+      const v = value.toLowerCase();
+      if (known.some((k) => k.toLowerCase() === v)) continue;
+      out.push({ field, value, suggestions: closestNames(value, known), known: [...known] });
+    }
   }
   return out;
 }
@@ -206,7 +221,7 @@ export async function checkNames(
   opts: NameCheckOptions = {},
 ): Promise<UnknownName[]> {
   const needsVocabulary = (Object.keys(VOCABULARY_FIELDS) as NameField[])
-    .some((f) => valueOf(params, f) !== null);
+    .some((f) => valuesOf(params, f).length > 0);
   const customer = valueOf(params, "customer");
   const needsCustomer = customer !== null && !looksLikePhone(customer);
   if (!needsVocabulary && !needsCustomer) return [];

@@ -218,3 +218,25 @@ Deno.test("checkNames never blocks: failing or slow data means nothing is unknow
   );
   timers.forEach(clearTimeout);
 });
+
+Deno.test("checkNames: each value of a list is checked", async () => {
+  assert.deepEqual(
+    await checkNames(CLIENT, {
+      agent: ["Asha", "bruno"],
+      queue: ["billing", "SALES"],
+      city: ["mumbai", "Pune"],
+    }),
+    [],
+  );
+  const bad = await checkNames(CLIENT, {
+    agent: ["asha", "brunoo"],
+    queue: ["support", "retention", "salse"],
+    segment: ["vip", ""],
+  });
+  assert.deepEqual(bad.map((u) => [u.field, u.value, u.suggestions]), [
+    ["agent", "brunoo", ["bruno"]],
+    ["queue", "retention", []],
+    ["queue", "salse", ["sales"]],
+  ]);
+  assert.match(unknownNamesMessage(bad), /No queue named "retention"\..*No queue named "salse"/);
+});

@@ -10,7 +10,7 @@
 import { EJSON } from "bson";
 import type { DataClient, Document, ToolInfo } from "../data/types.ts";
 import { durationLabel } from "../reports/filters.ts";
-import { normalizeParams, type ParamName } from "../reports/params.ts";
+import { normalizeParams, type ParamName, paramValues } from "../reports/params.ts";
 import type {
   Column,
   CompiledReport,
@@ -347,8 +347,10 @@ export function catalogInterpretation(
     if (v === undefined) continue;
     if (name === "duration") filters.duration = durationLabel(p.duration!);
     else if (name === "status") filters.status = p.status!.length === 1 ? p.status![0] : p.status!;
-    else if (name === "agent") filters.agent = p.agent!.trim().toLowerCase();
-    else filters[name] = String(v);
+    else if (name === "agent") {
+      const agents = [...new Set(paramValues(p.agent).map((a) => a.trim().toLowerCase()))];
+      filters.agent = agents.length === 1 ? agents[0] : agents;
+    } else filters[name] = Array.isArray(v) ? v.map(String) : String(v);
   }
   const period: PeriodReading | null = compiled.period
     ? {
@@ -366,6 +368,7 @@ export function catalogInterpretation(
     filters,
     group_by: p.group_by ?? null,
     unplaced: readUnplaced(unplaced),
+    report: { name: def.name, params: structuredClone(params) },
   };
 }
 

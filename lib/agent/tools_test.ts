@@ -445,20 +445,21 @@ Deno.test("catalogInterpretation reads what ran: metric, period, filters, groupi
     start: new Date("2026-11-23T18:30:00Z"),
     end: new Date("2026-11-24T09:00:00.250Z"),
   };
+  const asRun = {
+    period: "today",
+    direction: "inbound" as never,
+    status: ["answered", "abandoned" as never],
+    agent: " Priya ",
+    queue: "sales",
+    customer: "+919812345678",
+    disposition: "sale",
+    city: "Mumbai",
+    segment: "vip",
+    duration: { gt: 600 },
+    group_by: "date" as never,
+  };
   assert.deepEqual(
-    catalogInterpretation(def, { period }, {
-      period: "today",
-      direction: "inbound" as never,
-      status: ["answered", "abandoned" as never],
-      agent: " Priya ",
-      queue: "sales",
-      customer: "+919812345678",
-      disposition: "sale",
-      city: "Mumbai",
-      segment: "vip",
-      duration: { gt: 600 },
-      group_by: "date" as never,
-    }, ["please", " thanks ", 3, "please"]),
+    catalogInterpretation(def, { period }, asRun, ["please", " thanks ", 3, "please"]),
     {
       metric: "call_count",
       metric_label: "Call count",
@@ -480,6 +481,8 @@ Deno.test("catalogInterpretation reads what ran: metric, period, filters, groupi
       },
       group_by: "day",
       unplaced: ["please", "thanks"],
+      // The entry and parameters exactly as run, so the reading can run again.
+      report: { name: "call_count", params: asRun },
     },
   );
   // All data, one status, nothing unplaced; parameters the entry does not take are not shown.
@@ -493,8 +496,20 @@ Deno.test("catalogInterpretation reads what ran: metric, period, filters, groupi
       filters: { status: "missed" },
       group_by: null,
       unplaced: [],
+      report: { name: "call_list", params: { status: "missed", group_by: "day", agent: "x" } },
     },
   );
+  // Lists of names are shown as lists (agents in lower case, once each).
+  const many = catalogInterpretation(def, {}, {
+    agent: ["Priya", "rohit", "PRIYA"],
+    queue: ["sales", "support"],
+    city: ["Pune"],
+  });
+  assert.deepEqual(many.filters, {
+    agent: ["priya", "rohit"],
+    queue: ["sales", "support"],
+    city: "Pune",
+  });
 });
 
 Deno.test("run_report and make_excel_report emit one interpretation per distinct reading", async () => {
@@ -517,6 +532,7 @@ Deno.test("run_report and make_excel_report emit one interpretation per distinct
     filters: { direction: "incoming", duration: "< 30 s" },
     group_by: null,
     unplaced: ["hi"],
+    report: { name: "call_count", params: args.params },
   }]);
   // The interpretation follows the table of the same run.
   const kinds = events.map((e) => e.type);

@@ -5,7 +5,7 @@
  */
 import type { Document } from "../data/types.ts";
 import { formatSeconds } from "./filters.ts";
-import type { NormalizedParams } from "./params.ts";
+import { type NormalizedParams, orList, paramValues } from "./params.ts";
 import { type CompiledReport, DURATION_BOUNDS, type DurationRange } from "./types.ts";
 
 /** Headline figures of a report. */
@@ -110,12 +110,13 @@ export function reportTitle(
   const parts: string[] = [];
   if (opts.showDirection && p.direction) parts.push(p.direction);
   if (opts.showStatus && p.status?.length) parts.push(p.status.join(" or "));
-  if (p.agent) parts.push(`agent ${p.agent.toLowerCase()}`);
-  if (p.queue) parts.push(`queue ${p.queue}`);
+  const agents = paramValues(p.agent).map((a) => a.toLowerCase());
+  if (agents.length) parts.push(`agent ${orList(agents)}`);
+  if (p.queue) parts.push(`queue ${orList(paramValues(p.queue))}`);
   if (p.customer) parts.push(`customer ${p.customer}`);
-  if (p.disposition) parts.push(`disposition ${p.disposition}`);
-  if (p.city) parts.push(`city ${p.city}`);
-  if (p.segment) parts.push(`segment ${p.segment}`);
+  for (const name of ["disposition", "city", "segment"] as const) {
+    if (p[name]) parts.push(`${name} ${orList(paramValues(p[name]))}`);
+  }
   if (p.duration) parts.push(`duration ${durationWords(p.duration)}`);
   const head = p.group_by ? `${subject} by ${p.group_by}` : subject;
   return parts.length ? `${head}, ${parts.join(", ")}` : head;

@@ -6,7 +6,7 @@
 import { CUSTOMERS, type Document } from "../data/types.ts";
 import { resolvePeriod } from "../time/periods.ts";
 import { ReportParamError } from "./errors.ts";
-import type { NormalizedParams } from "./params.ts";
+import { type NormalizedParams, orList, paramValues } from "./params.ts";
 import {
   type CallStatus,
   type Direction,
@@ -44,6 +44,19 @@ const NO_PERIOD = new Set(["all", "all time", "all data", "ever", "overall", "an
  */
 function equalsCaseless(field: string, value: string): Document {
   return { $expr: { $eq: [{ $toLower: { $ifNull: [`$${field}`, ""] } }, value.toLowerCase()] } };
+}
+
+/**
+ * `field` equals one of `values` ignoring case: {@link equalsCaseless} for one value, an
+ * `$in` over the lower-cased field for several.
+ */
+function inCaseless(field: string, values: readonly string[]): Document {
+  if (values.length === 1) return equalsCaseless(field, values[0]);
+  return {
+    $expr: {
+      $in: [{ $toLower: { $ifNull: [`$${field}`, ""] } }, values.map((v) => v.toLowerCase())],
+    },
+  };
 }
 
 /** `field` contains `value` ignoring case (how a customer name is matched). */
@@ -187,13 +200,11 @@ async function attributeFilter(
 ): Promise<{ phones: string[]; label: string }> {
   const conditions: Document[] = [];
   const parts: string[] = [];
-  if (p.city) {
-    conditions.push(equalsCaseless("city", p.city));
-    parts.push(`city: ${p.city}`);
-  }
-  if (p.segment) {
-    conditions.push(equalsCaseless("segment", p.segment));
-    parts.push(`segment: ${p.segment}`);
+  for (const name of ["city", "segment"] as const) {
+    const values = paramValues(p[name]);
+    if (!values.length) continue;
+    conditions.push(inCaseless(name, values));
+    parts.push(`${name}: ${orList(values)}`);
   }
   const found = await customerSet(mergeConditions(conditions), ctx);
   const count = found.customers
@@ -235,20 +246,18 @@ export async function buildFilters(
     and.push({ status: statuses.length === 1 ? statuses[0] : { $in: statuses } });
     filters.push(`status: ${statuses.join(", ")}`);
   }
-  if (p.agent) {
-    const agent = p.agent.trim().toLowerCase();
-    and.push({ agent_name: agent });
-    filters.push(`agent: ${agent}`);
+  const agents = [...new Set(paramValues(p.agent).map((a) => a.trim().toLowerCase()))];
+  if (agents.length) {
+    and.push({ agent_name: agents.length === 1 ? agents[0] : { $in: agents } });
+    filters.push(`agent: ${orList(agents)}`);
   } else if (forced.withAgent) {
     and.push({ agent_name: { $ne: null } });
   }
-  if (p.queue) {
-    and.push(equalsCaseless("queue", p.queue));
-    filters.push(`queue: ${p.queue}`);
-  }
-  if (p.disposition) {
-    and.push(equalsCaseless("disposition", p.disposition));
-    filters.push(`disposition: ${p.disposition}`);
+  for (const name of ["queue", "disposition"] as const) {
+    const values = paramValues(p[name]);
+    if (!values.length) continue;
+    and.push(inCaseless(name, values));
+    filters.push(`${name}: ${orList(values)}`);
   }
   if (p.duration) {
     and.push(durationCondition(p.duration));
@@ -259,7 +268,7 @@ export async function buildFilters(
     and.push({ customer_number: { $in: c.phones } });
     filters.push(c.label);
   }
-  if (p.city || p.segment) {
+  if (paramValues(p.city).length || paramValues(p.segment).length) {
     const a = await attributeFilter(p, ctx);
     and.push({ customer_number: { $in: a.phones } });
     filters.push(a.label);

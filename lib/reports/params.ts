@@ -195,6 +195,57 @@ export function parseDurationRange(v: unknown): DurationRange {
 /** Parameters after validation: enums resolved, statuses as a list, blanks dropped. */
 export type NormalizedParams = Omit<ReportParams, "status"> & { status?: CallStatus[] };
 
+/** The name parameters that take one value or a list of values (any of them matches). */
+export const MULTI_VALUE_PARAMS = ["agent", "queue", "disposition", "city", "segment"] as const;
+/** A name parameter that takes one value or a list. */
+export type MultiValueParam = typeof MULTI_VALUE_PARAMS[number];
+
+/** Most values a list parameter may hold. */
+export const MAX_LIST_VALUES = 50;
+
+/**
+ * Reads a name parameter given as a string or a list of strings: trimmed, blanks
+ * dropped, each value once (ignoring case). One value stays a string; several make a
+ * list. Throws a ReportParamError on anything but strings (numbers are read as text).
+ */
+function nameValues(
+  params: Record<string, unknown>,
+  name: MultiValueParam,
+): string | string[] | undefined {
+  const v = params[name];
+  if (!Array.isArray(v)) return text(params, name);
+  if (v.length > MAX_LIST_VALUES) {
+    throw new ReportParamError(
+      `Parameter "${name}" takes at most ${MAX_LIST_VALUES} values, got ${v.length}`,
+      name,
+    );
+  }
+  const out: string[] = [];
+  for (const x of v) {
+    if (typeof x !== "string" && typeof x !== "number") {
+      throw new ReportParamError(
+        `Parameter "${name}" must be a name or a list of names, got ${JSON.stringify(x)}`,
+        name,
+      );
+    }
+    const t = String(x).trim();
+    if (t !== "" && !out.some((o) => o.toLowerCase() === t.toLowerCase())) out.push(t);
+  }
+  if (out.length === 0) return undefined;
+  return out.length === 1 ? out[0] : out;
+}
+
+/** The values of a name parameter as a list (empty when it is not set). */
+export function paramValues(v: string | readonly string[] | null | undefined): string[] {
+  if (v === undefined || v === null) return [];
+  return (typeof v === "string" ? [v] : [...v]).filter((x) => x.trim() !== "");
+}
+
+/** Values as the filter text writes them: "priya or rohit". */
+export function orList(values: readonly string[]): string {
+  return values.join(" or ");
+}
+
 /**
  * Validates `params` for an entry that accepts the names in `accepted`; parameters it
  * does not accept are ignored. Throws a ReportParamError on a bad value.
@@ -232,11 +283,9 @@ export function normalizeParams(
     }
     if (list.length) out.status = list;
   }
-  for (const name of ["agent", "queue", "customer", "disposition", "city", "segment"] as const) {
-    if (ok.has(name)) {
-      const v = text(p, name);
-      if (v !== undefined) out[name] = v;
-    }
+  if (ok.has("customer")) out.customer = text(p, "customer");
+  for (const name of MULTI_VALUE_PARAMS) {
+    if (ok.has(name)) out[name] = nameValues(p, name);
   }
   if (ok.has("duration") && p.duration !== undefined && p.duration !== null) {
     out.duration = parseDurationRange(p.duration);
@@ -250,6 +299,17 @@ export function normalizeParams(
     out.threshold_seconds = wholeNumber(p, "threshold_seconds", 0, 86_400);
   }
   return out;
+}
+
+/** The schema of a name parameter: one name, or a list of names any of which matches. */
+function oneOrMany(description: string): Record<string, unknown> {
+  return {
+    anyOf: [
+      { type: "string" },
+      { type: "array", items: { type: "string" }, minItems: 1, maxItems: MAX_LIST_VALUES },
+    ],
+    description: `${description} One value or a list (any of them matches).`,
+  };
 }
 
 const SCHEMAS: Record<ParamName, Record<string, unknown>> = {
@@ -274,22 +334,16 @@ const SCHEMAS: Record<ParamName, Record<string, unknown>> = {
       "answered = successful, missed = abandoned incoming, failed = technical failure, " +
       "busy / no_answer = outgoing only. One status or a list.",
   },
-  agent: { type: "string", description: "Agent login name (agent_name), case-insensitive." },
-  queue: { type: "string", description: "Queue name, e.g. support, sales, billing." },
+  agent: oneOrMany("Agent login name (agent_name), case-insensitive."),
+  queue: oneOrMany("Queue name, e.g. support, sales, billing."),
   customer: {
     type: "string",
     description:
       "A customer's phone number (E.164, e.g. +919812345678) or name as in the address book.",
   },
-  disposition: {
-    type: "string",
-    description: "Outcome set by the agent, e.g. resolved, follow_up, sale, no_sale.",
-  },
-  city: { type: "string", description: "Customer city from the address book, e.g. Mumbai." },
-  segment: {
-    type: "string",
-    description: "Customer segment from the address book, e.g. retail, business, vip.",
-  },
+  disposition: oneOrMany("Outcome set by the agent, e.g. resolved, follow_up, sale, no_sale."),
+  city: oneOrMany("Customer city from the address book, e.g. Mumbai."),
+  segment: oneOrMany("Customer segment from the address book, e.g. retail, business, vip."),
   duration: {
     type: "object",
     description: "Calls whose duration_seconds is in this range, e.g. {gt: 600} for longer " +

@@ -54,15 +54,17 @@ export interface ReportParams {
   period?: string;
   direction?: Direction;
   status?: CallStatus | CallStatus[];
-  /** Agent login name (`agent_name`), case-insensitive. */
-  agent?: string;
-  queue?: string;
+  /** Agent login name (`agent_name`), case-insensitive; a list matches any of them. */
+  agent?: string | string[];
+  /** Queue name; a list matches any of them. */
+  queue?: string | string[];
   /** A customer's phone number (E.164) or name as in `address_book.name`. */
   customer?: string;
-  disposition?: string;
-  /** Customer attributes through `address_book`. */
-  city?: string;
-  segment?: string;
+  /** Outcome set by the agent; a list matches any of them. */
+  disposition?: string | string[];
+  /** Customer attributes through `address_book`; a list matches any of them. */
+  city?: string | string[];
+  segment?: string | string[];
   /** Calls whose `duration_seconds` is in this range (`{gt: 600}`: longer than 10 minutes). */
   duration?: DurationRange;
   /** For breakdown-style entries. */

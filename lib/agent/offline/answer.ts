@@ -6,7 +6,7 @@
  */
 import { fmtAgents } from "./answer_agents.ts";
 import { fmtDuration, fmtHandle, fmtTalk, fmtValue, KPI, kpiFormatter } from "./answer_kpi.ts";
-import { andList, fmtInt, fmtNum, fmtPct, fmtSeconds, plural, toNumber } from "./format.ts";
+import { andList, fmtInt, fmtNum, fmtPct, fmtSeconds, mdText, plural, toNumber } from "./format.ts";
 import { resolvePeriod } from "../../time/periods.ts";
 import { daysBetween, localDate } from "../../time/zone.ts";
 import type { Intent } from "./intent.ts";
@@ -78,9 +78,11 @@ const fmtBreakdown: Fmt = (i, v) => {
   if (!gs.length || total === 0) return sentence(`No ${what} ${when}.`);
   // Comparisons: the named values side by side.
   if (i.compare) {
-    const wanted = i.compare.values.map((x) => x.toLowerCase());
+    const wanted = i.compare.values.map((x) => mdText(x).toLowerCase());
     const named = wanted.map((w) => gs.find((g) => g.key.toLowerCase() === w) ?? null);
-    const parts = named.map((g, k) => `${bold(fmtInt(g?.value ?? 0))} ${i.compare!.values[k]}`);
+    const parts = named.map((g, k) =>
+      `${bold(fmtInt(g?.value ?? 0))} ${mdText(i.compare!.values[k])}`
+    );
     const whatNoCompare = describeCalls(i.filters);
     let s = sentence(`${when}: ${andList(parts)} ${whatNoCompare}.`);
     const sum = named.reduce((a, g) => a + (g?.value ?? 0), 0);
@@ -190,7 +192,7 @@ const fmtShare: Fmt = (i, v) => {
   const what = describeCalls(i.filters);
   const when = periodPhrase(v.period);
   if (!total) return sentence(`No ${what} ${when}.`);
-  const want = sh.value.toLowerCase();
+  const want = mdText(sh.value).toLowerCase();
   const g = gs.find((x) => x.key.toLowerCase() === want);
   const n = g?.value ?? 0;
   const label = sh.dim === "status"

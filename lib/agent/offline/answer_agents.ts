@@ -5,6 +5,7 @@
  */
 import { fmtInt, fmtSeconds, plural, toNumber } from "./format.ts";
 import type { Intent } from "./intent.ts";
+import { orList, paramValues } from "../../reports/params.ts";
 import {
   bold,
   cell,
@@ -133,7 +134,7 @@ export const fmtAgents: Fmt = (i, v) => {
     const row = v.rows[0];
     const avgTalk = toNumber(cell(v, row, "avg_talk_seconds"));
     return sentence(
-      `Agent ${bold(i.filters.agent)}${scope} ${when}: ${
+      `Agent ${bold(orList(paramValues(i.filters.agent)))}${scope} ${when}: ${
         bold(fmtInt(handled ?? 0))
       } calls handled, total talk time ${talk !== null ? fmtSeconds(talk) : "n/a"}` +
         (avgTalk !== null ? `, average talk ${fmtSeconds(avgTalk)}` : "") +

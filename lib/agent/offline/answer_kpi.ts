@@ -5,7 +5,7 @@
  * (`top_key` / `bottom_key`, computed over every group) when it ranks that KPI; only the
  * first rows of a result reach the answer.
  */
-import { fmtInt, fmtPct, fmtSeconds, plural, toNumber } from "./format.ts";
+import { fmtInt, fmtPct, fmtSeconds, mdText, plural, toNumber } from "./format.ts";
 import type { Intent } from "./intent.ts";
 import {
   bold,
@@ -143,8 +143,8 @@ function groupedKpi(i: Intent, v: ReportView, spec: KpiSpec, valueKey: string): 
     })`;
   if (i.compare) {
     const parts = i.compare.values.map((val) => {
-      const g = gs.find((x) => x.key.toLowerCase() === val.toLowerCase());
-      return `${val}: ${bold(g ? fmtValue(spec.kind, g.value) : "n/a")}`;
+      const g = gs.find((x) => x.key.toLowerCase() === mdText(val).toLowerCase());
+      return `${mdText(val)}: ${bold(g ? fmtValue(spec.kind, g.value) : "n/a")}`;
     });
     return sentence(`${name}${scope} ${when}: ${parts.join("; ")}.`);
   }

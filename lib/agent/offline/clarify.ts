@@ -12,6 +12,7 @@ import { suggestions } from "./chat.ts";
 import type { Intent } from "./intent.ts";
 import { entryOf, reportParams } from "./plan.ts";
 import type { Vocabulary } from "./vocabulary.ts";
+import { mdText } from "./format.ts";
 
 /** A supervisor decision that ends the turn with a reply and an outcome. */
 export interface OutcomeReply {
@@ -55,7 +56,8 @@ export function clarified(
   return { kind: "reply", text, outcome };
 }
 
-function listShort(xs: string[], max = 12): string {
+function listShort(names: string[], max = 12): string {
+  const xs = names.map(mdText);
   if (xs.length <= max) return xs.join(", ");
   return `${xs.slice(0, max).join(", ")} and ${xs.length - max} more`;
 }
@@ -88,13 +90,14 @@ export function unplacedReply(
     : "I could not place some parts of the question, so I have not answered it:";
   lines.push(head, "");
   for (const u of unplaced) {
+    const text = mdText(u.text);
     let line = u.kind === "customer"
-      ? `- **${u.text}**: no customer of that name or number in the address book.`
+      ? `- **${text}**: no customer of that name or number in the address book.`
       : u.kind
-      ? `- **${u.text}**: there is no ${u.kind} of that name in the data.`
-      : `- **${u.text}**: not a name, period, filter or measure I know in the call data.`;
+      ? `- **${text}**: there is no ${u.kind} of that name in the data.`
+      : `- **${text}**: not a name, period, filter or measure I know in the call data.`;
     if (u.suggestions.length) {
-      line += ` Did you mean ${u.suggestions.map((s) => `**${s}**`).join(" or ")}?`;
+      line += ` Did you mean ${u.suggestions.map((s) => `**${mdText(s)}**`).join(" or ")}?`;
     } else if (u.kind && KNOWN[u.kind]) {
       const known = KNOWN[u.kind](vocab);
       if (known.length) line += ` ${PLURAL[u.kind]}: ${listShort(known)}.`;
@@ -104,9 +107,9 @@ export function unplacedReply(
   lines.push("");
   if (without) {
     lines.push(
-      `Without ${
-        unplaced.length === 1 ? "it" : "them"
-      } the question would be “${without}” — say which you meant, or ask that.`,
+      `Without ${unplaced.length === 1 ? "it" : "them"} the question would be “${
+        mdText(without)
+      }” — say which you meant, or ask that.`,
     );
   } else {
     lines.push(`You can ask for example: ${suggestions(vocab).slice(0, 3).join(" · ")}`);

@@ -20,6 +20,20 @@ export function fmtNum(n: number, digits = 2): string {
   return n.toLocaleString("en-US", { maximumFractionDigits: digits });
 }
 
+/**
+ * Text from the data (names, queues, cities, any string cell) made inert for markdown:
+ * characters that would start a link, image, emphasis, code, table cell, heading or HTML
+ * are escaped, and line breaks become spaces, so the text shows as written.
+ */
+export function mdText(s: string): string {
+  // Data text never starts a line in an answer (line breaks become spaces), so line-start
+  // markers (#, -, 1.) cannot take effect; what can, mid-line, is escaped.
+  return s
+    .replace(/[\r\n\t\u2028\u2029]+/g, " ")
+    .replace(/[\\`*[\]<>|~]/g, "\\$&")
+    .replace(/(^|[^\p{L}\p{N}])_|_(?=$|[^\p{L}\p{N}])/gu, (m) => m.replace("_", "\\_"));
+}
+
 /** "9.90%" (the value is already a percentage, 0–100). */
 export function fmtPct(n: number): string {
   return `${n.toFixed(2)}%`;

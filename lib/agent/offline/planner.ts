@@ -199,13 +199,13 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
       // The data agent's answer normally ends the turn; this runs only when it did not.
       const env = parseToolResult(last.content);
       const answer = typeof env?.answer === "string" ? env.answer.trim() : "";
-      if (env?.ok && answer) return reply(answer, undefined);
+      if (env?.ok && answer) return await reply(answer, undefined);
       const why = env?.error ?? "the data agent gave no answer";
-      return reply(`Sorry, I could not answer that: ${why}`, req.onText);
+      return await reply(`Sorry, I could not answer that: ${why}`, req.onText);
     }
     const question = lastUserText(req.messages);
     const d = await decide(question, { memory: req.memory, messages: req.messages }, req.signal);
-    if (d.kind === "reply") return { ...reply(d.text, req.onText), outcome: d.outcome };
+    if (d.kind === "reply") return { ...await reply(d.text, req.onText), outcome: d.outcome };
     const res = toolCalls([{ name: "ask_data_agent", args: { question: d.question } }]);
     if (d.unused.length) res.outcome = { outcome: "answered", reason: "", unplaced: d.unused };
     return res;
@@ -223,16 +223,19 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
       const text = intent
         ? composeAnswer(intent, outcomes, actx)
         : composeAnswer({ metric: "list", filters: {}, excel: false }, outcomes, actx);
-      return reply(text, req.onText);
+      return await reply(text, req.onText);
     }
     if (!intent) {
       const ctx = await context(req.signal);
-      return reply(notUnderstoodReply(question, ctx.vocab), req.onText);
+      return await reply(notUnderstoodReply(question, ctx.vocab), req.onText);
     }
     const available = new Set(req.tools.map((t) => t.name));
     const planned = planCalls(intent).filter((c) => available.has(c.tool));
     if (!planned.length) {
-      return reply("I cannot run reports here: the report tools are not available.", req.onText);
+      return await reply(
+        "I cannot run reports here: the report tools are not available.",
+        req.onText,
+      );
     }
     return toolCalls(
       planned.map((c) => ({
@@ -267,7 +270,7 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
       if (names.has("run_report")) return await dataAgent(req);
       // No tools (e.g. a summary request): say what was asked last, plainly.
       const ctx = await context(req.signal);
-      return reply(helpReply(ctx.vocab), req.onText);
+      return await reply(helpReply(ctx.vocab), req.onText);
     },
   };
 }
@@ -280,11 +283,40 @@ function lastUserText(messages: ChatMessage[]): string {
   return "";
 }
 
-/** An answer, streamed through `onText` line by line (when given). */
-function reply(text: string, onText: ((d: string) => void) | undefined): ModelResponse {
+/** About how many characters each streamed piece of an answer holds. */
+const PIECE_CHARS = 24;
+
+/**
+ * Splits an answer into small pieces at word boundaries (each about
+ * {@linkcode PIECE_CHARS} characters, whitespace and line breaks kept), so that joined
+ * they give the text back exactly.
+ */
+export function answerPieces(text: string): string[] {
+  const words = text.match(/\s*\S+\s*|\s+/g) ?? [];
+  const pieces: string[] = [];
+  let cur = "";
+  for (const w of words) {
+    cur += w;
+    if (cur.length >= PIECE_CHARS || w.includes("\n")) {
+      pieces.push(cur);
+      cur = "";
+    }
+  }
+  if (cur) pieces.push(cur);
+  return pieces;
+}
+
+/**
+ * An answer, streamed through `onText` in small word pieces (when given). Between pieces
+ * it waits for the piece to be delivered (when `onText` returns a promise), so each one
+ * reaches the page on its own; the planner itself adds no delay.
+ */
+async function reply(
+  text: string,
+  onText: ((d: string) => void) | undefined,
+): Promise<ModelResponse> {
   if (onText) {
-    const pieces = text.match(/[^\n]*\n|[^\n]+$/g) ?? [text];
-    for (const p of pieces) onText(p);
+    for (const p of answerPieces(text)) await onText(p);
   }
   return {
     message: { role: "assistant", content: text },

@@ -3,7 +3,7 @@
  * and helpers every answer uses: periods, the calls counted, groups and their extremes.
  */
 import type { Dimension } from "../../reports/types.ts";
-import { toNumber } from "./format.ts";
+import { mdText, toNumber } from "./format.ts";
 import type { Filters, Intent } from "./intent.ts";
 import { callsPhrase, DIM_NAME } from "./render.ts";
 
@@ -45,8 +45,11 @@ export function readReport(o: Pick<ToolOutcome, "args" | "result">): ReportView 
     })
     : [];
   const rawRows = Array.isArray(r.rows) ? r.rows : [];
+  // Text from the data goes into answers: inert for markdown from here on.
+  const inert = (x: unknown) => typeof x === "string" ? mdText(x) : x;
   const rows = rawRows.map((row) =>
-    Array.isArray(row) ? row : keys.map((k) => (row as Record<string, unknown>)?.[k] ?? null)
+    (Array.isArray(row) ? row : keys.map((k) => (row as Record<string, unknown>)?.[k] ?? null))
+      .map(inert)
   );
   const p = r.period;
   let period: string | null = null;
@@ -71,7 +74,9 @@ export function readReport(o: Pick<ToolOutcome, "args" | "result">): ReportView 
     keys,
     rows,
     total,
-    summary: r.summary && typeof r.summary === "object" ? r.summary as Record<string, unknown> : {},
+    summary: r.summary && typeof r.summary === "object"
+      ? Object.fromEntries(Object.entries(r.summary).map(([k, x]) => [k, inert(x)]))
+      : {},
   };
 }
 
@@ -108,7 +113,8 @@ export function periodPhrase(label: string | null): string {
 }
 
 /** The calls a result is about, in words ("calls handled by agent aditya"). */
-export function describeCalls(f: Filters): string {
+export function describeCalls(filters: Filters): string {
+  const f = inertFilters(filters);
   const st = f.status;
   if (f.agent && st?.length === 1 && st[0] === "answered" && !f.direction) {
     const rest = callsPhrase({ ...f, status: undefined, agent: undefined });
@@ -119,6 +125,16 @@ export function describeCalls(f: Filters): string {
     return `${rest.replace(/^calls/, "outgoing calls")} made by agent ${f.agent}`;
   }
   return callsPhrase(f);
+}
+
+/** The filters with their names made inert for markdown. */
+function inertFilters(f: Filters): Filters {
+  const out: Filters = { ...f };
+  for (const k of ["agent", "queue", "customer", "disposition", "city", "segment"] as const) {
+    const v = out[k];
+    if (typeof v === "string") out[k] = mdText(v);
+  }
+  return out;
 }
 
 /** Markdown bold. */

@@ -40,3 +40,25 @@ Deno.test("lower-casing keeps positions even for characters that grow", () => {
   assert.equal(r.text.length, r.original.length);
   assert.ok(r.has(/\bcalls\b/u));
 });
+
+Deno.test("mdText: text from the data shows as written in markdown", async () => {
+  const { mdText } = await import("./format.ts");
+  const { markdownToHtml } = await import("../../../components/markdown.ts");
+  const nasty = [
+    "[click me](http://evil.example/x)",
+    "![x](http://evil.example/p.png)",
+    '=HYPERLINK("http://evil.example","y")',
+    "<img src=x onerror=alert(1)>",
+    "**bold** _em_ `code` ~~gone~~ | a | b |",
+    "line one\nline two\r\n# heading",
+  ];
+  for (const s of nasty) {
+    const html = markdownToHtml(`Customer **${mdText(s)}** called.`);
+    assert.doesNotMatch(html, /<a |<img|<em>|<code>|<del>|<h1|<table/, s);
+    assert.doesNotMatch(html, /<br/, s);
+  }
+  // Plain names, dispositions and phone numbers are left alone.
+  assert.equal(mdText("follow_up"), "follow_up");
+  assert.equal(mdText("+917093023557"), "+917093023557");
+  assert.equal(mdText("O'Brien (unknown)"), "O'Brien (unknown)");
+});

@@ -375,7 +375,7 @@ function readRate(r: Reading, p: Parsed): void {
   } else {
     for (const key of ["direction", "disposition", "queue", "agent", "city", "segment"] as const) {
       const v = f[key];
-      if (v) {
+      if (typeof v === "string" && v) {
         p.metric = "share";
         p.share = { dim: key, value: v };
         delete f[key];
