@@ -13,6 +13,7 @@ import * as $api_reports__id_ from "./routes/api/reports/[id].ts";
 import * as $api_reports_index from "./routes/api/reports/index.ts";
 import * as $api_turns__id__cancel from "./routes/api/turns/[id]/cancel.ts";
 import * as $api_turns__id__events from "./routes/api/turns/[id]/events.ts";
+import * as $api_turns__id__feedback from "./routes/api/turns/[id]/feedback.ts";
 import * as $index from "./routes/index.tsx";
 import * as $login from "./routes/login.tsx";
 import * as $$Chat from "./islands/Chat.tsx";
@@ -33,6 +34,7 @@ const manifest = {
     "./routes/api/reports/index.ts": $api_reports_index,
     "./routes/api/turns/[id]/cancel.ts": $api_turns__id__cancel,
     "./routes/api/turns/[id]/events.ts": $api_turns__id__events,
+    "./routes/api/turns/[id]/feedback.ts": $api_turns__id__feedback,
     "./routes/index.tsx": $index,
     "./routes/login.tsx": $login,
   },

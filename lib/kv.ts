@@ -17,6 +17,9 @@
  * | `["running_turns", conversation id]`            | turn id                            |
  * | `["turn_events", turn id, seq, chunk]`          | `{seq, event}` (chunked JSON)      |
  * | `["reports", owner, id, chunk]`                 | ReportMeta (chunked JSON)          |
+ * | `["tables", owner, id, chunk]`                  | TableMeta (chunked JSON)           |
+ * | `["feedback", turn id]`                         | {@linkcode FeedbackRecord}         |
+ * | `["feedback_by_conversation", owner, conv, turn]`| true                              |
  *
  * Values that may exceed KV's 64 KiB limit (messages, events, reports) are stored in chunks;
  * beyond 600 KB their table rows are cut, keeping `total_rows` (see `kv_values.ts`).
@@ -26,6 +29,7 @@ import type { AgentEvent } from "./agent/events.ts";
 import type { ConversationInfo, ConversationRepository, MemoryMessage } from "./agent/types.ts";
 import type { PasswordHash } from "./auth/password.ts";
 import type { ReportMeta, ReportRepository } from "./reports/types.ts";
+import type { TableMeta } from "./reports/tables.ts";
 import { deletePrefix, getChunked, listChunked, setChunked } from "./kv_values.ts";
 
 /** A user account. */
@@ -83,6 +87,30 @@ export interface StoredEvent {
   event: AgentEvent;
 }
 
+/** A thumbs up or down on an answer. */
+export type FeedbackRating = "up" | "down";
+
+/** The feedback on one turn's answer (the latest given wins). */
+export interface FeedbackRecord {
+  turn_id: string;
+  /** The user id. */
+  owner: string;
+  /** The user's name when the feedback was given. */
+  username: string;
+  conversation_id: string;
+  /** The question and the start of the answer, as they were when rated. */
+  question: string;
+  answer_excerpt: string;
+  rating: FeedbackRating;
+  /** "" when none. */
+  comment: string;
+  /** ISO instant the feedback was given (the latest time). */
+  created_at: string;
+}
+
+/** What {@linkcode Store.saveFeedback} stores (the time is the store's). */
+export type FeedbackInput = Omit<FeedbackRecord, "created_at">;
+
 /** Options of {@linkcode openStore}. */
 export interface StoreOptions {
   /** Clock for `created_at`/`updated_at` (default: real time). */
@@ -120,6 +148,22 @@ export interface Store extends ConversationRepository, ReportRepository {
   /** Counts one failed attempt; a new window starts when the last one has passed. */
   recordLoginFailure(username: string, now: Date, windowMs: number): Promise<LoginAttempts>;
   clearLoginAttempts(username: string): Promise<void>;
+
+  // Tables (results shown in the chat, saved as queries for paging and downloads)
+  saveTable(meta: TableMeta): Promise<void>;
+  /** The table when `owner` owns it, else null. */
+  getTable(owner: string, id: string): Promise<TableMeta | null>;
+
+  // Feedback
+  /**
+   * Stores the feedback on a turn (replacing any earlier one); null when the conversation
+   * is not the owner's.
+   */
+  saveFeedback(feedback: FeedbackInput): Promise<FeedbackRecord | null>;
+  /** The feedback given in a conversation of `owner`, by turn. */
+  listFeedback(owner: string, conversationId: string): Promise<FeedbackRecord[]>;
+  /** All feedback (of every user) given at or after `since`, oldest first (the export). */
+  listAllFeedback(options?: { since?: Date }): Promise<FeedbackRecord[]>;
 
   // Turns
   /**
@@ -254,6 +298,7 @@ class KvStore implements Store {
       await this.deleteConversation(userId, c.id);
     }
     await deletePrefix(this.#kv, ["reports", userId]);
+    await deletePrefix(this.#kv, ["tables", userId]);
     return true;
   }
 
@@ -389,6 +434,9 @@ class KvStore implements Store {
       await this.#kv.atomic().delete(["turns", turnId]).delete(e.key).commit();
     }
     await this.#kv.delete(["running_turns", id]);
+    for await (const e of this.#kv.list({ prefix: ["feedback_by_conversation", owner, id] })) {
+      await this.#kv.atomic().delete(["feedback", e.key[3] as string]).delete(e.key).commit();
+    }
     return true;
   }
 
@@ -455,6 +503,66 @@ class KvStore implements Store {
     const rows = await listChunked<ReportMeta>(this.#kv, { prefix: ["reports", owner] });
     return rows.map((r) => r.value).sort((a, b) =>
       a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0
+    );
+  }
+
+  // ---- Tables ----
+
+  async saveTable(meta: TableMeta): Promise<void> {
+    await deletePrefix(this.#kv, ["tables", meta.owner, meta.id]);
+    const op = this.#kv.atomic();
+    setChunked(op, ["tables", meta.owner, meta.id], meta);
+    const res = await op.commit();
+    if (!res.ok) throw new Error(`Cannot save table ${meta.id}`);
+  }
+
+  async getTable(owner: string, id: string): Promise<TableMeta | null> {
+    const meta = await getChunked<TableMeta>(this.#kv, ["tables", owner, id]);
+    return meta && meta.owner === owner ? meta : null;
+  }
+
+  // ---- Feedback ----
+
+  async saveFeedback(feedback: FeedbackInput): Promise<FeedbackRecord | null> {
+    const record: FeedbackRecord = { ...feedback, created_at: this.#now() };
+    for (;;) {
+      const conv = await this.#kv.get(["conversations", feedback.owner, feedback.conversation_id]);
+      if (!conv.value) return null;
+      const res = await this.#kv.atomic().check(conv)
+        .set(["feedback", feedback.turn_id], record)
+        .set(
+          ["feedback_by_conversation", feedback.owner, feedback.conversation_id, feedback.turn_id],
+          true,
+        )
+        .commit();
+      if (res.ok) return record;
+    }
+  }
+
+  async listFeedback(owner: string, conversationId: string): Promise<FeedbackRecord[]> {
+    const out: FeedbackRecord[] = [];
+    const prefix = ["feedback_by_conversation", owner, conversationId];
+    for await (const e of this.#kv.list({ prefix })) {
+      const f = (await this.#kv.get<FeedbackRecord>(["feedback", e.key[3] as string])).value;
+      if (f && f.owner === owner) out.push(f);
+    }
+    return out;
+  }
+
+  async listAllFeedback(options: { since?: Date } = {}): Promise<FeedbackRecord[]> {
+    const since = options.since?.toISOString() ?? "";
+    const out: FeedbackRecord[] = [];
+    for await (const e of this.#kv.list<FeedbackRecord>({ prefix: ["feedback"] })) {
+      if (e.value.created_at >= since) out.push(e.value);
+    }
+    return out.sort((a, b) =>
+      a.created_at < b.created_at
+        ? -1
+        : a.created_at > b.created_at
+        ? 1
+        : a.turn_id < b.turn_id
+        ? -1
+        : 1
     );
   }
 

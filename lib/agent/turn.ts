@@ -52,6 +52,7 @@ import type {
   ConversationRepository,
   MemoryMessage,
   ModelProvider,
+  StoredStep,
   ToolDefinition,
   TurnOutcome,
 } from "./types.ts";
@@ -78,6 +79,11 @@ export interface TurnDeps {
   catalog?: CatalogApi;
   /** How long conversations are summarised (default: "model" for OpenAI, else "extractive"). */
   summarizer?: "model" | "extractive";
+  /**
+   * Wall clock for the times kept with messages (default: real time). `config.now` is the
+   * data's clock, which may be frozen.
+   */
+  clock?: () => Date;
 }
 
 /** Options of {@link runTurn}. */
@@ -157,6 +163,9 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
   const usage = emptyUsage();
   const context: { question?: string; report?: CatalogCall } = {};
   const reading = new ReadingTracker();
+  const steps = new StepLog();
+  const clock = deps.clock ?? (() => new Date());
+  const askedAt = clock().toISOString();
 
   // Events reach opts.emit one at a time, in order (text deltas arrive synchronously).
   let queue: Promise<void> = Promise.resolve();
@@ -171,14 +180,17 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
     if (event.type === "chart") charts.push(stripType(event));
     if (event.type === "report") reports.push(stripType(event));
     reading.see(event);
+    steps.see(event);
     // A question asked back is remembered as far as it was understood, so the answer
     // ("I meant aditya") continues it.
     if (event.type === "outcome" && event.question) context.question = event.question;
     return send(event);
   };
-  const onText = (delta: string) => {
+  // Resolves when the delta is delivered, so a provider that writes faster than the events
+  // are stored (the offline planner) can wait, and each delta reaches the page on its own.
+  const onText = (delta: string): Promise<void> | undefined => {
     const d = answer.push(delta);
-    if (d) send({ type: "text", delta: d }).catch(() => {});
+    return d ? send({ type: "text", delta: d }).catch(() => {}) : undefined;
   };
 
   let userSaved = false;
@@ -187,11 +199,18 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
       role: "user",
       content: question,
       turn_id: turnId,
+      created_at: askedAt,
     });
     userSaved = true;
   };
   const assistantMessage = (content: string): MemoryMessage => {
-    const m: MemoryMessage = { role: "assistant", content, turn_id: turnId };
+    const m: MemoryMessage = {
+      role: "assistant",
+      content,
+      turn_id: turnId,
+      created_at: clock().toISOString(),
+    };
+    if (steps.items.length) m.steps = steps.finished();
     if (tables.length) m.tables = tables;
     if (charts.length) m.charts = charts;
     if (reports.length) m.reports = reports;
@@ -274,11 +293,10 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
     try {
       if (!userSaved) await saveUser();
       const note = `_(No complete answer: ${err.message}.)_`;
-      await deps.conversations.appendMessage(
-        owner,
-        conversationId,
-        assistantMessage(partial ? `${partial}\n\n${note}` : note),
-      );
+      await deps.conversations.appendMessage(owner, conversationId, {
+        ...assistantMessage(partial ? `${partial}\n\n${note}` : note),
+        error: { code: err.code, message: err.message },
+      });
     } catch {
       // the store is unavailable: the error event still tells the user
     }
@@ -485,6 +503,56 @@ export class ReadingTracker {
     for (const w of this.#unplaced) if (!unplaced.includes(w)) unplaced.push(w);
     out.unplaced = unplaced;
     return out;
+  }
+}
+
+/** Most steps kept with an answer; tool arguments are kept up to this JSON size. */
+const MAX_STORED_STEPS = 60;
+const MAX_STORED_ARGS = 400;
+
+/** The steps and tool calls of a turn, compact, for the history. */
+export class StepLog {
+  items: StoredStep[] = [];
+  #open = new Map<string, number>();
+
+  see(event: AgentEvent): void {
+    if (event.type === "step") {
+      this.#add({ type: "step", text: event.text });
+    } else if (event.type === "tool_start") {
+      const step: StoredStep = {
+        type: "tool",
+        tool: event.tool,
+        ok: null,
+        summary: null,
+        duration_ms: null,
+      };
+      const args = event.args ?? {};
+      if (Object.keys(args).length && JSON.stringify(args).length <= MAX_STORED_ARGS) {
+        step.args = args;
+      }
+      if (this.#add(step)) this.#open.set(event.call_id, this.items.length - 1);
+    } else if (event.type === "tool_end") {
+      const i = this.#open.get(event.call_id);
+      this.#open.delete(event.call_id);
+      const ended = {
+        ok: event.ok,
+        summary: event.summary,
+        duration_ms: Math.round(event.duration_ms),
+      };
+      if (i !== undefined) Object.assign(this.items[i], ended);
+      else this.#add({ type: "tool", tool: event.tool, ...ended });
+    }
+  }
+
+  /** The steps as kept: copies, tool calls that never reported back stay `ok: null`. */
+  finished(): StoredStep[] {
+    return this.items.map((s) => ({ ...s }));
+  }
+
+  #add(step: StoredStep): boolean {
+    if (this.items.length >= MAX_STORED_STEPS) return false;
+    this.items.push(step);
+    return true;
   }
 }
 

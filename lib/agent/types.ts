@@ -29,7 +29,11 @@ export interface ModelRequest {
   messages: ChatMessage[];
   tools: ToolDefinition[];
   signal: AbortSignal;
-  /** Called with each piece of answer text as it streams. */
+  /**
+   * Called with each piece of answer text as it streams. The turn runner's returns a
+   * promise that settles once the piece is delivered; providers that produce text faster
+   * than it can be delivered (the offline planner) await it between pieces.
+   */
   onText?: (delta: string) => void;
   /**
    * The conversation so far as stored (with each assistant message's `context`), for
@@ -82,12 +86,34 @@ export interface MemoryMessage {
   outcome?: Outcome;
   /** How the question was read; null when declined or no data was read. */
   interpretation?: Interpretation | null;
+  /** ISO instant: when the question was asked (user) or the answer ended (assistant). */
+  created_at?: string;
+  /** What the assistant did (assistant messages), compact, in order. */
+  steps?: StoredStep[];
+  /** Why the turn ended without a complete answer (assistant messages of failed turns). */
+  error?: { code: string; message: string };
   /**
    * Machine-readable context for follow-ups, written by the turn runner:
    * `{ question: <standalone question>, report?: { name, params } }` (the last catalog call).
    */
   context?: Record<string, unknown>;
 }
+
+/**
+ * A step of a turn as kept with its answer (for the history): a note of what the assistant
+ * did, or a tool call with how it went. `args` only when small.
+ */
+export type StoredStep =
+  | { type: "step"; text: string }
+  | {
+    type: "tool";
+    tool: string;
+    args?: Record<string, unknown>;
+    /** null: the turn ended before the tool reported back. */
+    ok: boolean | null;
+    summary: string | null;
+    duration_ms: number | null;
+  };
 
 /** The outcome of a turn. */
 export interface TurnOutcome {

@@ -1,6 +1,7 @@
 /**
- * GET /api/conversations/{id} → `{id, title, messages: [{role, content, turn_id?, tables?,
- * reports?, charts?, outcome?, interpretation?}], running_turn_id}`; PATCH `{title}` → 200; DELETE → 204.
+ * GET /api/conversations/{id} → `{id, title, messages: [{role, content, turn_id?, created_at?,
+ * tables?, reports?, charts?, outcome?, interpretation?, steps?, error?, feedback?}],
+ * running_turn_id}`; PATCH `{title}` → 200; DELETE → 204.
  * Another user's conversation is a 404.
  */
 import { NotFoundError } from "../../../lib/web/errors.ts";
@@ -17,9 +18,17 @@ export const handler: Handlers<unknown, AppState> = {
     const store = ctx.state.app.store;
     const c = await store.getConversation(user.id, ctx.params.id);
     if (!c) throw notFound();
+    const feedback = new Map(
+      (await store.listFeedback(user.id, c.id)).map((f) => [f.turn_id, f]),
+    );
     const messages = (await store.listMessages(user.id, c.id)).map((m) => {
       const out: Record<string, unknown> = { role: m.role, content: m.content };
       if (m.turn_id) out.turn_id = m.turn_id;
+      if (m.created_at) out.created_at = m.created_at;
+      if (m.steps?.length) out.steps = m.steps;
+      if (m.error) out.error = m.error;
+      const f = m.role === "assistant" && m.turn_id ? feedback.get(m.turn_id) : undefined;
+      if (f) out.feedback = { rating: f.rating, comment: f.comment };
       if (m.tables?.length) out.tables = m.tables;
       if (m.charts?.length) out.charts = m.charts;
       if (m.reports?.length) out.reports = m.reports;
