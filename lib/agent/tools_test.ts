@@ -9,6 +9,7 @@ import {
 } from "./tools.ts";
 import { paramsSchema } from "../reports/params.ts";
 import { FILTER_PARAMS } from "../reports/kpi.ts";
+import type { ReportParams } from "../reports/types.ts";
 import { fakeCatalog, fakeDataClient } from "./test_doubles.ts";
 import type { Document, ToolResult } from "../data/types.ts";
 import { runAgent } from "./loop.ts";
@@ -445,7 +446,7 @@ Deno.test("catalogInterpretation reads what ran: metric, period, filters, groupi
     start: new Date("2026-11-23T18:30:00Z"),
     end: new Date("2026-11-24T09:00:00.250Z"),
   };
-  const asRun = {
+  const asRun: ReportParams = {
     period: "today",
     direction: "inbound" as never,
     status: ["answered", "abandoned" as never],
