@@ -23,7 +23,12 @@ import { readPeriod } from "../lib/reports/filters.ts";
 import { normalizeParams, type ParamName } from "../lib/reports/params.ts";
 import { reportFileName, writeReportXlsx } from "../lib/reports/excel.ts";
 import { renderValue, runCompiled } from "../lib/reports/run.ts";
-import type { ReportDefinition, ReportParams, ReportResult } from "../lib/reports/types.ts";
+import type {
+  CompiledReport,
+  ReportDefinition,
+  ReportParams,
+  ReportResult,
+} from "../lib/reports/types.ts";
 
 const HELP = `Usage:
   deno task report NAME [options] [-o FILE]
@@ -50,7 +55,7 @@ Report parameters (each report accepts a subset; see --list):
 
 Options:
   -o, --output FILE    write the report as .xlsx to FILE ("-" for stdout; a directory gets
-                       a generated name such as incoming_calls_2026-11-24.xlsx)
+                       a name saying the days it covers, e.g. incoming_calls_2026-11-24.xlsx)
   --tz IANA            business time zone (default BUSINESS_TZ)
   --now ISO            freeze the clock, e.g. 2026-11-24T09:00:00Z (default NOW or the clock)
   --data DIR           load calling_cdr and address_book from mongoexport files in DIR
@@ -251,7 +256,7 @@ function printResult(r: ReportResult, cli: Cli): void {
   if (summary.length) console.log(`Summary: ${summary.join(", ")}`);
 }
 
-async function outputPath(output: string, title: string, asOf: Date, tz: string) {
+async function outputPath(output: string, compiled: CompiledReport, tz: string) {
   if (output === "-") return output;
   let isDir = output.endsWith("/");
   if (!isDir) {
@@ -261,7 +266,13 @@ async function outputPath(output: string, title: string, asOf: Date, tz: string)
       isDir = false;
     }
   }
-  return isDir ? `${output.replace(/\/+$/, "")}/${reportFileName(title, asOf, tz)}` : output;
+  if (!isDir) return output;
+  const name = reportFileName(compiled.title, {
+    tz,
+    asOf: compiled.asOf,
+    period: compiled.period ?? null,
+  });
+  return `${output.replace(/\/+$/, "")}/${name}`;
 }
 
 async function exportXlsx(
@@ -271,7 +282,7 @@ async function exportXlsx(
 ): Promise<void> {
   const ctx = { client, tz: cli.tz, now: cli.now };
   const compiled = await def.compile(cli.params, ctx);
-  const path = await outputPath(cli.output!, compiled.title, compiled.asOf, cli.tz);
+  const path = await outputPath(cli.output!, compiled, cli.tz);
   const toStdout = path === "-";
   const file = toStdout
     ? null

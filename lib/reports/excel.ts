@@ -5,16 +5,27 @@
  * row count and nothing touches the disk unless the sink is a file.
  *
  * The first sheet holds one header row and one row per record; a "Summary" sheet
- * follows (title, filters, period, as-of instant, zone, row count, totals).
+ * follows that reads like a cover page (title, period in words, filters, row count, when
+ * it was generated in the business zone, totals with durations as h:mm:ss). Both sheets
+ * print landscape/portrait fitted to the page width, the data sheet repeating its header
+ * row on every page, with page numbers in the footer.
  *
  * Cell conventions:
  * - datetimes are real Excel dates showing the wall-clock time in the business zone
  *   (Excel has no zones: the instant is shifted by the zone's offset at that instant);
  * - seconds stay the raw number of seconds (format `#,##0" s"`), percents the number
  *   0–100 (format `0.00"%"`), counts plain numbers;
- * - strings beginning with `=`, `+`, `-`, `@`, tab or carriage return get a leading `'`
- *   (OWASP formula-injection rule), so `+9198…` phone numbers read `'+9198…`; real
- *   numbers stay numbers.
+ * - text is a string cell (never evaluated when the file opens) in a Text-formatted
+ *   (`@`) column, so Excel keeps it text when someone edits and re-enters it: an E.164
+ *   phone number such as `+919812345678`, or `-42`, stays exactly those characters with
+ *   no visible apostrophe;
+ * - only text that a spreadsheet would read as a formula once typed in or exported to CSV
+ *   (see `isFormulaLike`: `=…`, `@…`, or a sign followed by anything but a plain number,
+ *   like `+A1*2` or `-2+3`) gets a leading `'`, the OWASP formula-injection guard. The
+ *   guard is written into the value rather than as the `quotePrefix` cell style because
+ *   exceljs 4.4 cannot write that style (the attribute is absent from its `xf` writer;
+ *   exceljs PR #2809 adding it is unmerged) and because a style does not survive a "Save
+ *   as CSV", where the value alone decides whether the cell becomes live again.
  */
 import ExcelJS from "exceljs";
 import { EJSON } from "bson";
@@ -22,7 +33,13 @@ import { once } from "node:events";
 import { Writable } from "node:stream";
 import { type DataClient, type Document } from "../data/types.ts";
 import { readAll } from "../data/read_all.ts";
-import { localDateString, zoneOffsetMs } from "../time/zone.ts";
+import {
+  civilString,
+  daysInMonth,
+  localDate,
+  localDateString,
+  zoneOffsetMs,
+} from "../time/zone.ts";
 import type { Column, ReportMeta } from "./types.ts";
 
 /** What the workbook says about its rows. */
@@ -57,27 +74,79 @@ export interface WriteXlsxOptions {
   /** Rows between progress calls (default 10,000). */
   progressEvery?: number;
   signal?: AbortSignal;
+  /** When the file is made, shown on the summary sheet (default: the real clock). */
+  generatedAt?: Date;
 }
 
 /** Where the file goes. */
 export type XlsxSink = Writable | WritableStream<Uint8Array>;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
 const BATCH = 1000;
+/** Whitespace a spreadsheet or CSV reader may drop before reading the rest. */
+const LEADING_SPACE = /^[\s\p{Cc}]+/u;
+/** Starts a formula outright (full-width forms too: an IME may turn them into ASCII). */
+const FORMULA_START = /^[=@\uff1d\uff20]/;
+/** A sign: a formula unless a plain number follows. */
+const SIGN_START = /^[+\-\uff0b\uff0d]/;
+/** What Excel reads as a number after a typed sign: `42`, `1,234.5`, `.5`, `1e5`, `5%`. */
+const SIGNED_NUMBER = /^[+-](?:\d+(?:,\d{3})*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?$/;
 
-/** A string made safe for a spreadsheet cell (formula-injection escaping). */
-export function escapeCellText(s: string): string {
-  return FORMULA_START.test(s) ? `'${s}` : s;
+/**
+ * Whether a spreadsheet would read `s` as a formula if it were typed into a cell or
+ * opened from a CSV export: it starts (after any leading whitespace or control
+ * characters, which CSV readers may trim) with `=` or `@`, or with `+`/`-` followed by
+ * anything but a plain number. `+919812345678`, `-42`, `-` and `a=b` are plain text;
+ * `=HYPERLINK(…)`, `@SUM(A1)`, `+A1*2`, `-2+3` and `+91 tricky` are formulas.
+ */
+export function isFormulaLike(s: string): boolean {
+  const t = s.replace(LEADING_SPACE, "");
+  if (FORMULA_START.test(t)) return true;
+  if (!SIGN_START.test(t) || t.length === 1) return false;
+  return !SIGNED_NUMBER.test(t);
 }
 
 /**
- * A safe ASCII file name: the title in snake case and the as-of local date,
- * e.g. `incoming_calls_2026-11-24.xlsx`.
+ * A string made safe for a spreadsheet cell: formula-like text (`isFormulaLike`) gets a
+ * leading apostrophe; everything else, phone numbers included, stays as it is.
  */
-export function reportFileName(title: string, asOf: Date, tz: string): string {
+export function escapeCellText(s: string): string {
+  return isFormulaLike(s) ? `'${s}` : s;
+}
+
+/** What a report file covers: its period (end excluded) and the as-of instant. */
+export interface FileNameCover {
+  /** IANA business zone the days are read in. */
+  tz: string;
+  /** The instant bounding the rows. */
+  asOf: Date;
+  /** The period, when the report has one (null or missing = all data until `asOf`). */
+  period?: { start: Date; end: Date } | null;
+}
+
+/**
+ * A safe ASCII file name: the title in snake case and the local days the rows cover,
+ * e.g. `incoming_calls_2026-11-30.xlsx` for yesterday, `missed_calls_2026-11` for a whole
+ * month, `talk_time_2026-11-23_to_2026-11-29.xlsx` for a range, or
+ * `call_list_until_2026-11-24.xlsx` for all data up to the as-of day.
+ */
+export function reportFileName(title: string, cover: FileNameCover): string {
   const slug = title.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
     .replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 60).replace(/_+$/, "");
-  return `${slug || "report"}_${localDateString(asOf, tz)}.xlsx`;
+  return `${slug || "report"}_${coveredDays(cover)}.xlsx`;
+}
+
+function coveredDays({ tz, asOf, period }: FileNameCover): string {
+  if (!period) return `until_${localDateString(new Date(asOf.getTime() - 1), tz)}`;
+  // The rows end at the period's end or the as-of instant, whichever comes first.
+  const end = Math.min(period.end.getTime(), asOf.getTime());
+  const first = localDate(period.start, tz);
+  const last = end > period.start.getTime() ? localDate(new Date(end - 1), tz) : first;
+  const from = civilString(first);
+  const to = civilString(last);
+  if (from === to) return from;
+  const wholeMonth = first.day === 1 && first.year === last.year &&
+    first.month === last.month && last.day === daysInMonth(last.year, last.month);
+  return wholeMonth ? from.slice(0, 7) : `${from}_to_${to}`;
 }
 
 const QUARTER_HOUR = 900_000;
@@ -111,6 +180,8 @@ function numFmt(c: Column): string | undefined {
       return "#,##0";
     case "number":
       return "#,##0.##";
+    case "string":
+      return "@";
     default:
       return undefined;
   }
@@ -180,9 +251,44 @@ function cellValue(v: unknown, c: Column, localize: (d: Date) => Date): unknown 
   return plain(v);
 }
 
+/**
+ * A valid sheet name: no `[]:*?/\`, at most 31 characters, and no apostrophe (exceljs
+ * quotes the name in the print-titles reference without doubling one, which Excel would
+ * reject as a damaged file), so `'` becomes `’`.
+ */
 function sheetName(title: string): string {
-  const name = title.replace(/[[\]:*?/\\]/g, " ").replace(/\s+/g, " ").trim().slice(0, 31).trim();
+  const name = title.replace(/[[\]:*?/\\]/g, " ").replace(/'/g, "\u2019").replace(/\s+/g, " ")
+    .trim().slice(0, 31).trim();
   return !name || name.toLowerCase() === "summary" ? "Report" : name;
+}
+
+/** Page margins in inches: narrow, leaving room for the header and footer lines. */
+const MARGINS = { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 };
+
+/** Text for a print header or footer section (`&` starts a code there). */
+function headerText(s: string): string {
+  return s.replace(/&/g, "&&").replace(/[\r\n]+/g, " ");
+}
+
+/** Print setup: fitted to one page wide (as many pages tall as it takes), page numbers. */
+function printSetup(
+  orientation: "landscape" | "portrait",
+  header: { left: string; right: string },
+) {
+  return {
+    pageSetup: {
+      orientation,
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      margins: MARGINS,
+      horizontalCentered: false,
+    },
+    headerFooter: {
+      oddHeader: `&L${headerText(header.left)}&R${headerText(header.right)}`,
+      oddFooter: "&CPage &P of &N",
+    },
+  };
 }
 
 function adaptWebSink(ws: WritableStream<Uint8Array>): Writable {
@@ -241,8 +347,15 @@ export async function writeReportXlsx(
       useStyles: true,
       useSharedStrings: false,
     });
+    const print = printSetup("landscape", {
+      left: info.title,
+      right: info.periodLabel ?? "All data",
+    });
     const ws = wb.addWorksheet(sheetName(info.title), {
       views: [{ state: "frozen", ySplit: 1 }],
+      // The header row repeats on every printed page.
+      pageSetup: { ...print.pageSetup, printTitlesRow: "1:1" },
+      headerFooter: print.headerFooter,
     });
     ws.columns = columns.map((c) => {
       const fmt = numFmt(c);
@@ -273,7 +386,12 @@ export async function writeReportXlsx(
       }
     }
     ws.commit();
-    writeSummarySheet(wb, info, { rows: count, totals, tz: opts.tz, localize });
+    writeSummarySheet(wb, info, {
+      rows: count,
+      totals,
+      tz: opts.tz,
+      generatedAt: opts.generatedAt ?? new Date(),
+    });
     await wb.commit();
     if (!out.writableFinished) await once(out, "finish");
   } catch (e) {
@@ -286,51 +404,111 @@ export async function writeReportXlsx(
   return { rows: count };
 }
 
+/** A duration cell: Excel keeps time as days, shown as `[h]:mm:ss` (hours past 24). */
+const DURATION_FMT = "[h]:mm:ss";
+
+/** `24 Nov 2026, 14:30` in `tz`. */
+function wordsDateTime(d: Date, tz: string): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone: tz,
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(d);
+}
+
+/** `total_talk_seconds` → `Total talk` (durations show as h:mm:ss), `aht` → `AHT`. */
+function humanKey(key: string): string {
+  const words = key.replace(/_seconds$/, "").replace(/_pct$/, "_(%)").split("_")
+    .map((w) => /^(aht|asa)$/.test(w) ? w.toUpperCase() : w).join(" ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A headline figure's cell value and format, read from its key. */
+function figureCell(key: string, v: number | string | null): { value: unknown; fmt?: string } {
+  if (typeof v === "string") return { value: escapeCellText(v) };
+  if (typeof v !== "number" || !Number.isFinite(v)) return { value: v ?? "—" };
+  if (/(_seconds$|^aht$|^asa$)/.test(key)) return { value: v / 86_400, fmt: DURATION_FMT };
+  if (/_pct$/.test(key)) return { value: v, fmt: '0.00"%"' };
+  return { value: v, fmt: Number.isInteger(v) ? "#,##0" : "#,##0.##" };
+}
+
+/**
+ * The cover page: the title and period in words on top, then what the rows are (filters,
+ * count, as-of and generated instants in the business zone) and their totals, durations
+ * as h:mm:ss.
+ */
 function writeSummarySheet(
   wb: ExcelJS.stream.xlsx.WorkbookWriter,
   info: XlsxReportInfo,
-  facts: { rows: number; totals: Map<string, number>; tz: string; localize: (d: Date) => Date },
+  facts: { rows: number; totals: Map<string, number>; tz: string; generatedAt: Date },
 ): void {
-  const ws = wb.addWorksheet("Summary");
-  ws.columns = [{ key: "k", width: 30 }, { key: "v", width: 60 }];
-  const add = (label: string, value: unknown, fmt?: string, bold = false) => {
-    const row = ws.addRow([escapeCellText(label), value === undefined ? null : value]);
-    if (fmt) row.getCell(2).numFmt = fmt;
-    if (bold) row.font = { bold: true };
-    row.getCell(2).alignment = { horizontal: "left" };
+  const period = info.periodLabel ?? "All data";
+  const print = printSetup("portrait", { left: info.title, right: period });
+  const ws = wb.addWorksheet("Summary", {
+    pageSetup: print.pageSetup,
+    headerFooter: print.headerFooter,
+    views: [{ showGridLines: false }],
+  });
+  ws.columns = [{ key: "k", width: 26 }, { key: "v", width: 64 }];
+  const text = (v: string) => escapeCellText(v);
+  const line = (
+    cells: [unknown, unknown],
+    style: { fmt?: string; font?: Partial<ExcelJS.Font> } = {},
+  ) => {
+    const row = ws.addRow(cells);
+    if (style.fmt) row.getCell(2).numFmt = style.fmt;
+    if (style.font) row.font = style.font;
+    row.getCell(1).alignment = { vertical: "top" };
+    row.getCell(2).alignment = { horizontal: "left", vertical: "top", wrapText: true };
     row.commit();
   };
-  const text = (v: string) => escapeCellText(v);
-  const dateFmt = "yyyy-mm-dd hh:mm:ss";
-  add("Report", text(info.title), undefined, true);
-  if (info.name) add("Catalog entry", text(info.name));
-  if (info.filters.length) {
-    info.filters.forEach((f, i) => add(i === 0 ? "Filters" : "", text(f)));
-  } else {
-    add("Filters", "none");
-  }
-  add("Period", text(info.periodLabel ?? "all data"));
+  const field = (label: string, value: unknown, fmt?: string) =>
+    line([label, value ?? null], { fmt });
+  const heading = (label: string) => line([label, null], { font: { bold: true, size: 12 } });
+
+  line([text(info.title), null], { font: { bold: true, size: 16 } });
+  const inWords = period.charAt(0).toUpperCase() + period.slice(1);
+  line([text(inWords), null], { font: { size: 12, color: { argb: "FF44546A" } } });
+  line([null, null]);
+
   if (info.period) {
-    add("Period start (local)", facts.localize(info.period.start), dateFmt);
-    add("Period end (local, excluded)", facts.localize(info.period.end), dateFmt);
+    // The rows stop at the as-of instant when the period reaches past it ("today").
+    const end = Math.min(info.period.end.getTime(), info.asOf.getTime());
+    const from = wordsDateTime(info.period.start, facts.tz);
+    field("Covers", `${from} – ${wordsDateTime(new Date(end), facts.tz)} (${facts.tz})`);
   }
-  add("As of (local)", facts.localize(info.asOf), dateFmt);
-  add("As of (UTC)", info.asOf.toISOString());
-  add("Time zone", text(facts.tz));
-  add("Rows", facts.rows, "#,##0");
+  // The period is the subtitle; the other filters follow, one a line.
+  const filters = info.filters.filter((f) => !/^period:/i.test(f));
+  if (filters.length) filters.forEach((f, i) => field(i === 0 ? "Filters" : "", text(f)));
+  else field("Filters", "none");
+  field("Rows", facts.rows, "#,##0");
+  field("Data as of", `${wordsDateTime(info.asOf, facts.tz)} (${facts.tz})`);
+  field("Generated", `${wordsDateTime(facts.generatedAt, facts.tz)} (${facts.tz})`);
+  if (info.name) field("Catalog report", text(info.name));
+
   if (facts.totals.size) {
-    add("", null);
-    add("Totals of the rows", null, undefined, true);
+    line([null, null]);
+    heading("Totals");
     for (const c of info.columns) {
       const t = facts.totals.get(c.key);
-      if (t !== undefined) add(text(c.label), t, numFmt(c));
+      if (t === undefined) continue;
+      const label = text(c.label.replace(/\s*\((s|sec|seconds)\)\s*$/i, ""));
+      if (c.type === "seconds") field(label, t / 86_400, DURATION_FMT);
+      else field(label, t, numFmt(c));
     }
   }
   const summary = Object.entries(info.summary ?? {});
   if (summary.length) {
-    add("", null);
-    add("Summary figures", null, undefined, true);
-    for (const [k, v] of summary) add(text(k), typeof v === "string" ? text(v) : v);
+    line([null, null]);
+    heading("Headline figures");
+    for (const [k, v] of summary) {
+      const { value, fmt } = figureCell(k, v);
+      field(text(humanKey(k)), value, fmt);
+    }
   }
   ws.commit();
 }
@@ -342,6 +520,8 @@ export interface ExportOptions {
   progressEvery?: number;
   /** Documents per `aggregate` call while reading (readAll's default when missing). */
   pageSize?: number;
+  /** When the file is made (default: the real clock). */
+  generatedAt?: Date;
 }
 
 /**
@@ -380,6 +560,7 @@ export async function exportReport(
       signal: opts.signal,
       onProgress: opts.onProgress,
       progressEvery: opts.progressEvery,
+      generatedAt: opts.generatedAt,
     },
   );
 }

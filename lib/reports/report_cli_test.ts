@@ -73,15 +73,24 @@ Deno.test("deno task report: --list, errors, a table, an Excel file", async (t) 
       assert.match(r.stdout, new RegExp(`^${day}\\s+${n}\\b`, "m"));
     });
 
-    await t.step("-o DIR/ streams every row into a named .xlsx", async () => {
+    await t.step("-o DIR/ streams every row into a .xlsx named after what it covers", async () => {
       const r = await cli(["call_list", "--direction", "incoming", "-o", `${dir}/`, ...common]);
       assert.equal(r.code, 0, r.stderr);
-      const file = `${dir}/incoming_calls_${local(FIXTURE_NOW, "Asia/Kolkata").date}.xlsx`;
+      const file = `${dir}/incoming_calls_until_${local(FIXTURE_NOW, "Asia/Kolkata").date}.xlsx`;
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.readFile(file);
       const expected = VISIBLE.filter((c) => c.direction === "incoming").length;
       assert.equal(wb.worksheets[0].rowCount, expected + 1);
       assert.match(r.stderr, new RegExp(`Wrote ${expected} rows`));
+
+      const y = await cli(["call_list", "--period", "yesterday", "-o", `${dir}/`, ...common]);
+      assert.equal(y.code, 0, y.stderr);
+      const yesterday = new Date(FIXTURE_NOW.getTime() - 86_400_000);
+      const day = local(yesterday, "Asia/Kolkata").date;
+      const rows = VISIBLE.filter((c) => local(c.start_time, "Asia/Kolkata").date === day).length;
+      const named = new ExcelJS.Workbook();
+      await named.xlsx.readFile(`${dir}/calls_${day}.xlsx`);
+      assert.equal(named.worksheets[0].rowCount, rows + 1);
     });
   } finally {
     await Deno.remove(dir, { recursive: true });

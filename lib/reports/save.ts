@@ -47,7 +47,11 @@ export function reportMetaFromCompiled(
     tz: opts.tz,
     as_of: compiled.asOf.toISOString(),
     rows: opts.rows,
-    file_name: reportFileName(compiled.title, compiled.asOf, opts.tz),
+    file_name: reportFileName(compiled.title, {
+      tz: opts.tz,
+      asOf: compiled.asOf,
+      period: compiled.period ?? null,
+    }),
     created_at: (opts.createdAt ?? new Date()).toISOString(),
   };
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { EJSON } from "bson";
 import { getReport } from "./catalog.ts";
 import { newReportId, saveReportFromCompiled } from "./save.ts";
-import { FIXTURE_NOW, fixtureClient } from "./test_fixture.ts";
+import { FIXTURE_NOW, fixtureClient, local } from "./test_fixture.ts";
 import type { Document } from "../data/types.ts";
 import type { ReportMeta, ReportRepository } from "./types.ts";
 
@@ -53,7 +53,11 @@ Deno.test("saveReportFromCompiled stores the query, not the rows", async () => {
   assert.equal(meta.period_label, compiled.period!.label);
   assert.deepEqual(meta.filters, compiled.filters);
   assert.deepEqual(meta.columns, compiled.columns);
-  assert.match(meta.file_name, /^missed_calls_\d{4}-\d{2}-\d{2}\.xlsx$/);
+  // Named after the day it covers (yesterday), not the day it was made.
+  const yesterday = local(compiled.period!.start, tz).date;
+  assert.equal(local(new Date(compiled.period!.end.getTime() - 1), tz).date, yesterday);
+  assert.notEqual(yesterday, local(FIXTURE_NOW, tz).date);
+  assert.equal(meta.file_name, `missed_calls_${yesterday}.xlsx`);
   // The pipeline survives the EJSON round trip with its dates.
   const pipeline = EJSON.parse(meta.pipeline_ejson) as Document[];
   assert.deepEqual(pipeline, compiled.pipeline);
