@@ -29,6 +29,24 @@ export type StepItem =
     duration_ms: number | null;
   };
 
+/** A thumbs up or down on an answer, with an optional comment. */
+export interface Feedback {
+  rating: "up" | "down";
+  comment: string;
+}
+
+/** A step as the history keeps it (`GET /api/conversations/{id}`, assistant messages). */
+export type HistoryStep =
+  | { type: "step"; text: string }
+  | {
+    type: "tool";
+    tool: string;
+    args?: Record<string, unknown>;
+    ok: boolean | null;
+    summary: string | null;
+    duration_ms: number | null;
+  };
+
 /** Where a turn stands. `pending`: asked, not yet accepted by the server. */
 export type TurnStatus = "pending" | "running" | "done" | "error" | "cancelled";
 
@@ -63,6 +81,8 @@ export interface TurnView {
   outcome: Outcome | null;
   /** ISO instant the answer finished, when known. */
   finished_at: string | null;
+  /** The user's thumbs up/down on the answer, once given. */
+  feedback: Feedback | null;
   /** Highest SSE event id applied (events at or below it are duplicates). */
   last_event_id: number;
 }
@@ -86,7 +106,14 @@ export interface HistoryMessage {
   interpretation?: Interpretation | null;
   /** How the turn ended (assistant messages, when stored). */
   outcome?: Outcome;
+  /** When the question was asked (user) or the answer ended (assistant). */
   created_at?: string;
+  /** What the assistant did (assistant messages). */
+  steps?: HistoryStep[];
+  /** Why the turn ended without a complete answer (stopped or failed). */
+  error?: { code: string; message: string };
+  /** The user's feedback on the answer (assistant messages). */
+  feedback?: Feedback;
 }
 
 /** Every event type, for subscribing to named SSE events. Exhaustive by construction. */
@@ -129,6 +156,7 @@ export function newTurn(question: string, askedAt: string | null): TurnView {
     interpretation: null,
     outcome: null,
     finished_at: null,
+    feedback: null,
     last_event_id: 0,
   };
 }
@@ -319,11 +347,29 @@ export function isTerminal(event: AgentEvent): boolean {
   return event.type === "final" || event.type === "error";
 }
 
+/** The note the server adds to a stopped or failed answer (shown as a notice instead). */
+const NO_ANSWER_NOTE = /(?:^|\n\n)_\(No complete answer: [^\n]*\)_\s*$/;
+
+/** A stored step as the steps block shows it. */
+export function stepFromHistory(step: HistoryStep, index: number): StepItem {
+  if (step.type === "step") return { kind: "step", text: step.text };
+  return {
+    kind: "tool",
+    call_id: `h${index}`,
+    tool: step.tool,
+    args: step.args ?? {},
+    status: step.ok === true ? "ok" : step.ok === false ? "error" : "stopped",
+    summary: step.summary,
+    duration_ms: step.duration_ms,
+  };
+}
+
 /**
  * Rebuilds turns from stored messages: each user message opens a turn and the assistant
- * message after it answers it. A question with no stored answer but a turn id is
- * `running` (the page re-attaches to its event stream, which also replays how it ended);
- * one with neither is an error the user can retry.
+ * message after it answers it, with its steps, times, reading and feedback; a stopped or
+ * failed answer comes back stopped or failed (with what it found). A question with no
+ * stored answer but a turn id is `running` (the page re-attaches to its event stream,
+ * which also replays how it ended); one with neither is an error the user can retry.
  */
 export function turnsFromHistory(messages: readonly HistoryMessage[]): TurnView[] {
   const turns: TurnView[] = [];
@@ -352,6 +398,13 @@ export function turnsFromHistory(messages: readonly HistoryMessage[]): TurnView[
       open = null;
       t.status = "done";
       t.answer = m.content;
+      if (m.error) {
+        t.status = m.error.code === "cancelled" ? "cancelled" : "error";
+        t.error = { code: m.error.code, message: m.error.message };
+        t.answer = m.content.replace(NO_ANSWER_NOTE, "").trim();
+      }
+      t.steps = (m.steps ?? []).map(stepFromHistory);
+      t.feedback = m.feedback ?? null;
       t.tables = m.tables ?? [];
       t.charts = m.charts ?? [];
       t.reports = m.reports ?? [];
@@ -367,6 +420,44 @@ export function turnsFromHistory(messages: readonly HistoryMessage[]): TurnView[
   }
   close();
   return turns;
+}
+
+/** Longest automatic conversation title (characters). */
+export const TITLE_LENGTH = 60;
+
+const TITLE_LEAD_INS = [
+  /^(?:hi|hello|hey|ok(?:ay)?|so|well)\b[\s,!.:-]*/i,
+  /^(?:please|pls|kindly)\b[\s,]*/i,
+  /^(?:can|could|would|will) you(?: please)?\s+(?=\S)/i,
+  /^(?:show|tell|give|get|find) me\s+(?=\S)/i,
+  /^i (?:want|need|would like|'d like) (?:to (?:see|know)\s+)?(?=\S)/i,
+];
+
+/**
+ * A short conversation title from its first question, without a model: the first line,
+ * polite lead-ins dropped ("Hi, can you please show me calls…" → "Calls…"), the first
+ * letter capitalised, cut at a word to {@linkcode TITLE_LENGTH} characters.
+ */
+export function titleFromQuestion(question: string): string {
+  const line = question.split("\n").find((l) => l.trim())?.replace(/\s+/g, " ").trim() ?? "";
+  let title = line;
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const re of TITLE_LEAD_INS) {
+      const next = title.replace(re, "");
+      if (next !== title && next.trim()) {
+        title = next.trim();
+        changed = true;
+      }
+    }
+  }
+  if (!/[A-Za-z0-9]/.test(title)) title = line;
+  title = title.charAt(0).toUpperCase() + title.slice(1);
+  const chars = [...title];
+  if (chars.length <= TITLE_LENGTH) return title;
+  const cut = chars.slice(0, TITLE_LENGTH - 1).join("");
+  const space = cut.lastIndexOf(" ");
+  return `${(space > TITLE_LENGTH * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, "")}…`;
 }
 
 /** Moves a conversation to the top of the list with a new `updated_at` (adding it if new). */

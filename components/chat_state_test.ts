@@ -8,6 +8,7 @@ import {
   isActive,
   isTerminal,
   newTurn,
+  titleFromQuestion,
   touchConversation,
   turnsFromHistory,
 } from "./chat_state.ts";
@@ -391,4 +392,91 @@ Deno.test("touchConversation moves a conversation to the top without duplicates"
       "b",
     ],
   );
+});
+
+Deno.test("turnsFromHistory brings back steps (collapsed tools with their outcome), times and feedback", () => {
+  const turns = turnsFromHistory([
+    { role: "user", content: "Calls per day?", turn_id: "t1", created_at: "2026-11-24T09:00:00Z" },
+    {
+      role: "assistant",
+      content: "**418** calls",
+      turn_id: "t1",
+      created_at: "2026-11-24T09:00:02Z",
+      steps: [
+        { type: "step", text: "Looking into: calls per day" },
+        {
+          type: "tool",
+          tool: "run_report",
+          args: { name: "calls_by_day" },
+          ok: true,
+          summary: "7 rows",
+          duration_ms: 12,
+        },
+        { type: "tool", tool: "aggregate", ok: false, summary: "bad stage", duration_ms: 3 },
+        { type: "tool", tool: "find", ok: null, summary: null, duration_ms: null },
+      ],
+      feedback: { rating: "down", comment: "Wrong week" },
+    },
+  ]);
+  assert.equal(turns.length, 1);
+  const [t] = turns;
+  assert.equal(t.status, "done");
+  assert.equal(t.asked_at, "2026-11-24T09:00:00Z");
+  assert.equal(t.finished_at, "2026-11-24T09:00:02Z");
+  assert.deepEqual(t.feedback, { rating: "down", comment: "Wrong week" });
+  assert.deepEqual(t.steps.map((s) => s.kind === "step" ? s.text : `${s.tool}:${s.status}`), [
+    "Looking into: calls per day",
+    "run_report:ok",
+    "aggregate:error",
+    "find:stopped",
+  ]);
+  const run = t.steps[1];
+  assert.ok(run.kind === "tool");
+  assert.deepEqual(run.args, { name: "calls_by_day" });
+  assert.equal(run.summary, "7 rows");
+  assert.equal(run.duration_ms, 12);
+  assert.equal(new Set(t.steps.map((s) => s.kind === "tool" ? s.call_id : "")).size, 4);
+});
+
+Deno.test("turnsFromHistory brings back a stopped or failed turn as such, without the note", () => {
+  const turns = turnsFromHistory([
+    { role: "user", content: "Slow question", turn_id: "t1" },
+    {
+      role: "assistant",
+      content: "Found 3 queues so far\n\n_(No complete answer: The answer was stopped.)_",
+      turn_id: "t1",
+      error: { code: "cancelled", message: "The answer was stopped." },
+    },
+    { role: "user", content: "Broken question", turn_id: "t2" },
+    {
+      role: "assistant",
+      content: "_(No complete answer: The model is unavailable.)_",
+      turn_id: "t2",
+      error: { code: "model_error", message: "The model is unavailable." },
+    },
+  ]);
+  assert.deepEqual(turns.map((t) => t.status), ["cancelled", "error"]);
+  assert.equal(turns[0].answer, "Found 3 queues so far");
+  assert.equal(turns[1].answer, "");
+  assert.deepEqual(turns[1].error, { code: "model_error", message: "The model is unavailable." });
+  assert.equal(turns[0].question, "Slow question", "the question is there to ask again");
+});
+
+Deno.test("titleFromQuestion makes a short title from the first question", () => {
+  assert.equal(
+    titleFromQuestion("How many calls were made today?"),
+    "How many calls were made today?",
+  );
+  assert.equal(
+    titleFromQuestion("hi, can you please show me calls per day for last week"),
+    "Calls per day for last week",
+  );
+  assert.equal(titleFromQuestion("I want to know the missed calls\nand more"), "The missed calls");
+  assert.equal(titleFromQuestion("hi"), "Hi", "nothing left after the lead-in: keep it");
+  assert.equal(titleFromQuestion("  show   agent   performance "), "Show agent performance");
+  const long = titleFromQuestion(
+    "Compare the answer rate of every queue between this month and last month by agent and by weekday",
+  );
+  assert.ok([...long].length <= 60, long);
+  assert.match(long, /^Compare the answer rate of every queue between this month…$/);
 });

@@ -11,18 +11,19 @@ import {
   type ConversationSummary,
   EVENT_TYPES,
   failTurn,
+  type Feedback,
   type HistoryMessage,
   isActive,
   isTerminal,
   newTurn,
+  titleFromQuestion,
   touchConversation,
   turnsFromHistory,
   type TurnView,
 } from "./chat_state.ts";
-import { truncate } from "./format.ts";
 
 /** Longest title given to a new conversation (from its first question). */
-export const TITLE_LENGTH = 60;
+export { TITLE_LENGTH } from "./chat_state.ts";
 
 /** What the store needs from its environment (browser defaults). */
 export interface ChatStoreOptions {
@@ -162,6 +163,7 @@ export function createChatStore(options: ChatStoreOptions = {}) {
         closeStream(turnId);
         touch(conversationId);
         finished(turns.value.find((t) => t.key === key));
+        retitle(conversationId, key);
       }
     };
     for (const type of EVENT_TYPES) es.addEventListener(type, onEvent);
@@ -184,6 +186,57 @@ export function createChatStore(options: ChatStoreOptions = {}) {
           : t);
       finished(turns.value.find((t) => t.key === key));
     });
+  }
+
+  /** True when a turn answered from the data (not small talk). */
+  function isDataAnswer(t: TurnView): boolean {
+    return t.interpretation !== null || t.tables.length > 0 || t.reports.length > 0;
+  }
+
+  /**
+   * Gives a conversation that began with small talk ("hi") the title of its first data
+   * question, when that turn `key` has just answered one. A title the user chose stays.
+   */
+  function retitle(conversationId: string, key: string): void {
+    if (currentId.value !== conversationId) return;
+    const list = turns.value;
+    const i = list.findIndex((t) => t.key === key);
+    const turn = list[i];
+    if (!turn || turn.status !== "done" || !isDataAnswer(turn)) return;
+    const earlier = list.slice(0, i);
+    if (earlier.length === 0 || earlier.some(isDataAnswer)) return;
+    const conv = conversations.value.find((c) => c.id === conversationId);
+    if (!conv || !earlier.some((t) => titleFromQuestion(t.question) === conv.title)) return;
+    const title = titleFromQuestion(turn.question);
+    if (title && title !== conv.title) void rename(conversationId, title);
+  }
+
+  /**
+   * Sends a thumbs up or down (and an optional comment) on turn `key`'s answer; shown at
+   * once, taken back when the server refuses. The latest feedback on a turn wins.
+   */
+  async function sendFeedback(
+    key: string,
+    rating: Feedback["rating"],
+    comment = "",
+  ): Promise<boolean> {
+    const turn = turns.value.find((t) => t.key === key);
+    if (!turn?.turn_id) return false;
+    const before = turn.feedback;
+    const text = comment.trim();
+    updateTurn(key, (t) => ({ ...t, feedback: { rating, comment: text } }));
+    try {
+      await api(`/api/turns/${encodeURIComponent(turn.turn_id)}/feedback`, {
+        method: "POST",
+        body: text ? { rating, comment: text } : { rating },
+      });
+      announcement.value = "Thanks for the feedback.";
+      return true;
+    } catch (e) {
+      updateTurn(key, (t) => ({ ...t, feedback: before }));
+      problem.value = `Cannot send the feedback: ${handleError(e)}`;
+      return false;
+    }
   }
 
   /** Loads the conversation list. */
@@ -268,7 +321,7 @@ export function createChatStore(options: ChatStoreOptions = {}) {
       if (conversationId === null) {
         const created = await api<{ id: string; title: string }>("/api/conversations", {
           method: "POST",
-          body: { title: truncate(question, TITLE_LENGTH) },
+          body: { title: titleFromQuestion(question) },
         });
         conversationId = created.id;
         if (gen !== generation) return true;
@@ -379,6 +432,7 @@ export function createChatStore(options: ChatStoreOptions = {}) {
     newConversation,
     ask,
     stop,
+    sendFeedback,
     rename,
     remove,
     logout,

@@ -239,3 +239,101 @@ Deno.test("rename is optimistic and rolls back when the server refuses", async (
     globalThis.fetch = realFetch;
   }
 });
+
+const FINAL_ANSWERED = {
+  type: "final",
+  answer: "Hello!",
+  usage: { model_calls: 1, input_tokens: 0, output_tokens: 0 },
+  outcome: "answered",
+  interpretation: null,
+} as const;
+
+Deno.test("the first question names the conversation: short, without lead-ins", async () => {
+  const calls = fakeFetch({
+    "POST /api/conversations": (b) =>
+      json({ id: "c1", title: (b as { title: string }).title }, 201),
+    "POST /api/conversations/c1/turns": () => json({ turn_id: "t1" }, 202),
+  });
+  try {
+    const { store } = makeStore();
+    await store.ask("Hi, can you please show me the missed calls of this week by queue and agent");
+    assert.deepEqual(calls[0].body, { title: "The missed calls of this week by queue and agent" });
+    assert.equal(store.currentTitle.value, "The missed calls of this week by queue and agent");
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
+
+Deno.test("a conversation that began with small talk takes its first data question's title", async () => {
+  let turn = 0;
+  const calls = fakeFetch({
+    "POST /api/conversations": (b) =>
+      json({ id: "c1", title: (b as { title: string }).title }, 201),
+    "POST /api/conversations/c1/turns": () => json({ turn_id: `t${++turn}` }, 202),
+    "PATCH /api/conversations/c1": (b) => json({ id: "c1", ...(b as object) }),
+  });
+  try {
+    const { store } = makeStore();
+    await store.ask("hello");
+    FakeEventSource.opened[0].send(FINAL_ANSWERED);
+    assert.equal(store.currentTitle.value, "Hello");
+    await store.ask("how many calls today?");
+    FakeEventSource.opened[1].send({
+      ...FINAL_ANSWERED,
+      answer: "5 calls",
+      interpretation: {
+        metric: "call_count",
+        metric_label: "Calls",
+        period: null,
+        filters: {},
+        group_by: null,
+        unplaced: [],
+      },
+    });
+    await tick();
+    assert.deepEqual(calls.at(-1), {
+      method: "PATCH",
+      path: "/api/conversations/c1",
+      body: { title: "How many calls today?" },
+    });
+    assert.equal(store.currentTitle.value, "How many calls today?");
+    // Later data answers leave the title alone.
+    await store.ask("and yesterday?");
+    FakeEventSource.opened[2].send({ ...FINAL_ANSWERED, answer: "4 calls" });
+    await tick();
+    assert.equal(calls.filter((c) => c.method === "PATCH").length, 1);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
+
+Deno.test("feedback is shown at once, sent, and taken back when the server refuses", async () => {
+  let refuse = false;
+  const calls = fakeFetch({
+    "POST /api/conversations": () => json({ id: "c1", title: "q" }, 201),
+    "POST /api/conversations/c1/turns": () => json({ turn_id: "t1" }, 202),
+    "POST /api/turns/t1/feedback": (b) =>
+      refuse
+        ? json({ error: { code: "bad_request", message: '"comment" is too long' } }, 400)
+        : json({ turn_id: "t1", ...(b as object), created_at: "2026-11-24T09:00:00Z" }),
+  });
+  try {
+    const { store } = makeStore();
+    await store.ask("q");
+    FakeEventSource.opened[0].send(FINAL_ANSWERED);
+    const key = store.turns.value[0].key;
+    const sent = store.sendFeedback(key, "up");
+    assert.deepEqual(store.turns.value[0].feedback, { rating: "up", comment: "" });
+    assert.equal(await sent, true);
+    assert.deepEqual(calls.at(-1)?.body, { rating: "up" });
+    assert.equal(await store.sendFeedback(key, "down", "  Wrong period "), true);
+    assert.deepEqual(calls.at(-1)?.body, { rating: "down", comment: "Wrong period" });
+    refuse = true;
+    assert.equal(await store.sendFeedback(key, "up", "x"), false);
+    assert.deepEqual(store.turns.value[0].feedback, { rating: "down", comment: "Wrong period" });
+    assert.match(store.problem.value ?? "", /Cannot send the feedback: "comment" is too long/);
+    assert.equal(await store.sendFeedback("no-such-turn", "up"), false);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
