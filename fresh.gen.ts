@@ -10,10 +10,14 @@ import * as $api_conversations__id_ from "./routes/api/conversations/[id].ts";
 import * as $api_conversations__id__turns from "./routes/api/conversations/[id]/turns.ts";
 import * as $api_conversations_index from "./routes/api/conversations/index.ts";
 import * as $api_reports__id_ from "./routes/api/reports/[id].ts";
+import * as $api_reports_catalog from "./routes/api/reports/catalog.ts";
 import * as $api_reports_index from "./routes/api/reports/index.ts";
+import * as $api_tables__id__rows from "./routes/api/tables/[id]/rows.ts";
+import * as $api_tables__id__xlsx from "./routes/api/tables/[id]/xlsx.ts";
 import * as $api_turns__id__cancel from "./routes/api/turns/[id]/cancel.ts";
 import * as $api_turns__id__events from "./routes/api/turns/[id]/events.ts";
 import * as $api_turns__id__feedback from "./routes/api/turns/[id]/feedback.ts";
+import * as $api_vocabulary from "./routes/api/vocabulary.ts";
 import * as $index from "./routes/index.tsx";
 import * as $login from "./routes/login.tsx";
 import * as $$Chat from "./islands/Chat.tsx";
@@ -31,10 +35,14 @@ const manifest = {
     "./routes/api/conversations/[id]/turns.ts": $api_conversations__id__turns,
     "./routes/api/conversations/index.ts": $api_conversations_index,
     "./routes/api/reports/[id].ts": $api_reports__id_,
+    "./routes/api/reports/catalog.ts": $api_reports_catalog,
     "./routes/api/reports/index.ts": $api_reports_index,
+    "./routes/api/tables/[id]/rows.ts": $api_tables__id__rows,
+    "./routes/api/tables/[id]/xlsx.ts": $api_tables__id__xlsx,
     "./routes/api/turns/[id]/cancel.ts": $api_turns__id__cancel,
     "./routes/api/turns/[id]/events.ts": $api_turns__id__events,
     "./routes/api/turns/[id]/feedback.ts": $api_turns__id__feedback,
+    "./routes/api/vocabulary.ts": $api_vocabulary,
     "./routes/index.tsx": $index,
     "./routes/login.tsx": $login,
   },

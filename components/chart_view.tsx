@@ -1,7 +1,9 @@
 /**
  * A chart in the chat, drawn with Chart.js (only the bar, line and pie pieces are
  * registered, so the bundle stays small). The canvas carries an accessible description
- * of the data; the server-rendered HTML holds the same text as fallback content.
+ * of the data; the server-rendered HTML holds the same text as fallback content. Axes
+ * carry their titles (the metric and how its numbers read); periods not over yet are
+ * drawn lighter (bars) or dashed (lines) and said "so far".
  */
 import type { JSX } from "preact";
 import { useEffect, useRef } from "preact/hooks";
@@ -81,7 +83,8 @@ export function describeChart(spec: ChartSpec, maxPoints = 12): string {
   const series = spec.series.map((s) => {
     const points = spec.labels.slice(0, maxPoints).map((label, i) => {
       const v = s.data[i] ?? null;
-      return `${label}: ${formatValue(v, spec.unit)}${v === null ? "" : unit}`;
+      const soFar = spec.partial?.[i] ? " so far" : "";
+      return `${label}: ${formatValue(v, spec.unit)}${v === null ? "" : unit}${soFar}`;
     });
     const more = spec.labels.length > maxPoints
       ? `, and ${spec.labels.length - maxPoints} more`
@@ -131,22 +134,34 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
     };
   }
   const line = spec.kind === "line";
+  const partial = (i: number) => spec.partial?.[i] === true;
+  const axisTitle = (text: string | undefined) =>
+    text ? { display: true, text, color: "#5d6679", font: { size: 12, weight: 600 } } : undefined;
   return {
     type: spec.kind,
     data: {
       labels: spec.labels,
       datasets: spec.series.map((s, i) => {
         const color = PALETTE[i % PALETTE.length];
+        const bars = spec.labels.map((_, k) => withAlpha(color, partial(k) ? 0.35 : 0.85));
         return {
           label: s.name,
           data: s.data,
-          backgroundColor: line ? withAlpha(color, 0.12) : withAlpha(color, 0.85),
-          borderColor: color,
-          borderWidth: line ? 2 : 0,
+          backgroundColor: line ? withAlpha(color, 0.12) : bars,
+          borderColor: line ? color : spec.labels.map((_, k) => partial(k) ? color : "transparent"),
+          borderWidth: line ? 2 : spec.labels.map((_, k) => partial(k) ? 1.5 : 0),
           borderRadius: line ? 0 : 4,
           fill: line && spec.series.length === 1,
           tension: 0.3,
           pointRadius: line ? 3 : 0,
+          pointBackgroundColor: line
+            ? spec.labels.map((_, k) => partial(k) ? "#ffffff" : color)
+            : undefined,
+          segment: line
+            ? {
+              borderDash: (ctx: { p1DataIndex: number }) => partial(ctx.p1DataIndex) ? [6, 5] : [],
+            }
+            : undefined,
           maxBarThickness: 48,
         };
       }),
@@ -157,12 +172,17 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
       animation: { duration: 300 },
       interaction: { mode: "index", intersect: false },
       scales: {
-        x: { grid: { display: false }, ticks: { maxRotation: 45, autoSkip: true } },
+        x: {
+          grid: { display: false },
+          ticks: { maxRotation: 45, autoSkip: true },
+          title: axisTitle(spec.x_label),
+        },
         y: {
           beginAtZero: true,
           grid: { color: "#eef0f4" },
           border: { display: false },
           ticks: { callback: tick, precision: unit === "s" ? undefined : 0 },
+          title: axisTitle(spec.y_label),
         },
       },
       plugins: {
@@ -170,7 +190,9 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
         tooltip: {
           callbacks: {
             label: (ctx) =>
-              ` ${ctx.dataset.label ?? ""}: ${formatValue(ctx.parsed.y as number, unit)}`,
+              ` ${ctx.dataset.label ?? ""}: ${formatValue(ctx.parsed.y as number, unit)}${
+                partial(ctx.dataIndex) ? " (so far)" : ""
+              }`,
           },
         },
       },
@@ -197,7 +219,14 @@ export function ChartView({ chart }: ChartViewProps): JSX.Element {
     <figure class={`result-chart chart-${chart.kind}`}>
       <figcaption class="result-head">
         <span class="result-title">{chart.title}</span>
-        {chart.unit && <span class="result-meta">{unitLabel(chart.unit)}</span>}
+        <span class="result-meta">
+          {chart.partial?.some(Boolean) && (
+            <span class="chart-so-far">
+              {chart.kind === "line" ? "dashed" : "lighter"}: so far
+            </span>
+          )}
+          {chart.unit && !chart.y_label && unitLabel(chart.unit)}
+        </span>
       </figcaption>
       <div class="chart-box">
         <canvas ref={canvas} role="img" aria-label={description}>

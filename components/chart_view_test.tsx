@@ -52,3 +52,35 @@ Deno.test("ChartView renders a labelled canvas with fallback text", () => {
   assert.match(html, /<span class="result-title">Calls per day<\/span>/);
   assert.doesNotMatch(html, /style=/);
 });
+
+Deno.test("axis titles say the metric; periods not over yet are lighter or dashed", () => {
+  const spec: ChartSpec = {
+    title: "Calls by day",
+    kind: "bar",
+    labels: ["2026-11-23", "2026-11-24"],
+    series: [{ name: "Calls", data: [80, 20] }],
+    unit: "calls",
+    y_label: "Calls",
+    x_label: "Day",
+    partial: [false, true],
+  };
+  const b = chartConfig(spec) as unknown as {
+    data: { datasets: { backgroundColor: string[] }[] };
+    options: { scales: { x: { title: { text: string } }; y: { title: { text: string } } } };
+  };
+  const [full, soFar] = b.data.datasets[0].backgroundColor;
+  assert.match(full, /0\.85\)$/);
+  assert.match(soFar, /0\.35\)$/);
+  assert.equal(b.options.scales.y.title.text, "Calls");
+  assert.equal(b.options.scales.x.title.text, "Day");
+  const l = chartConfig({ ...spec, kind: "line" }) as unknown as {
+    data: { datasets: { segment: { borderDash: (c: { p1DataIndex: number }) => number[] } }[] };
+  };
+  const dash = l.data.datasets[0].segment.borderDash;
+  assert.deepEqual(dash({ p1DataIndex: 1 }), [6, 5], "the segment into today is dashed");
+  assert.deepEqual(dash({ p1DataIndex: 0 }), []);
+  assert.match(describeChart(spec), /2026-11-24: 20 calls so far/);
+  const html = render(<ChartView chart={{ ...spec, kind: "line" }} />);
+  assert.match(html, /dashed: so far/);
+  assert.doesNotMatch(render(<ChartView chart={bar} />), /so far/);
+});

@@ -228,3 +228,45 @@ export function formatUtcInstant(iso: string): string {
   const seconds = s.slice(17, 23) === "00.000" ? "" : `:${s.slice(17, 19)}`;
   return `${s.slice(0, 10)} ${s.slice(11, 16)}${seconds} UTC`;
 }
+
+/** The exact value of a seconds cell, for its tooltip: `363.16` → `363.16 s`. */
+export function secondsTitle(seconds: number): string {
+  return `${formatNumber(seconds)} s`;
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Text made safe for a spreadsheet (CSV formula injection, OWASP): a value beginning with
+ * `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`, unless it is a plain
+ * number (`+919812345678`, `-42`, `-3.5`), which a spreadsheet reads as a number anyway.
+ */
+export function neutralizeFormula(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
+export function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * A cell as CSV text: numbers as plain numbers (seconds stay seconds, percents 0–100),
+ * dates as the table holds them (local wall time), missing values empty, text
+ * neutralised against formulas.
+ */
+export function csvValue(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return csvField(neutralizeFormula(text));
+}
+
+/** A table as CSV text: a header row of `columns`, then `rows`, lines ending in CRLF. */
+export function toCsv(columns: string[], rows: unknown[][]): string {
+  const lines = [columns.map((c) => csvField(neutralizeFormula(c))).join(",")];
+  for (const row of rows) lines.push(columns.map((_, i) => csvValue(row[i])).join(","));
+  return lines.join("\r\n") + "\r\n";
+}

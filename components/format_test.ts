@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import {
+  csvField,
+  csvValue,
   formatCell,
   formatCount,
   formatDateTime,
@@ -9,9 +11,12 @@ import {
   formatUtcInstant,
   inferCellType,
   isNumericType,
+  neutralizeFormula,
   relativeTime,
+  secondsTitle,
   summarizeArgs,
   toCellType,
+  toCsv,
   truncate,
 } from "./format.ts";
 
@@ -122,4 +127,35 @@ Deno.test("formatUtcInstant shows the exact instant in UTC", () => {
   assert.equal(formatUtcInstant("2026-11-08T18:30:05Z"), "2026-11-08 18:30:05 UTC");
   assert.equal(formatUtcInstant("2026-11-09T00:00:00+05:30"), "2026-11-08 18:30 UTC");
   assert.equal(formatUtcInstant("soon"), "soon");
+});
+
+Deno.test("neutralizeFormula: formulas get a leading quote, plain numbers do not", () => {
+  for (const f of ["=SUM(A1:A2)", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)", "\tx", "\r=1", "-"]) {
+    assert.equal(neutralizeFormula(f), `'${f}`, JSON.stringify(f));
+  }
+  for (const n of ["+919812345678", "-42", "-3.5", "+1e5", "42", "text", "a=b", ""]) {
+    assert.equal(neutralizeFormula(n), n, JSON.stringify(n));
+  }
+});
+
+Deno.test("toCsv: a header, quoted fields, raw numbers, CRLF lines", () => {
+  const csv = toCsv(
+    ["Agent", "AHT (s)", "Customer", "Note"],
+    [
+      ["ann", 363.16, "+919812345678", 'said "hi", left'],
+      ['=HYPERLINK("x")', null, "-42", "two\nlines"],
+      ["bob", 0, "@home", true],
+    ],
+  );
+  assert.equal(
+    csv,
+    "Agent,AHT (s),Customer,Note\r\n" +
+      'ann,363.16,+919812345678,"said ""hi"", left"\r\n' +
+      `"'=HYPERLINK(""x"")",,-42,"two\nlines"\r\n` +
+      "bob,0,'@home,yes\r\n",
+  );
+  assert.equal(csvValue(undefined), "");
+  assert.equal(csvValue(Number.NaN), "");
+  assert.equal(csvField("a,b"), '"a,b"');
+  assert.equal(secondsTitle(3700.5), "3,700.5 s");
 });

@@ -21,6 +21,15 @@ export interface ChartSpec {
   series: { name: string; data: (number | null)[] }[];
   /** Unit of the values ("calls", "s", "%"). */
   unit?: string;
+  /** The value axis title, with its unit ("AHT (m:ss)", "Calls"). */
+  y_label?: string;
+  /** The category axis title ("Agent", "Day"). */
+  x_label?: string;
+  /**
+   * Per label: true when its period is not over yet (today so far), drawn dashed or
+   * lighter.
+   */
+  partial?: boolean[];
 }
 
 /** A table as shown in the chat: columns, first rows, and the full row count. */
@@ -31,6 +40,20 @@ export interface TableSpec {
   column_types?: string[];
   rows: unknown[][];
   total_rows: number;
+  /** Column keys, parallel to `columns` (what `sort` and the rows API name). */
+  column_keys?: string[];
+  /** How `rows` are ordered: a column index and the direction. */
+  sort?: { column: number; order: "asc" | "desc" };
+  /** Indices of rows whose period is not over yet (today so far, this hour so far). */
+  partial_rows?: number[];
+  /** The whole table covers a period still running ("today so far"). */
+  so_far?: boolean;
+  /** Every row, in cursor pages: `/api/tables/{id}/rows` (listings beyond the preview). */
+  rows_url?: string;
+  /** The cursor of the page after `rows` (with `rows_url`). */
+  next_cursor?: string;
+  /** The table as an Excel file: `/api/tables/{id}/xlsx`. */
+  download?: string;
 }
 
 /** A saved report the user can download. */

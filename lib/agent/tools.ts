@@ -21,8 +21,19 @@ import type {
   ReportRepository,
   ReportResult,
 } from "../reports/types.ts";
+import { readAll } from "../data/read_all.ts";
+import { rowValues } from "../reports/run.ts";
+import {
+  encodeCursor,
+  isTableRepository,
+  readTablePage,
+  sortedPipeline,
+  tableMetaFromCompiled,
+  type TableRepository,
+} from "../reports/tables.ts";
 import { chartFor } from "./charts.ts";
 import type { EmitEvent, Interpretation, PeriodReading, TableSpec } from "./events.ts";
+import { presentResult, readSortArgs, type SortRequest, sortRows } from "./presentation.ts";
 import { checkNames, unknownNamesMessage, unknownNamesReason } from "./name_check.ts";
 import type { ToolExecutor, ToolInvocation, ToolOutput } from "./loop.ts";
 import type { ToolDefinition } from "./types.ts";
@@ -30,8 +41,8 @@ import { inferType, toCell, toJsonValue } from "./values.ts";
 
 /** Rows of a result the model reads, at most. */
 export const MODEL_PREVIEW_ROWS = 10;
-/** Rows of a listing shown in the chat's table. */
-export const TABLE_PREVIEW_ROWS = 20;
+/** Rows of a listing shown in the chat's table: its first page (more are paged on request). */
+export const TABLE_PREVIEW_ROWS = 50;
 /** Rows of an aggregate shown in full (more are counted in `total_rows`). */
 export const TABLE_MAX_ROWS = 1000;
 /** Characters of an unstructured tool result passed to the model, at most. */
@@ -79,6 +90,11 @@ export interface DataToolsOptions {
   onCatalogCall?: (call: CatalogCall) => void;
   /** How long the check of names against the data may wait (default 5 s). */
   nameCheckTimeoutMs?: number;
+  /**
+   * Where tables shown are saved as queries, for paging and Excel downloads (default:
+   * `reports` when it can save tables; none: tables carry no download or paging links).
+   */
+  tables?: TableRepository | null;
 }
 
 /** The data agent's tools: definitions for the model and one executor. */
@@ -160,6 +176,16 @@ export function catalogToolDefinitions(entries: ReportDefinition[]): ToolDefinit
     description:
       'The measure in the user\'s words when you derive it from this report (e.g. "Average calls per day" from a breakdown by day); shown to the user as how the question was read.',
   };
+  const sortBy = {
+    type: "string",
+    description:
+      'The column key of the metric the user asked about (e.g. "aht_seconds" for "which agent had the highest AHT", "duration_seconds" for the longest calls): the table is sorted by it, shows it right after the name, and the chart draws it. The rows you get are in this order too.',
+  };
+  const sortOrder = {
+    type: "string",
+    enum: ["desc", "asc"],
+    description: '"desc" (default): highest first; "asc" for the lowest/fewest/fastest.',
+  };
   return [
     {
       name: "list_reports",
@@ -172,7 +198,14 @@ export function catalogToolDefinitions(entries: ReportDefinition[]): ToolDefinit
         "Runs a named report of the catalog and returns its headline summary, columns, total row count and up to 10 preview rows. The user sees the full table (and a chart for breakdowns) automatically.",
       parameters: {
         type: "object",
-        properties: { name: { type: "string", enum: names }, params, unplaced, measure },
+        properties: {
+          name: { type: "string", enum: names },
+          params,
+          unplaced,
+          measure,
+          sort_by: sortBy,
+          sort_order: sortOrder,
+        },
         required: ["name"],
       },
     },
@@ -202,6 +235,8 @@ export function catalogToolDefinitions(entries: ReportDefinition[]): ToolDefinit
           },
           unplaced,
           measure,
+          sort_by: sortBy,
+          sort_order: sortOrder,
         },
       },
     },
@@ -393,16 +428,71 @@ async function runReportTool(opts: DataToolsOptions, call: ToolInvocation): Prom
   const { def, params } = readCatalogArgs(opts, call.args);
   await requireKnownNames(opts, params, call.signal);
   await opts.emit({ type: "step", text: `Running the report “${def.title}”` });
-  const result = await opts.catalog.runReport(def.name, params, reportContext(opts, call.signal), {
-    previewRows: TABLE_PREVIEW_ROWS,
-  });
-  await emitResult(opts, result, params);
+  const { result, sort } = await runCatalog(opts, def, params, call.args, call.signal);
+  await emitResult(opts, result, params, sort);
   await emitInterpretation(opts, def, result, params, call.args);
   opts.onCatalogCall?.({ name: def.name, params });
   return {
-    result: { report: def.name, params, ...describeResult(opts, result) },
+    result: { report: def.name, params, ...describeResult(opts, result, sort) },
     summary: rowsSummary(result.total_rows),
   };
+}
+
+/** A catalog result run as asked, and the order asked for (rows and pipeline in it). */
+interface CatalogRun {
+  result: ReportResult;
+  sort: SortRequest | null;
+}
+
+/**
+ * Runs a catalog entry; with `sort_by`, its rows (and its pipeline, for the saved table
+ * and the Excel file) come in that order, and a `limit` keeps the first rows of that
+ * order ("the 5 agents with the highest AHT"), not of the entry's own.
+ */
+async function runCatalog(
+  opts: DataToolsOptions,
+  def: ReportDefinition,
+  params: ReportParams,
+  args: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<CatalogRun> {
+  const ctx = reportContext(opts, signal);
+  const run = (p: ReportParams) =>
+    opts.catalog.runReport(def.name, p, ctx, { previewRows: TABLE_PREVIEW_ROWS });
+  const limited = def.kind === "aggregate" && params.limit !== undefined &&
+    args.sort_by !== undefined && args.sort_by !== null && args.sort_by !== "";
+  const { limit: _limit, ...unlimited } = params;
+  const result = await run(limited ? unlimited : params);
+  const sort = readSortArgs(args.sort_by, args.sort_order, result.columns);
+  if (!sort) return { result, sort };
+  const at = result.columns.findIndex((c) => c.key === sort.key);
+  const pipeline = sortedPipeline(result.pipeline, result.columns, sort);
+  if (result.kind === "listing") {
+    const page = await readTablePage(opts.client, {
+      collection: result.collection,
+      pipeline,
+      columns: result.columns,
+      total: result.total_rows,
+    }, { limit: TABLE_PREVIEW_ROWS, signal });
+    const rows = page.docs.map((d) => rowValues(d, result.columns));
+    return { result: { ...result, pipeline, rows }, sort };
+  }
+  const cap = limited ? Math.min(Number(params.limit), TABLE_MAX_ROWS) : TABLE_MAX_ROWS;
+  const cut = limited ? [...pipeline, { $limit: Number(params.limit) }] : pipeline;
+  let rows: unknown[][];
+  if (result.rows.length >= result.total_rows) {
+    rows = sortRows(result.rows, at, sort.order).slice(0, cap);
+  } else {
+    rows = [];
+    for await (
+      const d of readAll(opts.client, { collection: result.collection, pipeline: cut, signal })
+    ) {
+      rows.push(rowValues(d, result.columns));
+      if (rows.length >= cap) break;
+    }
+  }
+  const total = limited ? Math.min(Number(params.limit), result.total_rows) : result.total_rows;
+  return { result: { ...result, pipeline: cut, rows, total_rows: total }, sort };
 }
 
 async function makeExcelReportTool(
@@ -413,15 +503,10 @@ async function makeExcelReportTool(
     const { def, params } = readCatalogArgs(opts, call.args);
     await requireKnownNames(opts, params, call.signal);
     await opts.emit({ type: "step", text: `Preparing the Excel report “${def.title}”` });
-    const result = await opts.catalog.runReport(
-      def.name,
-      params,
-      reportContext(opts, call.signal),
-      { previewRows: TABLE_PREVIEW_ROWS },
-    );
-    await emitResult(opts, result, params);
+    const { result, sort } = await runCatalog(opts, def, params, call.args, call.signal);
+    const shown = await emitResult(opts, result, params, sort);
     await emitInterpretation(opts, def, result, params, call.args);
-    const meta = await opts.catalog.saveReportFromCompiled(result, {
+    const meta = await opts.catalog.saveReportFromCompiled(shown, {
       owner: opts.owner,
       repo: opts.reports,
       rows: result.total_rows,
@@ -431,7 +516,12 @@ async function makeExcelReportTool(
     await emitReport(opts, meta);
     opts.onCatalogCall?.({ name: def.name, params });
     return {
-      result: { report: def.name, params, ...describeResult(opts, result), ...reportFields(meta) },
+      result: {
+        report: def.name,
+        params,
+        ...describeResult(opts, result, sort),
+        ...reportFields(meta),
+      },
       summary: `Excel report, ${rowsSummary(meta.rows)}`,
     };
   }
@@ -470,13 +560,16 @@ async function customExcelReport(
     asOf: now,
   };
   const rows = sample.documents.map((d) => columns.map((c) => toCell(d[c.key], opts.tz)));
-  await emitTable(opts, {
+  const table: TableSpec = {
     title: compiled.title,
     columns: columns.map((c) => c.label),
     column_types: columns.map((c) => c.type),
     rows,
     total_rows: total,
-  });
+    column_keys: columns.map((c) => c.key),
+  };
+  await saveShownTable(opts, compiled, table);
+  await emitTable(opts, table);
   const meta = await opts.catalog.saveReportFromCompiled(compiled, {
     owner: opts.owner,
     repo: opts.reports,
@@ -562,6 +655,9 @@ export interface ReportToolResult {
   /** Rows the full result has. */
   total_rows: number;
   note: string;
+  /** The column the rows are sorted by, when `sort_by` was given. */
+  sorted_by?: string;
+  sort_order?: "asc" | "desc";
   /** make_excel_report only: the saved report. */
   report_id?: string;
   /** make_excel_report only: data rows in the saved file (`rows` stays the preview). */
@@ -574,6 +670,7 @@ export interface ReportToolResult {
 function describeResult(
   opts: DataToolsOptions,
   result: ReportResult,
+  sort: SortRequest | null = null,
 ): Omit<ReportToolResult, "report" | "params"> {
   const shown = result.rows.slice(0, MODEL_PREVIEW_ROWS);
   const out: Omit<ReportToolResult, "report" | "params"> = {
@@ -594,25 +691,103 @@ function describeResult(
   } else {
     out.note = "The user sees this table already; do not repeat it row by row.";
   }
+  if (sort) {
+    out.sorted_by = sort.key;
+    out.sort_order = sort.order;
+    out.note += ` Rows are sorted by ${sort.key}, ${
+      sort.order === "desc" ? "highest" : "lowest"
+    } first.`;
+  }
   return out;
 }
 
+/**
+ * Shows a catalog result: the table as presented (the metric asked right after the name,
+ * rows in its order, periods not over yet marked), saved as a query for paging and the
+ * Excel download, and the chart of that metric. Returns the result as shown (columns and
+ * pipeline in the order shown), which an Excel report of it saves.
+ */
 async function emitResult(
   opts: DataToolsOptions,
   result: ReportResult,
   params: ReportParams,
-): Promise<void> {
+  sort: SortRequest | null = null,
+): Promise<ReportResult> {
+  const now = result.asOf instanceof Date ? result.asOf : opts.now();
+  const p = presentResult(result, { groupBy: params.group_by, sort, now, tz: opts.tz });
+  const sortedBy = p.resorted && p.sort
+    ? { key: p.columns[p.sort.column].key, order: p.sort.order }
+    : null;
+  const shown: ReportResult = {
+    ...result,
+    columns: p.columns,
+    rows: p.rows,
+    pipeline: sortedBy ? sortedPipeline(result.pipeline, p.columns, sortedBy) : result.pipeline,
+  };
   const title = result.period ? `${result.title} — ${result.period.label}` : result.title;
   const limit = result.kind === "aggregate" ? TABLE_MAX_ROWS : TABLE_PREVIEW_ROWS;
-  await emitTable(opts, {
+  const rows = p.rows.slice(0, limit);
+  const table: TableSpec = {
     title,
-    columns: result.columns.map((c) => c.label),
-    column_types: result.columns.map((c) => c.type),
-    rows: result.rows.slice(0, limit).map((r) => r.map((v) => toCell(v, opts.tz))),
+    columns: p.columns.map((c) => c.label),
+    column_types: p.columns.map((c) => c.type),
+    rows: rows.map((r) => r.map((v) => toCell(v, opts.tz))),
     total_rows: result.total_rows,
-  });
-  const chart = chartFor(result, params.group_by);
+    column_keys: p.columns.map((c) => c.key),
+  };
+  if (p.sort) table.sort = p.sort;
+  const partial = p.partial_rows.filter((i) => i < rows.length);
+  if (partial.length) table.partial_rows = partial;
+  if (p.so_far) table.so_far = true;
+  if (showTableOnce(opts, table)) {
+    await saveShownTable(opts, shown, table);
+    await emitTable(opts, table);
+  }
+  const chart = chartFor(result, params.group_by, p);
   if (chart) await opts.emit({ type: "chart", ...chart });
+  return shown;
+}
+
+const shownTables = new WeakMap<DataToolsOptions, Set<string>>();
+
+/** True the first time these tools show this table (links aside); false for a repeat. */
+function showTableOnce(opts: DataToolsOptions, table: TableSpec): boolean {
+  let seen = shownTables.get(opts);
+  if (!seen) shownTables.set(opts, seen = new Set());
+  const key = JSON.stringify(table);
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
+}
+
+function tableRepository(opts: DataToolsOptions): TableRepository | null {
+  if (opts.tables !== undefined) return opts.tables;
+  return isTableRepository(opts.reports) ? opts.reports : null;
+}
+
+/**
+ * Saves a table shown as a query of its own (owner-checked like reports) and links it:
+ * the Excel download, and for rows beyond the table, their pages.
+ */
+async function saveShownTable(
+  opts: DataToolsOptions,
+  compiled: CompiledReport,
+  table: TableSpec,
+): Promise<void> {
+  const repo = tableRepository(opts);
+  if (!repo) return;
+  const meta = tableMetaFromCompiled(compiled, {
+    owner: opts.owner,
+    rows: table.total_rows,
+    tz: opts.tz,
+  });
+  meta.title = table.title;
+  await repo.saveTable(meta);
+  table.download = `/api/tables/${meta.id}/xlsx`;
+  if (table.total_rows > table.rows.length) {
+    table.rows_url = `/api/tables/${meta.id}/rows`;
+    table.next_cursor = encodeCursor(null, table.rows.length);
+  }
 }
 
 /**

@@ -1,0 +1,57 @@
+/**
+ * GET /api/tables/{id}/xlsx?sort=key&order=asc|desc → a table shown in the chat as an
+ * `.xlsx` file, streamed (`Content-Disposition: attachment`): every row of its saved
+ * query, the columns in the order shown, sorted as asked (else as shown). 404 unless it
+ * is the current user's; 400 for a sort column the table does not have.
+ */
+import { EJSON } from "bson";
+import {
+  readTableSort,
+  sortedPipeline,
+  tablePipeline,
+  TableRequestError,
+} from "../../../../lib/reports/tables.ts";
+import { contentDisposition, streamExport, XLSX_TYPE } from "../../../../lib/web/download.ts";
+import { BadRequestError, HttpError, NotFoundError } from "../../../../lib/web/errors.ts";
+import { requireUser } from "../../../../lib/web/http.ts";
+import type { AppState } from "../../../../lib/web/state.ts";
+import type { Handlers } from "../../../../lib/web/types.ts";
+
+export const handler: Handlers<unknown, AppState> = {
+  async GET(req, ctx) {
+    const user = requireUser(ctx.state);
+    const app = ctx.state.app;
+    const saved = await app.store.getTable(user.id, ctx.params.id);
+    if (!saved) throw new NotFoundError("Table not found");
+    if (!app.data) {
+      throw new HttpError(503, "unavailable", "The data source is not available right now");
+    }
+    let meta = saved;
+    try {
+      const q = ctx.url.searchParams;
+      const sort = readTableSort(q.get("sort"), q.get("order"), saved.columns);
+      if (sort) {
+        const pipeline = sortedPipeline(tablePipeline(saved), saved.columns, sort);
+        meta = { ...saved, pipeline_ejson: EJSON.stringify(pipeline, { relaxed: true }) };
+      }
+    } catch (e) {
+      if (e instanceof TableRequestError) throw new BadRequestError(e.message);
+      throw e;
+    }
+    const client = app.data;
+    const body = await streamExport(
+      (sink, signal) => app.exportReport(meta, client, sink, { signal }),
+      req.signal,
+      (e) => app.log(`Cannot export table ${meta.id}`, e),
+    );
+    return new Response(body, {
+      status: 200,
+      headers: {
+        "Content-Type": XLSX_TYPE,
+        "Content-Disposition": contentDisposition(meta.file_name || `${meta.title}.xlsx`),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+      },
+    });
+  },
+};
