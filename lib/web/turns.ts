@@ -7,6 +7,7 @@
  */
 import type { AgentEvent, ErrorCode } from "../agent/events.ts";
 import type { TurnOutcome } from "../agent/types.ts";
+import type { ReportParams } from "../reports/types.ts";
 import type { Store, TurnRecord, TurnStatus } from "../kv.ts";
 import { newId } from "../kv.ts";
 
@@ -14,6 +15,11 @@ import { newId } from "../kv.ts";
 export interface TurnInput {
   turnId: string;
   question: string;
+  /**
+   * A catalog report to run as the turn, with no model call (a reading changed with its
+   * chips, or a report built with Explore); `question` is then its question in words.
+   */
+  report?: { name: string; params: ReportParams };
   /** The user id. */
   owner: string;
   conversationId: string;
@@ -87,9 +93,13 @@ export class TurnManager {
    * Starts a turn in a conversation of `owner`: "busy" when one is running there,
    * "not_found" when the conversation is not theirs.
    */
-  async start(input: { owner: string; conversationId: string; question: string }): Promise<
-    TurnRecord | "busy" | "not_found"
-  > {
+  async start(input: {
+    owner: string;
+    conversationId: string;
+    question: string;
+    /** Run this catalog report instead of asking the model (see {@link TurnInput.report}). */
+    report?: { name: string; params: ReportParams };
+  }): Promise<TurnRecord | "busy" | "not_found"> {
     if (this.#closed) throw new Error("Cannot start a turn: the server is shutting down");
     const turn = await this.#store.createTurn({
       id: newId("t"),
@@ -182,6 +192,7 @@ export class TurnManager {
         this.#runner({
           turnId: turn.id,
           question: input.question,
+          ...(input.report ? { report: input.report } : {}),
           owner: input.owner,
           conversationId: input.conversationId,
           signal: controller.signal,

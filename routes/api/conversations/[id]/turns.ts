@@ -2,9 +2,18 @@
  * POST /api/conversations/{id}/turns `{message}` → 202 `{turn_id}`: the turn runs on the
  * server; follow it at `/api/turns/{turn_id}/events`. 409 while another turn runs in the
  * conversation.
+ *
+ * `{report: {name, params}}` instead of `{message}` runs that catalog report as the turn,
+ * with no model call (a reading changed with its chips, a report built with Explore), and
+ * answers `{turn_id, question}` (the question in words the conversation records); 400
+ * with what is wrong when the entry or its parameters are not valid.
  */
+import { checkReportRequest, reportQuestion } from "../../../../lib/agent/direct_turn.ts";
+import type { CatalogCall } from "../../../../lib/agent/tools.ts";
+import { clock } from "../../../../lib/config.ts";
 import { DEFAULT_CONVERSATION_TITLE } from "../../../../lib/kv.ts";
-import { ConflictError, NotFoundError } from "../../../../lib/web/errors.ts";
+import { ReportParamError } from "../../../../lib/reports/errors.ts";
+import { BadRequestError, ConflictError, NotFoundError } from "../../../../lib/web/errors.ts";
 import { json, readJsonObject, requireUser, stringField } from "../../../../lib/web/http.ts";
 import type { AppState } from "../../../../lib/web/state.ts";
 import type { Handlers } from "../../../../lib/web/types.ts";
@@ -24,13 +33,31 @@ export const handler: Handlers<unknown, AppState> = {
     const user = requireUser(ctx.state);
     const app = ctx.state.app;
     const body = await readJsonObject(req);
-    const message = stringField(body, "message", { required: true, max: MAX_MESSAGE })!;
+    const has = (k: string) => body[k] !== undefined && body[k] !== null;
+    if (has("message") && has("report")) {
+      throw new BadRequestError(
+        'Send "message" (a question) or "report" ({name, params}), not both',
+      );
+    }
+    let report: CatalogCall | undefined;
+    if (has("report")) {
+      try {
+        report = checkReportRequest(body.report, { tz: app.config.tz, now: clock(app.config)() });
+      } catch (e) {
+        if (e instanceof ReportParamError) throw new BadRequestError(e.message, "invalid_report");
+        throw e;
+      }
+    }
+    const message = report
+      ? reportQuestion(report)
+      : stringField(body, "message", { required: true, max: MAX_MESSAGE })!;
     const conv = await app.store.getConversation(user.id, ctx.params.id);
     if (!conv) throw new NotFoundError("Conversation not found");
     const turn = await app.turns.start({
       owner: user.id,
       conversationId: conv.id,
       question: message,
+      ...(report ? { report } : {}),
     });
     if (turn === "not_found") throw new NotFoundError("Conversation not found");
     if (turn === "busy") {
@@ -42,6 +69,6 @@ export const handler: Handlers<unknown, AppState> = {
     if (conv.title === DEFAULT_CONVERSATION_TITLE) {
       await app.store.renameConversation(user.id, conv.id, titleFrom(message));
     }
-    return json({ turn_id: turn.id }, 202);
+    return json(report ? { turn_id: turn.id, question: message } : { turn_id: turn.id }, 202);
   },
 };
