@@ -5,16 +5,14 @@
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../components/api.ts";
+import { safeNext } from "../lib/auth/redirect.ts";
+
+export { safeNext };
 
 /** Props of the LoginForm island. */
 export interface LoginFormProps {
   /** Where to go after signing in (a path on this site; default `/`). */
   next?: string;
-}
-
-/** Keeps redirects on this site: only plain absolute paths are allowed. */
-export function safeNext(next: string | undefined): string {
-  return next && /^\/(?![/\\])/.test(next) ? next : "/";
 }
 
 /** The login form island. */

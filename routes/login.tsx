@@ -3,7 +3,8 @@
  */
 import type { JSX } from "preact";
 import { IconHeadset } from "../components/icons.tsx";
-import LoginForm, { safeNext } from "../islands/LoginForm.tsx";
+import LoginForm from "../islands/LoginForm.tsx";
+import { safeNext } from "../lib/auth/redirect.ts";
 import type { AppState } from "../lib/web/state.ts";
 import type { Handlers, PageProps } from "../lib/web/types.ts";
 
@@ -18,10 +19,10 @@ export const handler: Handlers<LoginData, AppState> = {
     if (ctx.state.user) {
       return new Response(null, {
         status: 303,
-        headers: { Location: safeNext(next ?? undefined) },
+        headers: { Location: safeNext(next), "Cache-Control": "no-store" },
       });
     }
-    return ctx.render({ next });
+    return ctx.render({ next: next === null ? null : safeNext(next) });
   },
 };
 
