@@ -22,6 +22,7 @@ import {
   groups,
   keyText,
   periodPhrase,
+  rankedBy,
   readReport,
   type ReportView,
   sentence,
@@ -122,7 +123,8 @@ const fmtBreakdown: Fmt = (i, v) => {
     const timeDim = dim === "hour" || dim === "day" || dim === "weekday";
     // Rows seen here are the first ones in the table's order: a list is sound only when
     // all rows are here, or the table is sorted by calls and the most are asked for.
-    const listable = complete(v) || (!timeDim && i.rank.order === "max");
+    const listable = complete(v) || (!timeDim && i.rank.order === "max") ||
+      rankedBy(v, "calls", i.rank.order);
     if (i.limit && i.limit > 1 && !listable) {
       return sentence(
         `The ${i.rank.order === "max" ? "top" : "bottom"} ${dimName(dim)} ${when} was ${

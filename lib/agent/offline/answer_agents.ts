@@ -18,6 +18,7 @@ import {
   type Group,
   groups,
   periodPhrase,
+  rankedBy,
   type ReportView,
   sentence,
   sortGroups,
@@ -44,7 +45,8 @@ export const fmtAgents: Fmt = (i, v) => {
   const note = i.groupBy && i.groupBy !== "agent"
     ? ` (AHT is reported per agent; a split by ${dimName(i.groupBy)} is not available.)`
     : "";
-  const sortedByKey = (key: string) => key === "calls_handled" && i.rank?.order === "max";
+  const sortedByKey = (key: string) =>
+    (key === "calls_handled" && i.rank?.order === "max") || rankedBy(v, key, i.rank?.order);
   if (
     i.rank && i.limit && i.limit > 1 &&
     (complete(v) || sortedByKey(i.focus === "aht" ? "aht_seconds" : "calls_handled"))
@@ -166,7 +168,7 @@ function holdOrWrap(i: Intent, v: ReportView, scope: string, when: string): stri
   const name = i.focus === "hold" ? "average hold time" : "average wrap-up time";
   const gs = groups(v, key);
   if (!gs.length) return sentence(`No answered calls with an agent${scope} ${when}.`);
-  const partial = complete(v)
+  const partial = complete(v) || rankedBy(v, key, i.rank?.order)
     ? ""
     : ` (among the ${gs.length} agents with the most calls; the table lists all ${
       fmtInt(v.total)

@@ -18,6 +18,7 @@ import {
   groups,
   keyText,
   periodPhrase,
+  rankedBy,
   type ReportView,
   scopeOf,
   sentence,
@@ -136,7 +137,7 @@ function groupedKpi(i: Intent, v: ReportView, spec: KpiSpec, valueKey: string): 
   const lo = leader(v, valueKey, "bottom") ?? extreme(gs, "min");
   // Extremes read from the rows alone cover only the rows here.
   const fromRows = !leader(v, valueKey, "top");
-  const partial = complete(v) || !fromRows
+  const partial = complete(v) || !fromRows || rankedBy(v, valueKey, i.rank?.order)
     ? ""
     : ` (among the ${gs.length} ${dimName(dim, 2)} with the most calls; the table lists all ${
       fmtInt(v.total)

@@ -121,6 +121,82 @@ export function planCalls(i: Intent): PlannedCall[] {
   return calls;
 }
 
+/** The order a planned entry's table is shown in (run_report's `sort_by` / `sort_order`). */
+export interface PlannedSort {
+  /** The catalog entry it applies to (the planned calls of other entries keep their order). */
+  entry: string;
+  /** The column of the metric asked, which the table is sorted by and the chart draws. */
+  key: string;
+  /** "desc": highest first (the most, the slowest); "asc" for the lowest, the fewest. */
+  order: "asc" | "desc";
+}
+
+/**
+ * The order the table of a ranking is shown in: by the metric ranked, highest first (the
+ * lowest first for "lowest", "fewest"). An AHT or talk-time question about agents is
+ * shown by that metric too. Other questions keep the entry's own order (the answer
+ * reads the same rows). Null when the entry's own order is the one.
+ */
+export function planSort(i: Intent): PlannedSort | null {
+  const entry = entryOf(i);
+  if (i.per || i.compare || i.share) return null;
+  const grouped = entry === "agent_performance" || Boolean(i.groupBy);
+  if (!grouped) return null;
+  const key = focusColumn(entry, i.focus);
+  if (!key) return null;
+  if (i.rank) return { entry, key, order: i.rank.order === "min" ? "asc" : "desc" };
+  if (entry === "agent_performance" && (i.focus === "aht" || i.focus === "talk")) {
+    return { entry, key, order: "desc" };
+  }
+  return null;
+}
+
+/** The column of each entry's metric, by what the question is about (its focus). */
+export function focusColumn(entry: string, focus?: Intent["focus"]): string | undefined {
+  switch (entry) {
+    case "agent_performance":
+      return focus === "aht"
+        ? "aht_seconds"
+        : focus === "hold"
+        ? "avg_hold_seconds"
+        : focus === "wrap"
+        ? "avg_wrap_up_seconds"
+        : focus === "talk"
+        ? "total_talk_seconds"
+        : focus === "avg"
+        ? "avg_talk_seconds"
+        : "calls_handled";
+    case "handle_time":
+      return focus === "hold"
+        ? "avg_hold_seconds"
+        : focus === "wrap"
+        ? "avg_wrap_up_seconds"
+        : "aht_seconds";
+    case "duration_stats":
+      return focus === "max"
+        ? "max_duration_seconds"
+        : focus === "min"
+        ? "min_duration_seconds"
+        : "avg_duration_seconds";
+    case "talk_time":
+      return focus === "avg" ? "avg_talk_seconds" : "total_talk_seconds";
+    case "call_breakdown":
+      return "calls";
+    case "abandonment_rate":
+      return "abandonment_rate_pct";
+    case "service_level":
+      return "service_level_pct";
+    case "speed_of_answer":
+      return "asa_seconds";
+    case "answer_rate":
+      return "answer_rate_pct";
+    case "unique_customers":
+      return "unique_customers";
+    default:
+      return undefined;
+  }
+}
+
 function withoutListing(p: ReportParams): ReportParams {
   const { limit: _limit, group_by: _group, ...rest } = p;
   return rest;

@@ -23,7 +23,7 @@ import type {
 import { composeAnswer, type ToolOutcome } from "./answer.ts";
 import { greetingReply, helpReply, notUnderstoodReply, thanksReply } from "./chat.ts";
 import type { Filters, Intent, Metric } from "./intent.ts";
-import { planCalls } from "./plan.ts";
+import { planCalls, planSort } from "./plan.ts";
 import { renderQuestion } from "./render.ts";
 import {
   isFollowUp,
@@ -231,6 +231,7 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
     }
     const available = new Set(req.tools.map((t) => t.name));
     const planned = planCalls(intent).filter((c) => available.has(c.tool));
+    const sort = planSort(intent);
     if (!planned.length) {
       return await reply(
         "I cannot run reports here: the report tools are not available.",
@@ -240,9 +241,12 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
     return toolCalls(
       planned.map((c) => ({
         name: c.tool,
-        args: c.measure
-          ? { name: c.name, params: c.params, measure: c.measure }
-          : { name: c.name, params: c.params },
+        args: {
+          name: c.name,
+          params: c.params,
+          ...(c.measure ? { measure: c.measure } : {}),
+          ...(sort && c.name === sort.entry ? { sort_by: sort.key, sort_order: sort.order } : {}),
+        },
       })),
     );
   }

@@ -199,6 +199,9 @@ Deno.test("a whole turn through the agent loop: supervisor, data agent, tools, a
     assert.deepEqual(call.args, {
       name: "call_breakdown",
       params: { period: "today", group_by: "hour" },
+      // A ranking ("busiest hour") shows its table by the metric ranked.
+      sort_by: "calls",
+      sort_order: "desc",
     });
     return Promise.resolve({
       result: {

@@ -28,6 +28,8 @@ export interface ReportView {
   rows: unknown[][];
   total: number;
   summary: Record<string, unknown>;
+  /** The column the rows are sorted by (run_report's `sort_by`), and how. */
+  sortedBy?: { key: string; order: "asc" | "desc" };
 }
 
 /** Reads a run_report / make_excel_report result. */
@@ -77,6 +79,9 @@ export function readReport(o: Pick<ToolOutcome, "args" | "result">): ReportView 
     summary: r.summary && typeof r.summary === "object"
       ? Object.fromEntries(Object.entries(r.summary).map(([k, x]) => [k, inert(x)]))
       : {},
+    ...(typeof r.sorted_by === "string"
+      ? { sortedBy: { key: r.sorted_by, order: r.sort_order === "asc" ? "asc" : "desc" } }
+      : {}),
   };
 }
 
@@ -185,6 +190,15 @@ export function groups(v: ReportView, valueKey: string): Group[] {
 /** True when every row of the result is here (not only a preview). */
 export function complete(v: ReportView): boolean {
   return v.rows.length >= v.total;
+}
+
+/**
+ * True when the rows here come first in the order of a ranking by `key` (highest first
+ * for "max"): the groups at that end of the ranking are among them.
+ */
+export function rankedBy(v: ReportView, key: string, order: "max" | "min" | undefined): boolean {
+  return Boolean(order) && v.sortedBy?.key === key &&
+    v.sortedBy.order === (order === "min" ? "asc" : "desc");
 }
 
 /** The group with the largest or smallest value. */
