@@ -1,7 +1,12 @@
 /**
  * File downloads: a safe `Content-Disposition`, and a body fed by a writer that fails
- * cleanly (a proper error response) when it fails before producing its first byte.
+ * cleanly: a proper error response when it fails before the response starts (which
+ * waits for the data source's first page, not only the first byte: a spreadsheet
+ * writer puts out its header before reading any data), and a body that ends with an
+ * error — a failed download in the browser, never a `200` with a cut file — when it
+ * fails later.
  */
+import type { CallOptions, DataClient, Document, FindArgs } from "../data/types.ts";
 
 /** MIME type of `.xlsx`. */
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -28,15 +33,63 @@ export function contentDisposition(fileName: string, ext = ".xlsx"): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
+/** A data client that reports when its first data call has answered. */
+export interface FirstPageGate {
+  /** `client`, watched. */
+  client: DataClient;
+  /** Resolves when the first `aggregate`/`find`/`count` answers; rejects when it fails. */
+  ready: Promise<void>;
+}
+
+/** Watches `client`'s first data call, so a download can wait for its first page. */
+export function firstPageGate(client: DataClient): FirstPageGate {
+  let settle: { resolve: () => void; reject: (e: unknown) => void } | null = null;
+  const ready = new Promise<void>((resolve, reject) => settle = { resolve, reject });
+  ready.catch(() => {});
+  const watch = <T>(call: Promise<T>): Promise<T> => {
+    const s = settle;
+    if (!s) return call;
+    settle = null;
+    call.then(() => s.resolve(), (e) => s.reject(e));
+    return call;
+  };
+  const watched: DataClient = {
+    database: client.database,
+    listTools: (opts?: CallOptions) => client.listTools(opts),
+    callTool: (name: string, args: Record<string, unknown>, opts?: CallOptions) =>
+      client.callTool(name, args, opts),
+    find: (args: FindArgs, opts?: CallOptions) => watch(client.find(args, opts)),
+    aggregate: (collection: string, pipeline: Document[], opts?: CallOptions) =>
+      watch(client.aggregate(collection, pipeline, opts)),
+    count: (collection: string, query?: Document, opts?: CallOptions) =>
+      watch(client.count(collection, query, opts)),
+    close: () => client.close(),
+  };
+  return { client: watched, ready };
+}
+
+/** Options of {@link streamExport}. */
+export interface StreamExportOptions {
+  /**
+   * Resolves when the data is known to flow ({@link firstPageGate}'s `ready`): the
+   * response waits for it (or for the writer to finish), and a rejection becomes an
+   * error response.
+   */
+  ready?: Promise<unknown>;
+}
+
 /**
- * Runs `write` into a stream and returns its readable side once the first chunk exists.
- * A writer that fails before its first chunk makes this reject (→ an error response); a later
- * failure ends the body with an error. The writer's signal aborts when the client goes away.
+ * Runs `write` into a stream and returns its readable side once the first chunk exists
+ * and `opts.ready` has resolved. A writer that fails before that makes this reject (→ an
+ * error response, before any byte); a later failure ends the body with an error (the
+ * download fails visibly) and is passed to `onError`. The writer's signal aborts when the
+ * client goes away.
  */
 export async function streamExport(
   write: (sink: WritableStream<Uint8Array>, signal: AbortSignal) => Promise<unknown>,
   clientSignal: AbortSignal | undefined,
   onError: (e: unknown) => void,
+  opts: StreamExportOptions = {},
 ): Promise<ReadableStream<Uint8Array>> {
   const ac = new AbortController();
   const onAbort = () => ac.abort(clientSignal?.reason);
@@ -47,15 +100,31 @@ export async function streamExport(
     () => ({ ok: true as const }),
     (error: unknown) => ({ ok: false as const, error }),
   );
+  const fail = (error: unknown): never => {
+    clientSignal?.removeEventListener("abort", onAbort);
+    ac.abort(error);
+    reader.cancel().catch(() => {});
+    throw error;
+  };
+  if (opts.ready) {
+    // The writer's own failure wins: it is the error the data source caused.
+    const gate = await Promise.race([
+      opts.ready.then(
+        () => ({ ok: true as const }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+      done,
+    ]);
+    if (!gate.ok) {
+      const d = await Promise.race([done, Promise.resolve(null)]);
+      fail(d && !d.ok ? d.error : gate.error);
+    }
+  }
   const first = await Promise.race([
     reader.read().then((r) => ({ kind: "chunk" as const, r })),
     done.then((d) => ({ kind: "done" as const, d })),
   ]);
-  if (first.kind === "done" && !first.d.ok) {
-    clientSignal?.removeEventListener("abort", onAbort);
-    reader.cancel().catch(() => {});
-    throw first.d.error;
-  }
+  if (first.kind === "done" && !first.d.ok) fail(first.d.error);
   const firstRead = first.kind === "chunk" ? first.r : await reader.read();
   done.then((d) => {
     clientSignal?.removeEventListener("abort", onAbort);

@@ -1,10 +1,20 @@
 /**
  * GET /api/reports/{id} → the report's `.xlsx`, streamed as it is produced
  * (`Content-Disposition: attachment`); 404 unless it is the current user's.
+ *
+ * The response starts only once the data source has answered the first page: a source
+ * that fails before that gives a 502 JSON error and no file. A failure later ends the
+ * body with an error (the browser shows a failed download, the server logs it), never a
+ * `200` with a cut file.
  */
 import { HttpError, NotFoundError } from "../../../lib/web/errors.ts";
 import { requireUser } from "../../../lib/web/http.ts";
-import { contentDisposition, streamExport, XLSX_TYPE } from "../../../lib/web/download.ts";
+import {
+  contentDisposition,
+  firstPageGate,
+  streamExport,
+  XLSX_TYPE,
+} from "../../../lib/web/download.ts";
 import type { AppState } from "../../../lib/web/state.ts";
 import type { Handlers } from "../../../lib/web/types.ts";
 
@@ -17,12 +27,24 @@ export const handler: Handlers<unknown, AppState> = {
     if (!app.data) {
       throw new HttpError(503, "unavailable", "The data source is not available right now");
     }
-    const client = app.data;
-    const body = await streamExport(
-      (sink, signal) => app.exportReport(meta, client, sink, { signal }),
-      req.signal,
-      (e) => app.log(`Cannot export report ${meta.id}`, e),
-    );
+    const gate = firstPageGate(app.data);
+    let body: ReadableStream<Uint8Array>;
+    try {
+      body = await streamExport(
+        (sink, signal) => app.exportReport(meta, gate.client, sink, { signal }),
+        req.signal,
+        (e) => app.log(`Cannot export report ${meta.id}: the download was cut off`, e),
+        { ready: gate.ready },
+      );
+    } catch (e) {
+      if (req.signal.aborted || e instanceof HttpError) throw e;
+      app.log(`Cannot export report ${meta.id}`, e);
+      throw new HttpError(
+        502,
+        "export_failed",
+        "Cannot export the report: the data source failed before the file could start. Nothing was downloaded; try again.",
+      );
+    }
     return new Response(body, {
       status: 200,
       headers: {
