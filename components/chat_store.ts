@@ -5,6 +5,7 @@
  */
 import { batch, computed, signal } from "@preact/signals";
 import type { AgentEvent } from "../lib/agent/events.ts";
+import type { ReportCall } from "../lib/agent/pickers.ts";
 import { api, ApiError } from "./api.ts";
 import {
   applyStreamEvent,
@@ -313,32 +314,66 @@ export function createChatStore(options: ChatStoreOptions = {}) {
   async function ask(text: string): Promise<boolean> {
     const question = text.trim();
     if (question === "" || running.value) return false;
+    return await startTurn(question, { message: question });
+  }
+
+  /**
+   * Runs a catalog report as a new turn of the open conversation, with no model call (a
+   * reading changed with its pickers, or built with Explore). `label` stands for the
+   * question until the server says it in words.
+   */
+  async function runReport(report: ReportCall, label: string): Promise<boolean> {
+    if (running.value) return false;
+    return await startTurn(label.trim() || report.name, { report }, { titled: false });
+  }
+
+  /** Shows a new turn and starts it on the server with `body` ({message} or {report}). */
+  async function startTurn(
+    question: string,
+    body: { message: string } | { report: ReportCall },
+    opts: { titled?: boolean } = {},
+  ): Promise<boolean> {
     const gen = generation;
     const turn = newTurn(question, now().toISOString());
     turns.value = [...turns.value, turn];
     let conversationId = currentId.value;
+    let created = false;
     try {
       if (conversationId === null) {
-        const created = await api<{ id: string; title: string }>("/api/conversations", {
+        const conv = await api<{ id: string; title: string }>("/api/conversations", {
           method: "POST",
-          body: { title: titleFromQuestion(question) },
+          body: opts.titled === false ? {} : { title: titleFromQuestion(question) },
         });
-        conversationId = created.id;
+        conversationId = conv.id;
+        created = true;
         if (gen !== generation) return true;
-        currentId.value = created.id;
+        currentId.value = conv.id;
         conversations.value = touchConversation(conversations.value, {
-          id: created.id,
-          title: created.title,
+          id: conv.id,
+          title: conv.title,
           updated_at: now().toISOString(),
         });
-        options.onNavigate?.(created.id, "push");
+        options.onNavigate?.(conv.id, "push");
       }
-      const { turn_id } = await api<{ turn_id: string }>(
+      const res = await api<{ turn_id: string; question?: string }>(
         `/api/conversations/${encodeURIComponent(conversationId)}/turns`,
-        { method: "POST", body: { message: question } },
+        { method: "POST", body },
       );
+      const turn_id = res.turn_id;
       if (gen !== generation) return true;
-      updateTurn(turn.key, (t) => ({ ...t, turn_id, status: "running" }));
+      const asked = typeof res.question === "string" && res.question ? res.question : null;
+      updateTurn(turn.key, (t) => ({
+        ...t,
+        turn_id,
+        status: "running",
+        question: asked ?? t.question,
+      }));
+      if (created && asked && opts.titled === false) {
+        const id = conversationId;
+        conversations.value = conversations.value.map((c) =>
+          c.id === id ? { ...c, title: titleFromQuestion(asked) } : c
+        );
+      }
       touch(conversationId);
       subscribe(turn.key, turn_id, conversationId, false);
       if (pendingCancel.delete(turn.key)) await cancel(turn_id);
@@ -431,6 +466,7 @@ export function createChatStore(options: ChatStoreOptions = {}) {
     openConversation,
     newConversation,
     ask,
+    runReport,
     stop,
     sendFeedback,
     rename,

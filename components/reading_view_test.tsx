@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { render } from "preact-render-to-string";
 import type { Interpretation } from "../lib/agent/events.ts";
 import { newTurn } from "./chat_state.ts";
+import { PickerContext, type PickerHost } from "./picker_context.ts";
 import { periodTitle, ReadingChips, ReadingView } from "./reading_view.tsx";
 import { TurnView } from "./turn_view.tsx";
 
@@ -83,4 +84,82 @@ Deno.test("TurnView shows the reading between the steps and the answer", () => {
   );
   assert.match(refused, /class="turn turn-done is-refused"/);
   assert.ok(refused.indexOf("outcome-badge") < refused.indexOf('class="answer"'));
+});
+
+/** A host that records the reports it is asked to run. */
+function recordingHost(busy = false) {
+  const runs: { report: unknown; label: string }[] = [];
+  const host: PickerHost = {
+    run: (report, label) => runs.push({ report, label }),
+    busy,
+    vocabulary: () => Promise.reject(new Error("not in this test")),
+    catalog: () => Promise.reject(new Error("not in this test")),
+  };
+  return { host, runs };
+}
+
+const REPORTED: Interpretation = {
+  metric: "call_count",
+  metric_label: "Calls",
+  period: READING.period,
+  filters: { queue: ["sales", "support"], customer: "+919800000001", direction: "incoming" },
+  group_by: "agent",
+  unplaced: [],
+  report: {
+    name: "call_count",
+    params: {
+      period: "last week",
+      queue: ["sales", "support"],
+      customer: "+919800000001",
+      direction: "incoming",
+      group_by: "agent",
+      limit: 5,
+    },
+  },
+};
+
+Deno.test("chips of a reading that can run again are buttons that open pickers", () => {
+  const { host } = recordingHost();
+  const html = render(
+    <PickerContext.Provider value={host}>
+      <ReadingChips interpretation={REPORTED} timeZone="Asia/Kolkata" />
+    </PickerContext.Provider>,
+  );
+  const buttons = [...html.matchAll(/<button [^>]*class="reading-chip reading-(\w+) is-editable"/g)]
+    .map((m) => m[1]);
+  // Period, the list filters, grouping, rows and "add"; not the metric or the customer.
+  assert.deepEqual(buttons, ["period", "filter", "filter", "group", "limit", "add"]);
+  assert.equal([...html.matchAll(/aria-haspopup="dialog"/g)].length, buttons.length);
+  assert.equal([...html.matchAll(/aria-expanded="false"/g)].length, buttons.length);
+  assert.match(html, /<li class="reading-chip reading-metric">Calls<\/li>/);
+  assert.match(html, /<li class="reading-chip reading-filter">customer: \+919800000001<\/li>/);
+  assert.match(html, /queue: sales or support/);
+  assert.match(html, />top 5</);
+  assert.match(html, /aria-label="Add a filter, grouping or row count"/);
+  assert.doesNotMatch(html, /role="dialog"/, "pickers are closed at first");
+  assert.doesNotMatch(html, /style=/, "no inline styles (CSP)");
+});
+
+Deno.test("chips stay text without a host, without a report, or for a comparison", () => {
+  const plain = render(<ReadingChips interpretation={REPORTED} />);
+  assert.doesNotMatch(plain, /<button/);
+  const { host } = recordingHost();
+  const inHost = (i: Interpretation) =>
+    render(
+      <PickerContext.Provider value={host}>
+        <ReadingChips interpretation={i} />
+      </PickerContext.Provider>,
+    );
+  assert.doesNotMatch(inHost(READING), /<button/, "no report: nothing to run again");
+  assert.doesNotMatch(
+    inHost({ ...REPORTED, compare_period: READING.compare_period }),
+    /<button/,
+    "a comparison of two periods is not changed chip by chip",
+  );
+  const refused = render(
+    <PickerContext.Provider value={host}>
+      <ReadingView interpretation={REPORTED} outcome="refused" />
+    </PickerContext.Provider>,
+  );
+  assert.doesNotMatch(refused, /reading-chip/);
 });

@@ -9,6 +9,8 @@ import type { Interpretation, Outcome } from "./events.ts";
 export interface Chip {
   kind: "metric" | "period" | "compare" | "filter" | "group" | "unplaced";
   text: string;
+  /** A filter chip's filter ("agent", "queue"…), as in `Interpretation.filters`. */
+  name?: string;
 }
 
 const FILTER_NAMES: Record<string, string> = {
@@ -37,7 +39,8 @@ export function interpretationChips(
   if (i.compare_period) chips.push({ kind: "compare", text: `vs ${i.compare_period.label}` });
   for (const [k, v] of Object.entries(i.filters)) {
     const value = Array.isArray(v) ? v.join(" or ") : v;
-    chips.push({ kind: "filter", text: `${FILTER_NAMES[k] ?? k.replaceAll("_", " ")}: ${value}` });
+    const text = `${FILTER_NAMES[k] ?? k.replaceAll("_", " ")}: ${value}`;
+    chips.push({ kind: "filter", text, name: k });
   }
   if (i.group_by) chips.push({ kind: "group", text: `by ${i.group_by}` });
   if (i.unplaced.length) {

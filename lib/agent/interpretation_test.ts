@@ -19,9 +19,9 @@ Deno.test("chips: metric, period, each filter, grouping and the words not used, 
   assert.deepEqual(interpretationChips(READING), [
     { kind: "metric", text: "Handled calls" },
     { kind: "period", text: "last week (9–15 Nov 2026)" },
-    { kind: "filter", text: "agent: suresh" },
-    { kind: "filter", text: "status: answered or missed" },
-    { kind: "filter", text: "duration: > 10 min" },
+    { kind: "filter", text: "agent: suresh", name: "agent" },
+    { kind: "filter", text: "status: answered or missed", name: "status" },
+    { kind: "filter", text: "duration: > 10 min", name: "duration" },
     { kind: "group", text: "by queue" },
     { kind: "unplaced", text: "not used: please" },
   ]);
