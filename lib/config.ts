@@ -28,6 +28,10 @@ export interface Config {
     command: string | null;
     database: string;
     timeoutMs: number;
+    /** Timeout of the first connection (a stdio server's first `npx` install is slow). */
+    connectTimeoutMs?: number;
+    /** Deadline of one embedded-server query, like MongoDB's `maxTimeMS`. */
+    maxTimeMs?: number;
   };
   /** mongoexport files for the embedded server; null = generated demo data. */
   dataDir: string | null;
@@ -206,6 +210,8 @@ export function loadConfig(env: Env = readEnv()): Config {
       command,
       database: str(env, "MONGODB_DATABASE") ?? "ccs_dev",
       timeoutMs: int(env, "MCP_TIMEOUT_MS", 30_000, 100),
+      connectTimeoutMs: int(env, "MCP_CONNECT_TIMEOUT_MS", 120_000, 100),
+      maxTimeMs: int(env, "QUERY_MAX_TIME_MS", 30_000, 10),
     },
     dataDir: str(env, "DATA_DIR"),
     demoData: {

@@ -153,16 +153,19 @@ async function main(): Promise<number | null> {
   } calls, ${dataset.address_book.length.toLocaleString("en-US")} customers (${source})`;
 
   if (opts.stdio) {
-    const server = createEmbeddedMcpServer(store);
+    const server = createEmbeddedMcpServer(store, { maxTimeMs: config.mcp.maxTimeMs });
     await server.connect(new StdioServerTransport());
     console.error(`Embedded MongoDB MCP server on stdio, ${summary}`);
     return null;
   }
 
-  const app = createMcpHttpApp(() => createEmbeddedMcpServer(store), {
-    token: opts.token,
-    allowedOrigins: opts.allowedOrigins,
-  });
+  const app = createMcpHttpApp(
+    () => createEmbeddedMcpServer(store, { maxTimeMs: config.mcp.maxTimeMs }),
+    {
+      token: opts.token,
+      allowedOrigins: opts.allowedOrigins,
+    },
+  );
   const ac = new AbortController();
   Deno.addSignalListener("SIGINT", () => ac.abort());
   const server = Deno.serve({

@@ -22,6 +22,7 @@ import type {
   ReportResult,
 } from "../reports/types.ts";
 import { readAll } from "../data/read_all.ts";
+import { assertReadOnly } from "../data/read_only_guard.ts";
 import { rowValues } from "../reports/run.ts";
 import {
   encodeCursor,
@@ -604,22 +605,6 @@ function customColumns(raw: unknown, sample: Document[]): Column[] {
     const v = sample.find((d) => d[key] !== null && d[key] !== undefined)?.[key];
     return { key, label: key, type: inferType(v) as Column["type"] };
   });
-}
-
-/** Throws when a pipeline has a stage that writes. */
-export function assertReadOnly(pipeline: Document[]): void {
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) return v.forEach(visit);
-    if (v && typeof v === "object" && !(v instanceof Date)) {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === "$out" || k === "$merge") {
-          throw new Error(`Refused pipeline: ${k} writes to the database, and tools are read-only`);
-        }
-        visit(x);
-      }
-    }
-  };
-  visit(pipeline);
 }
 
 function reportFields(meta: ReportMeta): Record<string, unknown> {

@@ -20,8 +20,10 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { toRelaxedEjson } from "./ejson_fast.ts";
 import type { MemoryStore } from "./memory_store.ts";
+import { createBudget } from "./query_budget.ts";
 import { createQueryEngine, type QueryEngine } from "./query_engine.ts";
 import { assertReadOnly } from "./read_only_guard.ts";
+import { compileRegex } from "./safe_regex.ts";
 import { inferSchema } from "./schema_infer.ts";
 import type { AppliedLimit, Document } from "./types.ts";
 
@@ -35,6 +37,8 @@ export interface EmbeddedServerOptions {
   name?: string;
   /** Server version announced to clients. */
   version?: string;
+  /** Deadline of one find, aggregate or count (ms), like MongoDB's `maxTimeMS`; default 30 s. */
+  maxTimeMs?: number;
 }
 
 /** The connection id the real server gives its configured connection. */
@@ -205,7 +209,10 @@ interface ToolResult {
   isError?: boolean;
 }
 
-/** Decodes EJSON in arguments (`{$date}`, `{$oid}`…), turning BSON regexes into JS ones. */
+/**
+ * Decodes EJSON in arguments (`{$date}`, `{$oid}`…), turning BSON regexes into
+ * linear-time ones (`safe_regex.ts`, with MongoDB's options, `x` included).
+ */
 function decode<T>(value: T): T {
   if (value === undefined) return value;
   return toRegExps(EJSON.deserialize(value as Document, { relaxed: true })) as T;
@@ -217,7 +224,7 @@ function toRegExps(v: unknown): unknown {
   const bsontype = (v as { _bsontype?: unknown })._bsontype;
   if (bsontype === "BSONRegExp") {
     const { pattern, options } = v as { pattern: string; options: string };
-    return new RegExp(pattern, [...options].filter((f) => "imsu".includes(f)).join(""));
+    return compileRegex(pattern, options);
   }
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return v;
@@ -320,7 +327,7 @@ function humanSize(bytes: number): { size: number; units: string } {
 const engines = new WeakMap<MemoryStore, Map<string, QueryEngine>>();
 
 /** One engine per store and database, shared by every server over that store. */
-function engineFor(store: MemoryStore, db: string): QueryEngine {
+export function engineFor(store: MemoryStore, db: string): QueryEngine {
   let byDb = engines.get(store);
   if (!byDb) {
     byDb = new Map();
@@ -343,6 +350,7 @@ export function createEmbeddedMcpServer(
 ): McpServer {
   const maxDocs = opts.maxDocumentsPerQuery ?? 100;
   const maxBytes = opts.maxBytesPerQuery ?? 16 * ONE_MB;
+  const maxTimeMs = opts.maxTimeMs ?? 30_000;
   const server = new McpServer(
     {
       name: opts.name ?? "contact-center embedded MongoDB MCP server",
@@ -351,7 +359,10 @@ export function createEmbeddedMcpServer(
     { capabilities: { tools: {} } },
   );
 
-  const handlers: Record<keyof typeof SHAPES, (args: Args) => ToolResult> = {
+  const handlers: Record<
+    keyof typeof SHAPES,
+    (args: Args, signal?: AbortSignal) => ToolResult | Promise<ToolResult>
+  > = {
     "list-databases": () => {
       const databases = store.databaseNames().map((name) => ({
         name,
@@ -462,7 +473,7 @@ export function createEmbeddedMcpServer(
         structuredContent: { stats },
       };
     },
-    "find": (args) => {
+    "find": async (args, signal) => {
       const filter = decode(args.filter as Document | undefined) ?? {};
       const projection = decode(args.projection as Document | undefined);
       assertReadOnly([filter, projection]);
@@ -483,8 +494,11 @@ export function createEmbeddedMcpServer(
           docCap = "config.maxDocumentsPerQuery";
         }
       }
-      const found = engine.find(name, { filter, sort, limit: cursorLimit, projection });
-      const matching = engine.count(name, filter);
+      const budget = createBudget({ maxTimeMs, signal });
+      const found = await engine.find(name, { filter, sort, limit: cursorLimit, projection }, {
+        budget,
+      });
+      const matching = await engine.count(name, filter, { budget });
       const queryResultsCount = limit === undefined ? matching : Math.min(matching, limit);
       const { documents, cappedBy } = takeUnderBytes(found, args.responseBytesLimit, maxBytes);
       const limits = [docCap, cappedBy].filter((l): l is AppliedLimit => !!l);
@@ -499,11 +513,13 @@ export function createEmbeddedMcpServer(
         structuredContent: { documents: serialized, queryResultsCount, appliedLimits: limits },
       };
     },
-    "aggregate": (args) => {
+    "aggregate": async (args, signal) => {
       const pipeline = decode(args.pipeline as Document[]);
       assertReadOnly(pipeline);
       const engine = engineFor(store, args.database as string);
-      const all = engine.aggregate(args.collection as string, pipeline);
+      const all = await engine.aggregate(args.collection as string, pipeline, {
+        budget: createBudget({ maxTimeMs, signal }),
+      });
       const count = all.length;
       const docCapped = maxDocs > 0 && count > maxDocs;
       const capped = docCapped ? all.slice(0, maxDocs) : all;
@@ -521,12 +537,13 @@ export function createEmbeddedMcpServer(
         structuredContent: { documents: serialized, count, appliedLimits: limits },
       };
     },
-    "count": (args) => {
+    "count": async (args, signal) => {
       const query = decode(args.query as Document | undefined) ?? {};
       assertReadOnly(query);
-      const count = engineFor(store, args.database as string).count(
+      const count = await engineFor(store, args.database as string).count(
         args.collection as string,
         query,
+        { budget: createBudget({ maxTimeMs, signal }) },
       );
       return {
         content: [{
@@ -562,7 +579,7 @@ export function createEmbeddedMcpServer(
             }". Use "${PRECONFIGURED}" for the configured connection.`,
           );
         }
-        const result = handlers[name](args);
+        const result = await handlers[name](args, extra?.signal);
         extra?.signal?.throwIfAborted();
         return result;
       } catch (e) {

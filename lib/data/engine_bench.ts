@@ -21,11 +21,11 @@ const plainDocs = structuredClone(dataset.calling_cdr);
 const store = createMemoryStore({ calling_cdr: dataset.calling_cdr, address_book: [] });
 const engine = createQueryEngine(store, "ccs_dev");
 
-function timeIt(fn: () => unknown, runs = 3): number {
+async function timeIt(fn: () => unknown, runs = 3): Promise<number> {
   let best = Infinity;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    fn();
+    await fn();
     best = Math.min(best, performance.now() - t0);
   }
   return best;
@@ -74,8 +74,8 @@ const cases: { name: string; pipeline: Document[]; runs?: number }[] = [
 console.log(`engine vs plain mingo, ${dataset.calling_cdr.length} calls (best of runs, ms)`);
 console.log("case".padEnd(40), "engine".padStart(10), "mingo".padStart(10), "ratio".padStart(8));
 for (const c of cases) {
-  const a = timeIt(() => engine.aggregate("calling_cdr", c.pipeline), c.runs ?? 3);
-  const b = timeIt(() => new Aggregator(c.pipeline).run(plainDocs), c.runs ?? 3);
+  const a = await timeIt(() => engine.aggregate("calling_cdr", c.pipeline), c.runs ?? 3);
+  const b = await timeIt(() => new Aggregator(c.pipeline).run(plainDocs), c.runs ?? 3);
   console.log(
     c.name.padEnd(40),
     a.toFixed(1).padStart(10),

@@ -3,8 +3,10 @@
  * whichever server is behind it — the embedded one in process, a Streamable HTTP
  * URL, or a stdio command such as `npx -y mongodb-mcp-server@3 --readOnly`.
  *
- * - Only read tools pass ({@link READ_TOOLS}); any other tool (connect, export,
- *   insert-many, drop-collection, …) is refused before anything reaches the server.
+ * - The read-only guard (`read_only_guard.ts`) runs on every call before anything
+ *   reaches the server: only read tools pass ({@link READ_TOOLS}; connect, export,
+ *   insert-many, drop-collection, … are refused), and no `$out`, `$merge`, `$where`,
+ *   `$function` or `$accumulator` at any depth of the arguments.
  * - `connectionId: "preconfigured"` and the configured database are filled in where
  *   the server's input schema has them; the model never sets (or sees) them.
  * - Every call has a timeout and honours an AbortSignal.
@@ -39,6 +41,7 @@ import {
 import { fromRelaxedEjson } from "./ejson_fast.ts";
 import { DataError } from "./errors.ts";
 import { createMemoryStore, type MemoryStore } from "./memory_store.ts";
+import { assertReadOnlyCall, READ_TOOLS, ReadOnlyError } from "./read_only_guard.ts";
 import type {
   AppliedLimit,
   CallOptions,
@@ -52,19 +55,7 @@ import type {
 
 export { DataError };
 
-/** Tools the client lets through: the MongoDB MCP server's read tools. */
-export const READ_TOOLS: ReadonlySet<string> = new Set([
-  "find",
-  "aggregate",
-  "count",
-  "list-databases",
-  "list-collections",
-  "collection-schema",
-  "collection-indexes",
-  "collection-storage-size",
-  "db-stats",
-  "explain",
-]);
+export { READ_TOOLS };
 
 /** Arguments the client fills in and hides from the model. */
 const HIDDEN_ARGS = ["connectionId", "database"];
@@ -77,8 +68,52 @@ export interface CreateDataClientOptions {
   server?: McpServer | (() => McpServer);
   /** A ready transport to use instead of the one `mcp.mode` implies (tests, custom setups). */
   transport?: Transport;
-  /** Extra environment for a stdio server (besides the SDK's safe defaults and `MDB_MCP_*`). */
+  /** Extra environment for a stdio server (besides {@link stdioEnvironment}'s). */
   env?: Record<string, string>;
+  /** The environment a stdio server's variables are taken from; default the process's. */
+  processEnv?: Record<string, string>;
+  /** Cancels connecting. */
+  signal?: AbortSignal;
+}
+
+/** Default timeout of the first connection (a stdio server's first `npx` install). */
+export const CONNECT_TIMEOUT_MS = 120_000;
+
+/** Variables a spawned server needs to reach the network through a proxy or a private CA. */
+export const PASSED_THROUGH: readonly string[] = [
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "ALL_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "all_proxy",
+  "NODE_EXTRA_CA_CERTS",
+  "NODE_USE_ENV_PROXY",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+];
+
+/**
+ * The environment of a stdio MCP server: the SDK's safe defaults (PATH, HOME…), the
+ * proxy and CA variables ({@link PASSED_THROUGH}), npm's settings (`npm_config_*`, for
+ * `npx`), every `MDB_MCP_*`, and `MDB_MCP_TELEMETRY=disabled` unless the environment
+ * says otherwise; `extra` last.
+ */
+export function stdioEnvironment(
+  source: Record<string, string> = Deno.env.toObject(),
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const env: Record<string, string> = { ...getDefaultEnvironment() };
+  for (const [k, v] of Object.entries(source)) {
+    if (
+      PASSED_THROUGH.includes(k) || k.startsWith("MDB_MCP_") || /^npm_config_/i.test(k)
+    ) env[k] = v;
+  }
+  env.MDB_MCP_TELEMETRY ??= "disabled";
+  env.DO_NOT_TRACK ??= "1";
+  return Object.assign(env, extra);
 }
 
 /** A data client over the embedded server, with the store it reads. */
@@ -148,11 +183,7 @@ function transportFor(opts: CreateDataClientOptions): Connection {
     case "stdio": {
       const [command, ...args] = splitCommand(mcp.command ?? "");
       if (!command) throw new DataError("Cannot start the MCP server: MCP_COMMAND is empty");
-      const env: Record<string, string> = { ...getDefaultEnvironment() };
-      for (const [k, v] of Object.entries(Deno.env.toObject())) {
-        if (k.startsWith("MDB_MCP_")) env[k] = v;
-      }
-      Object.assign(env, opts.env);
+      const env = stdioEnvironment(opts.processEnv ?? Deno.env.toObject(), opts.env);
       return { transport: new StdioClientTransport({ command, args, env, stderr: "inherit" }) };
     }
   }
@@ -218,19 +249,33 @@ function errorMessage(e: unknown): string {
 }
 
 /**
- * Connects a read-only data client to the MCP server `opts.mcp` describes.
+ * Connects a read-only data client to the MCP server `opts.mcp` describes, waiting up
+ * to `mcp.connectTimeoutMs` (default {@link CONNECT_TIMEOUT_MS}) for the first answer.
  * Throws a {@link DataError} when the server cannot be reached.
  */
 export async function createDataClient(opts: CreateDataClientOptions): Promise<DataClient> {
   const { mcp } = opts;
   const { transport, server, serverTransport } = transportFor(opts);
   const client = new Client({ name: "contact-center-assistant", version: "1.0.0" });
+  const connectTimeout = mcp.connectTimeoutMs ?? Math.max(mcp.timeoutMs, CONNECT_TIMEOUT_MS);
   try {
     if (server && serverTransport) await server.connect(serverTransport);
-    await client.connect(transport, { timeout: mcp.timeoutMs });
+    await client.connect(transport, {
+      timeout: connectTimeout,
+      maxTotalTimeout: connectTimeout,
+      signal: opts.signal,
+    });
   } catch (e) {
     await client.close().catch(() => {});
-    throw new DataError(`Cannot connect to ${describeTarget(mcp)}: ${errorMessage(e)}`);
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    const timedOut = (e as { code?: unknown })?.code === -32001;
+    throw new DataError(
+      `Cannot connect to ${describeTarget(mcp)}: ${
+        timedOut
+          ? `no answer within ${connectTimeout} ms (MCP_CONNECT_TIMEOUT_MS)`
+          : errorMessage(e)
+      }`,
+    );
   }
 
   let serverTools: Promise<Map<string, ServerTool>> | null = null;
@@ -279,12 +324,14 @@ export async function createDataClient(opts: CreateDataClientOptions): Promise<D
     args: Record<string, unknown>,
     callOpts?: CallOptions,
   ): Promise<ToolResult> => {
-    if (!READ_TOOLS.has(name)) {
+    // The read-only guard runs before anything reaches the server, whichever server it is.
+    try {
+      assertReadOnlyCall(name, args);
+    } catch (e) {
+      if (!(e instanceof ReadOnlyError)) throw e;
       return {
         isError: true,
-        text: `Tool "${name}" is not allowed: the assistant only reads data (allowed tools: ${
-          [...READ_TOOLS].join(", ")
-        }).`,
+        text: READ_TOOLS.has(name) ? `Error running ${name}: ${e.message}` : e.message,
       };
     }
     callOpts?.signal?.throwIfAborted();

@@ -28,14 +28,65 @@ export interface OperatorOverrides {
   query?: Record<string, QueryOperator>;
 }
 
-/** A complete mingo context: every built-in operator, with `overrides` taking precedence. */
-export function buildMingoContext(overrides: OperatorOverrides = {}): Context {
+/** Any operator function (mingo's operator types do not compose). */
+// deno-lint-ignore no-explicit-any
+export type AnyOperator = (...args: any[]) => any;
+
+/** Functions that wrap every operator of a kind (e.g. to check a deadline on each call). */
+export interface OperatorWrappers {
+  accumulator?: (op: AnyOperator) => AnyOperator;
+  expression?: (op: AnyOperator) => AnyOperator;
+  pipeline?: (op: AnyOperator) => AnyOperator;
+  query?: (op: AnyOperator) => AnyOperator;
+}
+
+function wrapAll<T>(
+  ops: Record<string, T>,
+  wrap: ((op: AnyOperator) => AnyOperator) | undefined,
+): Record<string, T> {
+  if (!wrap) return ops;
+  const out: Record<string, T> = {};
+  for (const [name, op] of Object.entries(ops)) {
+    out[name] = typeof op === "function" ? wrap(op as AnyOperator) as T : op;
+  }
+  return out;
+}
+
+/**
+ * A complete mingo context: every built-in operator, with `overrides` taking precedence,
+ * each wrapped by `wrappers` of its kind when given.
+ */
+export function buildMingoContext(
+  overrides: OperatorOverrides = {},
+  wrappers: OperatorWrappers = {},
+): Context {
   return Context.init({
-    accumulator: { ...accumulatorOperators, ...overrides.accumulator } as never,
-    expression: { ...expressionOperators, ...overrides.expression } as never,
-    pipeline: { ...pipelineOperators, ...overrides.pipeline } as never,
+    accumulator: wrapAll(
+      { ...accumulatorOperators, ...overrides.accumulator } as unknown as Record<
+        string,
+        AccumulatorOperator
+      >,
+      wrappers.accumulator,
+    ) as never,
+    expression: wrapAll(
+      { ...expressionOperators, ...overrides.expression } as unknown as Record<
+        string,
+        ExpressionOperator
+      >,
+      wrappers.expression,
+    ) as never,
+    pipeline: wrapAll(
+      { ...pipelineOperators, ...overrides.pipeline } as unknown as Record<
+        string,
+        PipelineOperator
+      >,
+      wrappers.pipeline,
+    ) as never,
     projection: { ...projectionOperators } as never,
-    query: { ...queryOperators, ...overrides.query } as never,
+    query: wrapAll(
+      { ...queryOperators, ...overrides.query } as unknown as Record<string, QueryOperator>,
+      wrappers.query,
+    ) as never,
     window: { ...windowOperators } as never,
   });
 }

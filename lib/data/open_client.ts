@@ -1,6 +1,7 @@
 /**
- * The data client the app and the CLI start with: the configured MCP server, or the
- * embedded one over mongoexport files (`DATA_DIR`) or generated demo data.
+ * The one opener of the data client, for the app, the CLI and the scripts: the
+ * configured MCP server, or the embedded one over mongoexport files (`DATA_DIR`, or a
+ * directory given by a command) or generated demo data.
  *
  * @module
  */
@@ -29,19 +30,42 @@ export async function loadConfiguredDataset(
 export interface OpenDataClientOptions {
   /** Data for the embedded server, instead of loading or generating it. */
   dataset?: Dataset;
+  /**
+   * mongoexport files to serve from the embedded server, whatever `config.mcp.mode`
+   * says (`deno task ask --data DIR`).
+   */
+  dataDir?: string | null;
+  /** Business zone of generated demo data; default `config.tz`. */
+  tz?: string;
+  /** Last instant of generated demo data; default `config.now`, else the clock. */
+  now?: Date;
 }
 
-/** Connects the data client `config.mcp` describes (loading data for the embedded server). */
+/**
+ * Connects the data client `config.mcp` describes, or the embedded server over
+ * `opts.dataset` / `opts.dataDir` when given (indexes built, per-call timeout and
+ * per-query deadline from the configuration).
+ */
 export async function openDataClient(
   config: Config,
   opts: OpenDataClientOptions = {},
 ): Promise<DataClient> {
-  if (config.mcp.mode !== "embedded") return await createDataClient({ mcp: config.mcp });
-  const dataset = opts.dataset ?? await loadConfiguredDataset(config);
-  const store = createMemoryStore({ ...dataset }, { database: config.mcp.database });
+  const explicit = opts.dataset !== undefined || !!opts.dataDir;
+  if (config.mcp.mode !== "embedded" && !explicit) {
+    return await createDataClient({ mcp: config.mcp });
+  }
+  const dataset = opts.dataset ??
+    (opts.dataDir ? await loadDataset(opts.dataDir) : await loadConfiguredDataset({
+      ...config,
+      tz: opts.tz ?? config.tz,
+      now: opts.now ?? config.now,
+    }));
+  const database = config.mcp.database;
+  const store = createMemoryStore({ ...dataset }, { database });
   store.buildIndexes();
   return await connectEmbedded(store, {
-    database: config.mcp.database,
+    database,
     timeoutMs: config.mcp.timeoutMs,
+    maxTimeMs: config.mcp.maxTimeMs,
   });
 }

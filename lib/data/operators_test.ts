@@ -55,10 +55,10 @@ function engineOver(docs: Document[]) {
   return createQueryEngine(createMemoryStore({ t: docs }), "ccs_dev");
 }
 
-Deno.test("the engine's $round and $trunc give MongoDB's answers, nulls and errors", () => {
+Deno.test("the engine's $round and $trunc give MongoDB's answers, nulls and errors", async () => {
   const docs = ROUNDING.map(([x, place], i) => ({ _id: i, x, place }));
   const engine = engineOver(docs);
-  const out = engine.aggregate("t", [
+  const out = await engine.aggregate("t", [
     { $sort: { _id: 1 } },
     {
       $project: {
@@ -71,7 +71,7 @@ Deno.test("the engine's $round and $trunc give MongoDB's answers, nulls and erro
     out.map((d) => [d.r, d.t]),
     ROUNDING.map(([, , r, t]) => [r, t]),
   );
-  const [one] = engineOver([{ _id: 1, x: 2.5, s: "a" }]).aggregate("t", [{
+  const [one] = await engineOver([{ _id: 1, x: 2.5, s: "a" }]).aggregate("t", [{
     $project: {
       _id: 0,
       single: { $round: "$x" },
@@ -98,7 +98,7 @@ Deno.test("the engine's $round and $trunc give MongoDB's answers, nulls and erro
     [{ $round: [1, 2, 3] }, /at most 2/],
   ];
   for (const [expr, message] of bad) {
-    assert.throws(
+    await assert.rejects(
       () => engineOver([{ _id: 1, x: 2.5, s: "a" }]).aggregate("t", [{ $project: { v: expr } }]),
       message,
       JSON.stringify(expr),
@@ -131,10 +131,10 @@ const INDEX_OF_CP: [unknown[], number | null][] = [
   [["$nope", "foo"], null],
 ];
 
-Deno.test("the engine's $indexOfCP counts code points, with start and end", () => {
+Deno.test("the engine's $indexOfCP counts code points, with start and end", async () => {
   const engine = engineOver([{ _id: 1 }]);
   for (const [args, expected] of INDEX_OF_CP) {
-    const [doc] = engine.aggregate("t", [{ $project: { _id: 0, i: { $indexOfCP: args } } }]);
+    const [doc] = await engine.aggregate("t", [{ $project: { _id: 0, i: { $indexOfCP: args } } }]);
     assert.equal(doc.i, expected, JSON.stringify(args));
   }
   const bad: [unknown[], RegExp][] = [
@@ -146,7 +146,7 @@ Deno.test("the engine's $indexOfCP counts code points, with start and end", () =
     [["x"], /at least 2 arguments/],
   ];
   for (const [args, message] of bad) {
-    assert.throws(
+    await assert.rejects(
       () => engine.aggregate("t", [{ $project: { i: { $indexOfCP: args } } }]),
       message,
       JSON.stringify(args),

@@ -22,6 +22,14 @@
  * Server-side JavaScript (`$where`, `$function`, `$accumulator`) and writing stages
  * (`$out`, `$merge`) are disabled in the operator context.
  *
+ * Every query runs with a {@link Budget} (`query_budget.ts`): a deadline like MongoDB's
+ * `maxTimeMS` and an AbortSignal, checked on each document the engine scans, each
+ * document entering a stage and each expression evaluated. The engine's scans (count,
+ * index scans, and the per-document stages at the head of a pipeline, in chunks) give
+ * the event loop a turn every few milliseconds, so other requests go on and a Stop is
+ * seen at once; a blocking stage (`$group`, `$sort`, …) runs to its end or deadline.
+ * Regexes match in linear time (`safe_regex.ts`).
+ *
  * @module
  */
 import { EJSON } from "bson";
@@ -34,6 +42,8 @@ import { Query } from "mingo/query";
 import type { AnyObject, Options } from "mingo/types";
 import { createMatcher } from "./fast_filter.ts";
 import { buildMingoContext } from "./mingo_context.ts";
+import { type Budget, createBudget, QueryTimeoutError, tick } from "./query_budget.ts";
+import { compileRegex, RegexError, safeRegexOperators } from "./safe_regex.ts";
 import type { MemoryCollection, MemoryStore, SortedIndex } from "./memory_store.ts";
 import { mongoExpressionOperators } from "./operators.ts";
 import { compareWith, type EncodedKey, encodeKey, sortOrder } from "./sort_keys.ts";
@@ -83,17 +93,73 @@ function fastSort(coll: Iterator, spec: AnyObject, options: Options): Iterator {
   });
 }
 
-/** The engine's operator context. */
+/** Passes a document on, counting it against the running query's budget. */
+function tickThrough<T>(doc: T): T {
+  tick();
+  return doc;
+}
+
+/** The engine's operator context: every operator counts against the query's budget. */
 export const ENGINE_CONTEXT: Context = buildMingoContext({
   expression: {
     ...timeZoneOperators,
     ...mongoExpressionOperators,
+    ...safeRegexOperators.expression,
     $function: forbidden("$function"),
   },
   accumulator: { $accumulator: forbidden("$accumulator") },
-  query: { $where: forbidden("$where") },
+  query: { ...safeRegexOperators.query, $where: forbidden("$where") },
   pipeline: { $sort: fastSort, $out: forbidden("$out"), $merge: forbidden("$merge") } as never,
+}, {
+  pipeline: (op) => (coll: Iterator, expr, options) => op(coll.map(tickThrough), expr, options),
+  expression: (op) => (obj, expr, options) => {
+    tick();
+    return op(obj, expr, options);
+  },
+  accumulator: (op) => (coll, expr, options) => {
+    tick();
+    return op(coll, expr, options);
+  },
+  query: (op) => (selector, value, options) => {
+    const test = op(selector, value, options) as (doc: AnyObject) => boolean;
+    return (doc: AnyObject) => {
+      tick();
+      return test(doc);
+    };
+  },
 });
+
+/** Options of the engine's queries. */
+export interface QueryOptions {
+  /** Deadline and signal; default 30 s and none. */
+  budget?: Budget;
+}
+
+/**
+ * `value` with MongoDB's `{$regex, $options}` read into linear-time regexes (the `x`
+ * option applied), so mingo never compiles a pattern itself.
+ */
+export function prepareRegexes<T>(value: T): T {
+  const visit = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(visit);
+    if (!isPlainObject(v)) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = visit(x);
+    if ("$regex" in out && (typeof out.$regex === "string" || out.$regex instanceof RegExp)) {
+      const re = out.$regex;
+      const options = out.$options;
+      if (options !== undefined && typeof options !== "string") {
+        throw new RegexError("$options has to be a string");
+      }
+      out.$regex = typeof re === "string"
+        ? compileRegex(re, options ?? "")
+        : compileRegex(re.source, options ?? re.flags.replace(/[^imsu]/g, ""));
+      delete out.$options;
+    }
+    return out;
+  };
+  return visit(value) as T;
+}
 
 /** Counters of the plans used, for tests and benchmarks. */
 export interface EngineStats {
@@ -107,6 +173,8 @@ export interface EngineStats {
   cacheHits: number;
   /** Documents the index scans handed to the rest of their pipelines. */
   scannedDocs: number;
+  /** Queries stopped by their deadline or signal. */
+  stopped: number;
 }
 
 /** Options of {@link QueryEngine.find}. */
@@ -143,6 +211,7 @@ export class QueryEngine {
     fullScans: 0,
     cacheHits: 0,
     scannedDocs: 0,
+    stopped: 0,
   };
   readonly #options: Partial<Options>;
   readonly #cache = new Map<string, CacheEntry>();
@@ -163,20 +232,40 @@ export class QueryEngine {
   }
 
   /** Runs an aggregation pipeline; a missing collection has no documents. */
-  aggregate(collection: string, pipeline: Document[]): Document[] {
+  aggregate(
+    collection: string,
+    pipeline: Document[],
+    opts: QueryOptions = {},
+  ): Promise<Document[]> {
+    const budget = opts.budget ?? createBudget();
+    return this.#counted(budget, this.#aggregate(collection, pipeline, budget));
+  }
+
+  /** `query`, counting it in `stats.stopped` when its budget stops it. */
+  async #counted<T>(budget: Budget, query: Promise<T>): Promise<T> {
+    try {
+      return await query;
+    } catch (e) {
+      if (e instanceof QueryTimeoutError || budget.signal?.aborted) this.stats.stopped++;
+      throw e;
+    }
+  }
+
+  async #aggregate(collection: string, pipeline: Document[], budget: Budget): Promise<Document[]> {
+    pipeline = prepareRegexes(pipeline);
     const coll = this.#collection(collection);
-    if (!coll) return new Aggregator(pipeline, this.#options).run([]);
+    if (!coll) return budget.run(() => new Aggregator(pipeline, this.#options).run([]));
     const hoisted = hoistPaging(pipeline);
     const paged = splitPaging(pipeline);
     // An index scan walks past every skipped document, so deep pages (skip-mode exports
     // through thousands of pages) come from the materialised prefix instead.
     const deep = paged !== null && paged.skip >= DEEP_SKIP;
-    if (!deep && this.#sortIndex(coll, hoisted)) return this.#run(coll, hoisted);
+    if (!deep && this.#sortIndex(coll, hoisted)) return await this.#run(coll, hoisted, budget);
     if (paged && paged.prefix.length > 0 && coll.size >= CACHE_MIN_DOCS) {
-      const docs = this.#materialised(coll, paged.prefix);
+      const docs = await this.#materialised(coll, paged.prefix, budget);
       return docs.slice(paged.skip, paged.skip + paged.limit);
     }
-    return this.#run(coll, hoisted);
+    return await this.#run(coll, hoisted, budget);
   }
 
   /** Whether an index serves the leading `$match`es and `$sort` of `pipeline` in order. */
@@ -186,31 +275,45 @@ export class QueryEngine {
   }
 
   /** Documents matching `filter`, sorted, limited, then projected (find semantics). */
-  find(collection: string, opts: FindOptions = {}): Document[] {
-    const pipeline: Document[] = [{ $match: opts.filter ?? {} }];
-    if (opts.sort && Object.keys(opts.sort).length) pipeline.push({ $sort: opts.sort });
-    if (opts.limit && opts.limit > 0) pipeline.push({ $limit: opts.limit });
+  find(collection: string, find: FindOptions = {}, opts: QueryOptions = {}): Promise<Document[]> {
+    const budget = opts.budget ?? createBudget();
+    return this.#counted(budget, this.#find(collection, find, budget));
+  }
+
+  async #find(collection: string, find: FindOptions, budget: Budget): Promise<Document[]> {
+    const pipeline: Document[] = [{ $match: prepareRegexes(find.filter ?? {}) }];
+    if (find.sort && Object.keys(find.sort).length) pipeline.push({ $sort: find.sort });
+    if (find.limit && find.limit > 0) pipeline.push({ $limit: find.limit });
     const coll = this.#collection(collection);
-    const docs = coll ? this.#run(coll, pipeline) : [];
-    if (!opts.projection || Object.keys(opts.projection).length === 0) return docs;
-    return new Query({}, this.#options).find(docs, opts.projection).all() as Document[];
+    const docs = coll ? await this.#run(coll, pipeline, budget) : [];
+    if (!find.projection || Object.keys(find.projection).length === 0) return docs;
+    const projection = find.projection;
+    return budget.run(() =>
+      new Query({}, this.#options).find(docs, projection).all() as Document[]
+    );
   }
 
   /** Number of documents matching `filter`. */
-  count(collection: string, filter: Document = {}): number {
+  count(collection: string, filter: Document = {}, opts: QueryOptions = {}): Promise<number> {
+    const budget = opts.budget ?? createBudget();
+    return this.#counted(budget, this.#count(collection, filter, budget));
+  }
+
+  async #count(collection: string, filter: Document, budget: Budget): Promise<number> {
     const coll = this.#collection(collection);
     if (!coll) return 0;
     if (Object.keys(filter).length === 0) return coll.size;
-    const test = this.#matcher(filter);
+    filter = prepareRegexes(filter);
+    const test = budget.run(() => this.#matcher(filter));
     const positions = this.#narrow(coll, filter);
+    if (positions) this.stats.narrowed++;
+    else this.stats.fullScans++;
+    const docs = coll.documents;
+    const total = positions ? positions.length : docs.length;
     let n = 0;
-    if (positions) {
-      this.stats.narrowed++;
-      for (const p of positions) if (test(coll.documents[p])) n++;
-    } else {
-      this.stats.fullScans++;
-      for (const doc of coll.documents) if (test(doc)) n++;
-    }
+    await scanSlices(budget, total, (k) => {
+      if (test(docs[positions ? positions[k] : k])) n++;
+    });
     return n;
   }
 
@@ -219,7 +322,11 @@ export class QueryEngine {
     return createMatcher(filter, () => new Query(filter, this.#options));
   }
 
-  #materialised(coll: MemoryCollection, prefix: Document[]): Document[] {
+  async #materialised(
+    coll: MemoryCollection,
+    prefix: Document[],
+    budget: Budget,
+  ): Promise<Document[]> {
     const key = `${coll.name}\u0000${EJSON.stringify(prefix, { relaxed: false })}`;
     const now = Date.now();
     const hit = this.#cache.get(key);
@@ -229,7 +336,7 @@ export class QueryEngine {
       this.#cache.set(key, hit);
       return hit.docs;
     }
-    const docs = this.#run(coll, prefix);
+    const docs = await this.#run(coll, prefix, budget);
     this.#cache.delete(key);
     this.#cache.set(key, { docs, expires: now + CACHE_TTL_MS });
     while (this.#cache.size > CACHE_ENTRIES) {
@@ -238,25 +345,58 @@ export class QueryEngine {
     return docs;
   }
 
-  #run(coll: MemoryCollection, pipeline: Document[]): Document[] {
-    const planned = this.#plan(coll, pipeline);
+  async #run(coll: MemoryCollection, pipeline: Document[], budget: Budget): Promise<Document[]> {
+    const planned = await this.#plan(coll, pipeline, budget);
     if (planned) {
       return planned.rest.length
-        ? new Aggregator(planned.rest, this.#options).run(planned.docs)
+        ? budget.run(() => new Aggregator(planned.rest, this.#options).run(planned.docs))
         : planned.docs;
     }
     this.stats.fullScans++;
-    return new Aggregator(pipeline, this.#options).run(coll.documents as AnyObject[]);
+    return await this.#streamed(coll.documents as Document[], pipeline, budget);
+  }
+
+  /**
+   * Runs `pipeline` over `docs`: its head of per-document stages chunk by chunk (the
+   * event loop gets turns between chunks), the rest in one go over what the head kept.
+   */
+  async #streamed(docs: Document[], pipeline: Document[], budget: Budget): Promise<Document[]> {
+    const { head, rest, need } = splitStreaming(pipeline);
+    if (head.length === 0) {
+      return budget.run(() => new Aggregator(pipeline, this.#options).run(ticking(docs)));
+    }
+    const steps = budget.run(() =>
+      groupSteps(head).map((stages): (chunk: Document[]) => Document[] => {
+        if (
+          stages.length === 1 && isStage(stages[0], "$match") && isPlainObject(stages[0].$match)
+        ) {
+          const test = this.#matcher(stages[0].$match as Document);
+          return (chunk) => chunk.filter(test);
+        }
+        const aggregator = new Aggregator(stages, this.#options);
+        return (chunk) => aggregator.run(chunk) as Document[];
+      })
+    );
+    const out: Document[] = [];
+    await scanChunks(budget, docs, (chunk) => {
+      for (const step of steps) chunk = step(chunk);
+      for (const d of chunk) out.push(d);
+      return out.length >= need;
+    });
+    return rest.length
+      ? budget.run(() => new Aggregator(rest, this.#options).run(out) as Document[])
+      : out;
   }
 
   /** An index plan for the head of the pipeline, or null to leave it all to mingo. */
-  #plan(
+  async #plan(
     coll: MemoryCollection,
     pipeline: Document[],
-  ): { docs: Document[]; rest: Document[] } | null {
+    budget: Budget,
+  ): Promise<{ docs: Document[]; rest: Document[] } | null> {
     const { filter, sort, next: i } = leadingMatchAndSort(pipeline);
     const hasFilter = Object.keys(filter).length > 0;
-    const test = hasFilter ? this.#matcher(filter) : null;
+    const test = hasFilter ? budget.run(() => this.#matcher(filter)) : null;
     if (sort) {
       const found = findSortIndex(coll, sort);
       if (found) {
@@ -271,12 +411,13 @@ export class QueryEngine {
           j++;
         }
         const bounds = intervalFor(found.index, filter) ?? { lo: 0, hi: coll.size };
-        const docs = scanOrdered(coll, found.index, {
+        const docs = await scanOrdered(coll, found.index, {
           prefix: sort.length,
           reversed: found.reversed,
           bounds,
           test,
           need: skip + limit,
+          budget,
         });
         this.stats.indexScans++;
         const page = docs.slice(skip, skip + limit);
@@ -289,10 +430,10 @@ export class QueryEngine {
       if (positions) {
         this.stats.narrowed++;
         const docs: Document[] = [];
-        for (const p of positions) {
-          const doc = coll.documents[p];
+        await scanSlices(budget, positions.length, (k) => {
+          const doc = coll.documents[positions[k]];
           if (test(doc)) docs.push(doc);
-        }
+        });
         return { docs, rest: pipeline.slice(i) };
       }
     }
@@ -439,14 +580,22 @@ interface ScanOptions {
   test: ((doc: Document) => boolean) | null;
   /** Stop once this many matches are collected (at a run boundary). */
   need: number;
+  budget: Budget;
 }
+
+/** Index entries an ordered scan handles between two looks at the budget. */
+const SCAN_SLICE = 1024;
 
 /**
  * Matching documents in index order, runs of equal sort keys in collection order
  * (mingo's sort is stable, so ties keep the order of the collection).
  */
-function scanOrdered(coll: MemoryCollection, index: SortedIndex, opts: ScanOptions): Document[] {
-  const { prefix, reversed, bounds, test, need } = opts;
+async function scanOrdered(
+  coll: MemoryCollection,
+  index: SortedIndex,
+  opts: ScanOptions,
+): Promise<Document[]> {
+  const { prefix, reversed, bounds, test, need, budget } = opts;
   const positions = index.positions;
   const docs = coll.documents;
   const out: Document[] = [];
@@ -465,24 +614,146 @@ function scanOrdered(coll: MemoryCollection, index: SortedIndex, opts: ScanOptio
       if (!test || test(doc)) out.push(doc);
     }
   };
-  if (!reversed) {
-    let e = bounds.lo;
-    while (e < bounds.hi && out.length < need) {
-      let r = e + 1;
-      while (r < bounds.hi && index.equalPrefix(positions[e], positions[r], prefix)) r++;
-      take(e, r);
-      e = r;
+  let e = reversed ? bounds.hi : bounds.lo;
+  const done = () => out.length >= need || (reversed ? e <= bounds.lo : e >= bounds.hi);
+  const slice = () => {
+    let handled = 0;
+    const end = performance.now() + SLICE_MS;
+    while (!done() && handled < SCAN_SLICE && performance.now() < end) {
+      if (!reversed) {
+        let r = e + 1;
+        while (r < bounds.hi && index.equalPrefix(positions[e], positions[r], prefix)) r++;
+        take(e, r);
+        handled += r - e;
+        e = r;
+      } else {
+        let s = e - 1;
+        while (s > bounds.lo && index.equalPrefix(positions[s - 1], positions[e - 1], prefix)) s--;
+        take(s, e);
+        handled += e - s;
+        e = s;
+      }
     }
-  } else {
-    let e = bounds.hi;
-    while (e > bounds.lo && out.length < need) {
-      let s = e - 1;
-      while (s > bounds.lo && index.equalPrefix(positions[s - 1], positions[e - 1], prefix)) s--;
-      take(s, e);
-      e = s;
-    }
+  };
+  while (!done()) {
+    budget.run(slice);
+    await budget.pause();
   }
   return out;
+}
+
+/** Longest synchronous stretch of a scan before it looks at the event loop (ms). */
+const SLICE_MS = 8;
+
+/**
+ * Runs `step(k)` for each `k` in `[0, total)` with the budget installed, in stretches of
+ * at most about {@link SLICE_MS}, giving the event loop a turn between them when the
+ * budget's slice of time is used up. `step` returns true to stop early.
+ */
+async function scanSlices(
+  budget: Budget,
+  total: number,
+  step: (k: number) => boolean | void,
+): Promise<void> {
+  let k = 0;
+  const stretch = (): boolean => {
+    const end = performance.now() + SLICE_MS;
+    while (k < total) {
+      if (step(k++)) return true;
+      if (performance.now() >= end) break;
+    }
+    return false;
+  };
+  while (k < total) {
+    if (budget.run(stretch)) return;
+    await budget.pause();
+  }
+}
+
+/**
+ * Runs `work(chunk)` over `docs` in chunks sized to take a few milliseconds each (from 4
+ * documents up), with the budget installed and turns of the event loop between them.
+ * `work` returns true to stop early.
+ */
+async function scanChunks(
+  budget: Budget,
+  docs: Document[],
+  work: (chunk: Document[]) => boolean | void,
+): Promise<void> {
+  let size = 4;
+  for (let from = 0; from < docs.length;) {
+    const chunk = docs.slice(from, from + size);
+    from += chunk.length;
+    const started = performance.now();
+    if (budget.run(() => work(chunk))) return;
+    const took = performance.now() - started;
+    if (took < SLICE_MS / 4 && size < 65_536) size *= 2;
+    else if (took > SLICE_MS && size > 1) size >>= 1;
+    await budget.pause();
+  }
+}
+
+/** `docs` as a mingo source that counts each document against the running budget. */
+function ticking(docs: Document[]): AnyObject[] {
+  let i = 0;
+  const next = () => {
+    if (i >= docs.length) return { done: true, value: undefined };
+    tick();
+    return { done: false, value: docs[i++] };
+  };
+  return next as unknown as AnyObject[];
+}
+
+/** Stages that map each document to zero or more documents on its own, keeping the order. */
+const STREAMING = new Set([
+  "$match",
+  "$project",
+  "$addFields",
+  "$set",
+  "$unset",
+  "$replaceRoot",
+  "$replaceWith",
+  "$unwind",
+  "$lookup",
+  "$redact",
+]);
+
+/**
+ * The head of per-document stages of `pipeline` (which can run chunk by chunk), the
+ * rest, and how many head documents the rest needs at most (a `$limit` right after).
+ */
+export function splitStreaming(
+  pipeline: Document[],
+): { head: Document[]; rest: Document[]; need: number } {
+  let i = 0;
+  while (i < pipeline.length) {
+    const stage = pipeline[i];
+    const keys = isPlainObject(stage) ? Object.keys(stage) : [];
+    if (keys.length !== 1 || !STREAMING.has(keys[0])) break;
+    i++;
+  }
+  const rest = pipeline.slice(i);
+  let need = Infinity;
+  if (rest.length && isStage(rest[0], "$limit") && isCount(rest[0].$limit)) {
+    need = rest[0].$limit as number;
+  } else if (
+    rest.length > 1 && isStage(rest[0], "$skip") && isCount(rest[0].$skip) &&
+    isStage(rest[1], "$limit") && isCount(rest[1].$limit)
+  ) {
+    need = (rest[0].$skip as number) + (rest[1].$limit as number);
+  }
+  return { head: pipeline.slice(0, i), rest, need };
+}
+
+/** Head stages in runs: each `$match` alone, other stages together. */
+function groupSteps(head: Document[]): Document[][] {
+  const steps: Document[][] = [];
+  for (const stage of head) {
+    const last = steps[steps.length - 1];
+    if (isStage(stage, "$match") || !last || isStage(last[0], "$match")) steps.push([stage]);
+    else last.push(stage);
+  }
+  return steps;
 }
 
 /** Conditions on `field` in a filter's top level and nested `$and`s. */

@@ -212,10 +212,10 @@ const cases: [string, Document[], keyof ReturnType<typeof createQueryEngine>["st
 ];
 
 for (const [name, pipeline, stat] of cases) {
-  Deno.test(`engine equals plain mingo: ${name}`, () => {
+  Deno.test(`engine equals plain mingo: ${name}`, async () => {
     const engine = createQueryEngine(store, "ccs_dev");
     const expected = plain(pipeline);
-    const actual = engine.aggregate("calling_cdr", pipeline);
+    const actual = await engine.aggregate("calling_cdr", pipeline);
     assert.deepEqual(actual, expected);
     if (stat) {
       assert.ok(
@@ -252,7 +252,7 @@ Deno.test("hoistPaging moves $skip and $limit ahead of per-document stages only"
   assert.deepEqual(hoistPaging([sort, unwind, project, limit]), [sort, unwind, limit, project]);
 });
 
-Deno.test("a projected, sorted page is served by the index, not by mingo over everything", () => {
+Deno.test("a projected, sorted page is served by the index, not by mingo over everything", async () => {
   const engine = createQueryEngine(store, "ccs_dev");
   const pipeline = [
     { $match: { direction: "incoming" } },
@@ -262,7 +262,7 @@ Deno.test("a projected, sorted page is served by the index, not by mingo over ev
     { $skip: 5 },
     { $limit: 10 },
   ];
-  const got = engine.aggregate("calling_cdr", pipeline);
+  const got = await engine.aggregate("calling_cdr", pipeline);
   assert.equal(got.length, 10);
   assert.deepEqual(got, plain(pipeline));
   assert.deepEqual(engine.stats, {
@@ -271,10 +271,11 @@ Deno.test("a projected, sorted page is served by the index, not by mingo over ev
     fullScans: 0,
     cacheHits: 0,
     scannedDocs: 10,
+    stopped: 0,
   });
 });
 
-Deno.test("paged pipelines reuse the materialised prefix and equal mingo on every page", () => {
+Deno.test("paged pipelines reuse the materialised prefix and equal mingo on every page", async () => {
   const engine = createQueryEngine(store, "ccs_dev");
   const base = [{ $match: { status: "answered" } }, {
     $group: { _id: "$customer_number", n: { $sum: 1 } },
@@ -283,12 +284,12 @@ Deno.test("paged pipelines reuse the materialised prefix and equal mingo on ever
   }];
   for (let skip = 0; skip < 400; skip += 100) {
     const pipeline = [...base, { $skip: skip }, { $limit: 100 }];
-    assert.deepEqual(engine.aggregate("calling_cdr", pipeline), plain(pipeline));
+    assert.deepEqual(await engine.aggregate("calling_cdr", pipeline), plain(pipeline));
   }
   assert.equal(engine.stats.cacheHits, 3);
 });
 
-Deno.test("find and count equal mingo's find and count", () => {
+Deno.test("find and count equal mingo's find and count", async () => {
   const engine = createQueryEngine(store, "ccs_dev");
   const filter = { direction: "outgoing", talk_seconds: { $gt: 100 } };
   const expected = mingoFind(calls, filter, { call_id: 1, talk_seconds: 1 }).sort({
@@ -296,7 +297,7 @@ Deno.test("find and count equal mingo's find and count", () => {
     _id: -1,
   })
     .limit(25).all();
-  const actual = engine.find("calling_cdr", {
+  const actual = await engine.find("calling_cdr", {
     filter,
     sort: { start_time: -1, _id: -1 },
     limit: 25,
@@ -304,17 +305,17 @@ Deno.test("find and count equal mingo's find and count", () => {
   });
   assert.deepEqual(actual, expected);
   const q = new Query(filter);
-  assert.equal(engine.count("calling_cdr", filter), calls.filter((c) => q.test(c)).length);
+  assert.equal(await engine.count("calling_cdr", filter), calls.filter((c) => q.test(c)).length);
   assert.equal(
-    engine.count("calling_cdr", { agent_name: "agent2" }),
+    await engine.count("calling_cdr", { agent_name: "agent2" }),
     calls.filter((c) => c.agent_name === "agent2").length,
   );
-  assert.equal(engine.count("calling_cdr"), calls.length);
-  assert.equal(engine.count("nope"), 0);
-  assert.deepEqual(engine.aggregate("nope", [{ $match: {} }]), []);
+  assert.equal(await engine.count("calling_cdr"), calls.length);
+  assert.equal(await engine.count("nope"), 0);
+  assert.deepEqual(await engine.aggregate("nope", [{ $match: {} }]), []);
 });
 
-Deno.test("indexes over values mingo orders specially are not used, results still equal", () => {
+Deno.test("indexes over values mingo orders specially are not used, results still equal", async () => {
   const odd: Document[] = calls.slice(0, 300).map((c, i) => ({
     ...c,
     agent_name: i % 50 === 0 ? ["x", "y"] : c.agent_name,
@@ -322,18 +323,27 @@ Deno.test("indexes over values mingo orders specially are not used, results stil
   const oddStore = createMemoryStore({ calling_cdr: odd.map((x) => ({ ...x })) });
   const engine = createQueryEngine(oddStore, "ccs_dev");
   const pipeline = [{ $match: { agent_name: "x" } }];
-  assert.deepEqual(engine.aggregate("calling_cdr", pipeline), new Aggregator(pipeline).run(odd));
+  assert.deepEqual(
+    await engine.aggregate("calling_cdr", pipeline),
+    new Aggregator(pipeline).run(odd),
+  );
   assert.equal(engine.stats.narrowed, 0);
   const sorted = [{ $sort: { agent_name: 1 } }];
-  assert.deepEqual(engine.aggregate("calling_cdr", sorted), new Aggregator(sorted).run(odd));
+  assert.deepEqual(await engine.aggregate("calling_cdr", sorted), new Aggregator(sorted).run(odd));
 });
 
-Deno.test("server-side JavaScript and writing stages are refused by the engine", () => {
+Deno.test("server-side JavaScript and writing stages are refused by the engine", async () => {
   const engine = createQueryEngine(store, "ccs_dev");
-  assert.throws(() => engine.aggregate("calling_cdr", [{ $out: "x" }]), /not allowed/);
-  assert.throws(() => engine.aggregate("calling_cdr", [{ $merge: { into: "x" } }]), /not allowed/);
-  assert.throws(() => engine.count("calling_cdr", { $where: "true" }), /not allowed|scriptEnabled/);
-  assert.throws(
+  await assert.rejects(() => engine.aggregate("calling_cdr", [{ $out: "x" }]), /not allowed/);
+  await assert.rejects(
+    () => engine.aggregate("calling_cdr", [{ $merge: { into: "x" } }]),
+    /not allowed/,
+  );
+  await assert.rejects(
+    () => engine.count("calling_cdr", { $where: "true" }),
+    /not allowed|scriptEnabled/,
+  );
+  await assert.rejects(
     () =>
       engine.aggregate("calling_cdr", [{
         $project: { x: { $function: { body: "function() { return 1 }", args: [], lang: "js" } } },
@@ -350,17 +360,17 @@ Deno.test("stored documents are frozen", () => {
   });
 });
 
-Deno.test("deep pages of an indexed sort come from the cached prefix, not a scan past the skip", () => {
+Deno.test("deep pages of an indexed sort come from the cached prefix, not a scan past the skip", async () => {
   const engine = createQueryEngine(store, "ccs_dev");
   const base = [{ $match: { direction: "incoming" } }, { $sort: { start_time: 1, _id: 1 } }];
   const total = plain([...base, { $count: "n" }])[0]?.n as number;
   assert.ok(total > 40, "the fixture needs enough incoming calls");
   const shallow = [...base, { $skip: 5 }, { $limit: 10 }];
-  assert.deepEqual(engine.aggregate("calling_cdr", shallow), plain(shallow));
+  assert.deepEqual(await engine.aggregate("calling_cdr", shallow), plain(shallow));
   assert.equal(engine.stats.indexScans, 1);
   for (const skip of [1000, 1010, 1020]) {
     const page = [...base, { $skip: skip }, { $limit: 10 }];
-    assert.deepEqual(engine.aggregate("calling_cdr", page), plain(page));
+    assert.deepEqual(await engine.aggregate("calling_cdr", page), plain(page));
   }
   // One scan materialises the sorted prefix; the later deep pages are cut from it.
   assert.equal(engine.stats.indexScans, 2, "deep pages do not each scan past the skip");

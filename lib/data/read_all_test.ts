@@ -112,7 +112,7 @@ Deno.test("a filtered listing with a limit returns exactly the first documents",
   ];
   const got = await collect(client, { collection: "calling_cdr", pipeline, pageSize: 1000 });
   const engine = createQueryEngine(client.store, "ccs_dev");
-  const expected = engine.aggregate("calling_cdr", [
+  const expected = await engine.aggregate("calling_cdr", [
     pipeline[0],
     { $sort: { start_time: 1, _id: 1 } },
     pipeline[2],
@@ -131,7 +131,7 @@ Deno.test("the page size adapts to the server's 100-document cap", async () => {
       pipeline: [{ $match: { direction: "outgoing" } }, { $sort: { talk_seconds: -1 } }],
       pageSize: 250,
     });
-    const expected = createQueryEngine(client.store, "ccs_dev").aggregate("calling_cdr", [
+    const expected = await createQueryEngine(client.store, "ccs_dev").aggregate("calling_cdr", [
       { $match: { direction: "outgoing" } },
       { $sort: { talk_seconds: -1, _id: -1 } },
     ]);
@@ -182,7 +182,7 @@ Deno.test("sort keys with several types and nulls fall back to $skip without los
         pipeline: [{ $sort: { v: dir } }],
         pageSize: 40,
       });
-      const expected = createQueryEngine(client.store, "ccs_dev").aggregate("calling_cdr", [
+      const expected = await createQueryEngine(client.store, "ccs_dev").aggregate("calling_cdr", [
         { $sort: { v: dir, _id: dir } },
       ]);
       assert.deepEqual(got.map((d) => d._id), expected.map((d) => d._id));
@@ -203,7 +203,7 @@ Deno.test("grouped pipelines page with $skip over a total order", async () => {
       { $project: { customer: "$_id", calls: 1 } },
     ];
     const got = await collect(rec.client, { collection: "calling_cdr", pipeline, pageSize: 100 });
-    const expected = createQueryEngine(client.store, "ccs_dev").aggregate("calling_cdr", [
+    const expected = await createQueryEngine(client.store, "ccs_dev").aggregate("calling_cdr", [
       pipeline[0],
       { $sort: { calls: -1, _id: -1 } },
       pipeline[2],
