@@ -42,6 +42,7 @@ const TICKS_PER_CHECK = 64;
 
 let current: Budget | null = null;
 let ticks = 0;
+let work = 0;
 
 /** A running query's deadline and signal. */
 export class Budget {
@@ -98,8 +99,14 @@ export function createBudget(opts: BudgetOptions = {}): Budget {
   return new Budget(opts);
 }
 
+/** Units of work counted by {@link tick} so far (only differences mean anything). */
+export function workDone(): number {
+  return work;
+}
+
 /** Counts one unit of work of the running query; every few, checks its budget. */
 export function tick(): void {
+  work++;
   if (current === null || ++ticks < TICKS_PER_CHECK) return;
   ticks = 0;
   current.check();
