@@ -96,7 +96,8 @@ export function Popover(p: PopoverProps): JSX.Element {
     };
   }, []);
 
-  useEffect(() => {
+  // Focus moves in before the first paint; a click elsewhere closes.
+  useLayoutEffect(() => {
     const el = ref.current;
     const body = el?.querySelector<HTMLElement>(".picker-body");
     const first = body?.querySelector<HTMLElement>("[data-autofocus]") ??
