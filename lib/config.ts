@@ -5,6 +5,8 @@
  */
 import { parse as parseDotenv } from "dotenv";
 import { isValidTimeZone } from "./time/zone.ts";
+import { trustedProxiesProblem } from "./auth/client_address.ts";
+import { passwordProblem } from "./auth/users.ts";
 
 export { isValidTimeZone };
 
@@ -57,9 +59,30 @@ export interface Config {
     cookieSecure: "auto" | "always" | "never";
     loginMaxAttempts: number;
     loginWindowMinutes: number;
+    /** Failed logins allowed per client address in the window (any accounts). */
+    loginMaxAttemptsPerAddress: number;
+    /** Password hashes run at once at login; more wait in a queue of `loginQueue`. */
+    loginConcurrency: number;
+    loginQueue: number;
   };
   /** Extra origins allowed on state-changing requests (besides the request's own). */
   allowedOrigins: string[];
+  /**
+   * Proxies whose `X-Forwarded-For` names the client (IPs, CIDR ranges, `loopback`…);
+   * empty: the client is the connection's address.
+   */
+  trustedProxies: string[];
+  /** Connection limits of the HTTP server (`lib/web/listen.ts`), in milliseconds. */
+  http: {
+    /** A request's head must arrive within this time of its first byte (or of connecting). */
+    headersTimeoutMs: number;
+    /** A request must be read and answered (up to its response's start) within this time. */
+    requestTimeoutMs: number;
+    /** An idle keep-alive connection is closed after this time. */
+    keepAliveTimeoutMs: number;
+    /** A connection with a request in progress is closed after this long with no bytes. */
+    idleTimeoutMs: number;
+  };
 }
 
 /** Thrown when a variable has an invalid value. */
@@ -238,7 +261,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     },
     auth: {
       demoUser: env["DEMO_USER"] === undefined ? "demo" : (str(env, "DEMO_USER")),
-      demoPassword: str(env, "DEMO_PASSWORD") ?? "demo123",
+      demoPassword: demoPassword(env),
       sessionIdleMinutes: int(env, "SESSION_IDLE_MINUTES", 120, 1),
       sessionMaxHours: int(env, "SESSION_MAX_HOURS", 24, 1),
       cookieSecure: oneOf(
@@ -249,11 +272,47 @@ export function loadConfig(env: Env = readEnv()): Config {
       ),
       loginMaxAttempts: int(env, "LOGIN_MAX_ATTEMPTS", 5, 1),
       loginWindowMinutes: int(env, "LOGIN_WINDOW_MINUTES", 15, 1),
+      loginMaxAttemptsPerAddress: int(env, "LOGIN_MAX_ATTEMPTS_PER_ADDRESS", 20, 1),
+      loginConcurrency: int(env, "LOGIN_CONCURRENCY", 2, 1, 64),
+      loginQueue: int(env, "LOGIN_QUEUE", 16, 0, 10_000),
     },
     allowedOrigins: (str(env, "ALLOWED_ORIGINS") ?? "").split(",").map((s) => s.trim()).filter(
       Boolean,
     ),
+    trustedProxies: trustedProxies(env),
+    http: {
+      headersTimeoutMs: int(env, "HTTP_HEADERS_TIMEOUT_MS", 10_000, 100),
+      requestTimeoutMs: int(env, "HTTP_REQUEST_TIMEOUT_MS", 60_000, 100),
+      keepAliveTimeoutMs: int(env, "HTTP_KEEPALIVE_TIMEOUT_MS", 5_000, 100),
+      idleTimeoutMs: int(env, "HTTP_IDLE_TIMEOUT_MS", 60_000, 1_000),
+    },
   };
+}
+
+/** The demo password shown at start; it follows the same rules as every password. */
+export const DEFAULT_DEMO_PASSWORD = "demo-supervisor";
+
+function demoPassword(env: Env): string {
+  const password = str(env, "DEMO_PASSWORD") ?? DEFAULT_DEMO_PASSWORD;
+  const problem = str(env, "DEMO_USER") === null && env["DEMO_USER"] !== undefined
+    ? null
+    : passwordProblem(password);
+  if (problem) throw new ConfigError("DEMO_PASSWORD", `is not a valid password: ${problem}`);
+  return password;
+}
+
+function trustedProxies(env: Env): string[] {
+  const list = (str(env, "TRUSTED_PROXIES") ?? "").split(",").map((s) => s.trim()).filter(
+    Boolean,
+  );
+  const problem = trustedProxiesProblem(list);
+  if (problem) {
+    throw new ConfigError(
+      "TRUSTED_PROXIES",
+      `must list IP addresses or CIDR ranges (or loopback, linklocal, uniquelocal): ${problem}`,
+    );
+  }
+  return list;
 }
 
 /** The clock: the frozen instant when configured, else the real time. */

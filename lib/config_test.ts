@@ -10,7 +10,7 @@ Deno.test("loadConfig gives working defaults for an empty environment", () => {
   assert.equal(c.model.provider, "auto");
   assert.equal(c.model.name, "gpt-5-mini");
   assert.equal(c.auth.demoUser, "demo");
-  assert.equal(c.auth.demoPassword, "demo123");
+  assert.equal(c.auth.demoPassword, "demo-supervisor");
   assert.equal(c.now, null);
 });
 

@@ -9,6 +9,7 @@
  * | `["sessions", sha256(token)]`                   | {@linkcode SessionRecord}          |
  * | `["sessions_by_user", user id, sha256(token)]`  | true                               |
  * | `["login_attempts", lowercase name]`            | {@linkcode LoginAttempts}          |
+ * | `["login_attempts_by_address", address]`        | {@linkcode LoginAttempts}          |
  * | `["conversations", owner, id]`                  | {@linkcode ConversationRecord}     |
  * | `["messages", owner, conversation id, n, chunk]`| MemoryMessage (chunked JSON)       |
  * | `["summaries", owner, conversation id]`         | summary                            |
@@ -59,6 +60,22 @@ export interface LoginAttempts {
   /** Epoch ms when the window ends. */
   reset_at: number;
 }
+
+/** What {@linkcode Store.reserveLoginAttempt} counts an attempt against, with its limits. */
+export interface LoginAttemptLimits {
+  /** The account name tried (counted case-insensitively). */
+  username: string;
+  /** The client's address key (lib/auth/client_address.ts), or null when unknown. */
+  address: string | null;
+  maxPerAccount: number;
+  maxPerAddress: number;
+  windowMs: number;
+}
+
+/** The outcome of {@linkcode Store.reserveLoginAttempt}. */
+export type LoginReservation =
+  | { ok: true }
+  | { ok: false; scope: "account" | "address"; retryAfterMs: number };
 
 /** A conversation as stored. */
 export interface ConversationRecord extends ConversationInfo {
@@ -148,6 +165,17 @@ export interface Store extends ConversationRepository, ReportRepository {
   /** Counts one failed attempt; a new window starts when the last one has passed. */
   recordLoginFailure(username: string, now: Date, windowMs: number): Promise<LoginAttempts>;
   clearLoginAttempts(username: string): Promise<void>;
+  /**
+   * Counts a login attempt against its account and its client address *before* the
+   * password is checked, in one atomic check-and-increment: refused (nothing counted) when
+   * either is at its limit in the current window, so parallel attempts cannot overshoot.
+   */
+  reserveLoginAttempt(limits: LoginAttemptLimits, now: Date): Promise<LoginReservation>;
+  /**
+   * After a successful login: clears the account's count and gives the address back the
+   * attempt it reserved (so only failures use up an address's allowance).
+   */
+  settleLoginSuccess(username: string, address: string | null, now: Date): Promise<void>;
 
   // Tables (results shown in the chat, saved as queries for paging and downloads)
   saveTable(meta: TableMeta): Promise<void>;
@@ -378,6 +406,66 @@ class KvStore implements Store {
 
   async clearLoginAttempts(username: string): Promise<void> {
     await this.#kv.delete(["login_attempts", nameKey(username)]);
+  }
+
+  async reserveLoginAttempt(limits: LoginAttemptLimits, now: Date): Promise<LoginReservation> {
+    const t = now.getTime();
+    const counted: { key: Deno.KvKey; max: number; scope: "account" | "address" }[] = [
+      {
+        key: ["login_attempts", nameKey(limits.username.slice(0, 256))],
+        max: limits.maxPerAccount,
+        scope: "account",
+      },
+    ];
+    if (limits.address !== null) {
+      counted.push({
+        key: ["login_attempts_by_address", limits.address],
+        max: limits.maxPerAddress,
+        scope: "address",
+      });
+    }
+    for (;;) {
+      const entries = await this.#kv.getMany<LoginAttempts[]>(counted.map((c) => c.key));
+      const op = this.#kv.atomic();
+      let refused: { scope: "account" | "address"; retryAfterMs: number } | null = null;
+      for (let i = 0; i < counted.length; i++) {
+        const c = counted[i];
+        const stored = entries[i].value;
+        const cur = stored && stored.reset_at > t ? stored : null;
+        if (cur && cur.count >= c.max) {
+          const retryAfterMs = cur.reset_at - t;
+          if (!refused || refused.retryAfterMs < retryAfterMs) {
+            refused = { scope: c.scope, retryAfterMs };
+          }
+          continue;
+        }
+        const next: LoginAttempts = cur
+          ? { count: cur.count + 1, reset_at: cur.reset_at }
+          : { count: 1, reset_at: t + limits.windowMs };
+        op.check(entries[i]).set(c.key, next, { expireIn: Math.max(1000, next.reset_at - t) });
+      }
+      if (refused) return { ok: false, ...refused };
+      if ((await op.commit()).ok) return { ok: true };
+    }
+  }
+
+  async settleLoginSuccess(username: string, address: string | null, now: Date): Promise<void> {
+    await this.clearLoginAttempts(username.slice(0, 256));
+    if (address === null) return;
+    const key = ["login_attempts_by_address", address];
+    for (;;) {
+      const cur = await this.#kv.get<LoginAttempts>(key);
+      const t = now.getTime();
+      if (!cur.value || cur.value.reset_at <= t) return;
+      const op = this.#kv.atomic().check(cur);
+      if (cur.value.count <= 1) op.delete(key);
+      else {
+        op.set(key, { ...cur.value, count: cur.value.count - 1 }, {
+          expireIn: Math.max(1000, cur.value.reset_at - t),
+        });
+      }
+      if ((await op.commit()).ok) return;
+    }
   }
 
   // ---- Conversations ----

@@ -22,9 +22,14 @@ export function usernameProblem(name: string): string | null {
   return null;
 }
 
+/** The shortest password accepted (OWASP ASVS 2.1.1: at least 12 characters). */
+export const MIN_PASSWORD_LENGTH = 12;
+
 /** Why a new password is not acceptable, or null. */
 export function passwordProblem(password: string): string | null {
-  if (password.length < 8) return "a password needs at least 8 characters";
+  if ([...password].length < MIN_PASSWORD_LENGTH) {
+    return `a password needs at least ${MIN_PASSWORD_LENGTH} characters`;
+  }
   if (password.length > 1024) return "a password has at most 1024 characters";
   return null;
 }
@@ -34,10 +39,9 @@ export async function addUser(
   store: Store,
   username: string,
   password: string,
-  options: HashOptions & { skipPasswordRules?: boolean } = {},
+  options: HashOptions = {},
 ): Promise<UserRecord> {
-  const p = usernameProblem(username) ??
-    (options.skipPasswordRules ? null : passwordProblem(password));
+  const p = usernameProblem(username) ?? passwordProblem(password);
   if (p) throw new UserError(`Cannot add user "${username}": ${p}`);
   const user = await store.createUser(username, await hashPassword(password, options));
   if (!user) throw new UserError(`Cannot add user "${username}": the name is taken`);
@@ -67,8 +71,9 @@ export async function removeUser(store: Store, username: string): Promise<void> 
 }
 
 /**
- * Creates the demo user when the user store is empty and `DEMO_USER` is set. Returns the
- * line to print at start ("Demo login: demo / demo123") when the demo login works, else null.
+ * Creates the demo user when the user store is empty and `DEMO_USER` is set; its password
+ * follows the same rules as every other. Returns the line to print at start
+ * ("Demo login: demo / demo-supervisor") when the demo login works, else null.
  */
 export async function ensureDemoUser(
   store: Store,
@@ -78,7 +83,7 @@ export async function ensureDemoUser(
   if (!auth.demoUser) return null;
   const line = `Demo login: ${auth.demoUser} / ${auth.demoPassword}`;
   if (await store.countUsers() === 0) {
-    await addUser(store, auth.demoUser, auth.demoPassword, { ...options, skipPasswordRules: true });
+    await addUser(store, auth.demoUser, auth.demoPassword, options);
     return line;
   }
   const user = await store.getUserByName(auth.demoUser);

@@ -76,6 +76,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     buildManifest: options.buildManifest,
     initialState: () => ({ app: context, user: null, sessionHash: null }),
     log,
+    requestTimeoutMs: options.config.http.requestTimeoutMs,
   });
   return {
     ...server,

@@ -9,7 +9,7 @@ Deno.test("login sets an HttpOnly SameSite=Strict cookie whose token is stored o
     const c = new TestClient(t.app);
     const res = await c.request("POST", "/api/auth/login", {
       username: "Alice",
-      password: "password-1",
+      password: "password-1234",
     });
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { username: "alice" });
@@ -37,7 +37,7 @@ Deno.test("the cookie is Secure behind an HTTPS proxy (COOKIE_SECURE=auto)", asy
     const res = await new TestClient(t.app).request(
       "POST",
       "/api/auth/login",
-      { username: "alice", password: "password-1" },
+      { username: "alice", password: "password-1234" },
       { "X-Forwarded-Proto": "https", Origin: "https://localhost:8000" },
     );
     assert.equal(res.status, 200);
@@ -149,7 +149,7 @@ Deno.test("failed logins are rate-limited per account with Retry-After", async (
     // Even the right password is refused while limited.
     const r = await c.json("POST", "/api/auth/login", {
       username: "alice",
-      password: "password-1",
+      password: "password-1234",
     });
     assert.equal(r.status, 429);
     assert.equal(r.body.error.code, "rate_limited");
@@ -203,7 +203,7 @@ Deno.test("CSRF: cross-site state-changing requests are refused with 403 JSON", 
     const login = await new TestClient(t.app).request(
       "POST",
       "/api/auth/login",
-      { username: "alice", password: "password-1" },
+      { username: "alice", password: "password-1234" },
       { Origin: "https://evil.example" },
     );
     assert.equal(login.status, 403);

@@ -27,7 +27,7 @@ Deno.test({
       const login = await fetch(`${base}/api/auth/login`, {
         method: "POST",
         headers,
-        body: JSON.stringify({ username: "alice", password: "password-1" }),
+        body: JSON.stringify({ username: "alice", password: "password-1234" }),
       });
       assert.equal(login.status, 200);
       await login.body?.cancel();

@@ -1,15 +1,26 @@
 /**
  * The islands layer's server: turns a `fresh.gen.ts` manifest into a Hono app that follows
  * Fresh 1.x conventions (route `handler` + page component, `[param]` segments, `_app`,
- * nested `_middleware`), serves `static/`, maps thrown errors in one place and sets the
- * security headers on every response.
+ * nested `_middleware`), serves `static/`, maps thrown errors in one place, and runs Hono's
+ * own middleware on every request: secure headers (strict CSP), a body size limit and a
+ * request timeout.
  */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { timeout } from "hono/timeout";
 import type { ComponentType } from "preact";
-import { errorResponse, MethodNotAllowedError, NotFoundError } from "./errors.ts";
+import {
+  errorResponse,
+  HttpError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+} from "./errors.ts";
+import { MAX_JSON_BYTES } from "./http.ts";
 import { compareRoutes, islandName, manifestRoot, routeInfo } from "./manifest.ts";
 import { renderPage } from "./render.ts";
-import { withSecurityHeaders } from "./security.ts";
+import { securityHeaders } from "./security.ts";
 import { createStaticFiles } from "./static.ts";
 import type {
   AppProps,
@@ -41,13 +52,37 @@ export interface ServerOptions<S extends State> {
   initialState?: (req: Request) => S;
   /** Where unexpected errors are logged (default `console.error`). */
   log?: (message: string, error: unknown) => void;
+  /** Largest request body accepted (default 64 KiB): larger ones answer 413. */
+  maxBodyBytes?: number;
+  /**
+   * A request must be read and its response started within this time (default 60 s), else
+   * it answers 503 (slow bodies, stuck handlers). Streamed bodies are not cut.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** The app: a fetch handler for `Deno.serve` or tests. */
 export interface WebServer {
   fetch(req: Request, info?: Deno.ServeHandlerInfo): Promise<Response>;
-  /** The Hono app underneath (routes only; static files and headers are added by `fetch`). */
-  hono: Hono;
+  /** The Hono app underneath. */
+  hono: Hono<ServerEnv>;
+}
+
+/** Hono's environment here: what `Deno.serve` said about the connection. */
+export interface ServerEnv {
+  Bindings: { info?: Deno.ServeHandlerInfo };
+}
+
+const connections = new WeakMap<Request, Deno.ServeHandlerInfo>();
+
+/**
+ * The IP address the request's connection comes from (as `Deno.serve` saw it), or null when
+ * unknown (a request built in a test). Proxies are not looked through here: see
+ * `lib/auth/client_address.ts`.
+ */
+export function remoteAddress(req: Request): string | null {
+  const addr = connections.get(req)?.remoteAddr;
+  return addr && "hostname" in addr ? addr.hostname : null;
 }
 
 /** True for paths answered with JSON errors. */
@@ -207,7 +242,9 @@ export async function createServer<S extends State>(
     req: Request,
     route: { pattern: string; mod: RouteModule } | null,
     params: Record<string, string>,
+    info: Deno.ServeHandlerInfo | undefined,
   ): Promise<Response> {
+    if (info) connections.set(req, info);
     const url = new URL(req.url);
     const json = isApiPath(url.pathname);
     const where = `${req.method} ${url.pathname}`;
@@ -245,28 +282,51 @@ export async function createServer<S extends State>(
     }
   }
 
-  const hono = new Hono();
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_JSON_BYTES;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+  const hono = new Hono<ServerEnv>();
+  hono.use(securityHeaders());
+  hono.use(async (c, next) => {
+    const res = await staticFiles.serve(c.req.raw, new URL(c.req.url));
+    if (res) return res;
+    await next();
+  });
+  hono.use(timeout(requestTimeoutMs, (c) =>
+    new HTTPException(503, {
+      res: errorResponse(
+        new HttpError(
+          503,
+          "timeout",
+          `The request was not read and answered within ${requestTimeoutMs / 1000} s`,
+          { "Retry-After": "5" },
+        ),
+        { json: isApiPath(c.req.path) },
+      ),
+    })));
+  hono.use(bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => {
+      throw new PayloadTooLargeError(`Request body is larger than ${maxBodyBytes} bytes`);
+    },
+  }));
   for (const { info, mod } of routes) {
     hono.all(
       info.pattern,
-      (c) => dispatch(c.req.raw, { pattern: info.pattern, mod }, c.req.param()),
+      (c) => dispatch(c.req.raw, { pattern: info.pattern, mod }, c.req.param(), c.env?.info),
     );
   }
-  hono.all("*", (c) => dispatch(c.req.raw, null, {}));
-  hono.onError((e, c) => errorResponse(e, { json: isApiPath(c.req.path), log }));
+  hono.all("*", (c) => dispatch(c.req.raw, null, {}, c.env?.info));
+  hono.onError((e, c) =>
+    e instanceof HTTPException ? e.getResponse() : errorResponse(e, {
+      json: isApiPath(c.req.path),
+      log,
+    })
+  );
 
   return {
     hono,
     async fetch(req: Request, info?: Deno.ServeHandlerInfo): Promise<Response> {
-      let res: Response;
-      try {
-        const url = new URL(req.url);
-        res = await staticFiles.serve(req, url) ??
-          await hono.fetch(req, info ? { info } : undefined);
-      } catch (e) {
-        res = errorResponse(e, { json: isApiPath(new URL(req.url).pathname), log });
-      }
-      return withSecurityHeaders(res);
+      return await hono.fetch(req, { info });
     },
   };
 }

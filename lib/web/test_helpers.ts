@@ -61,14 +61,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Builds an app over a fresh `:memory:` store with users `alice` and `bob` (password `password-1`). */
+/** Builds an app over a fresh `:memory:` store with users `alice` and `bob` (password `password-1234`). */
 export async function testApp(
   options: Partial<CreateAppOptions> & { env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const clock = fakeClock();
   const store = await openStore(":memory:", { clock: clock.now, pollMs: 50 });
   for (const name of ["alice", "bob"]) {
-    await addUser(store, name, "password-1", { iterations: TEST_ITERATIONS });
+    await addUser(store, name, "password-1234", { iterations: TEST_ITERATIONS });
   }
   const script = { current: simpleScript };
   const logged: unknown[] = [];
@@ -104,9 +104,19 @@ export async function testApp(
   };
 }
 
+/** What `Deno.serve` tells a handler about a connection from `address`. */
+export function connectionFrom(address: string, port = 40000): Deno.ServeHandlerInfo {
+  return {
+    remoteAddr: { transport: "tcp", hostname: address, port },
+    completed: Promise.resolve(),
+  };
+}
+
 /** A client that keeps the session cookie and sends same-origin headers. */
 export class TestClient {
   cookie: string | null = null;
+  /** The client's IP address as the server sees the connection (none by default). */
+  address: string | null = null;
   constructor(readonly app: App) {}
 
   /** Sends a request (JSON body when `body` is given). */
@@ -129,6 +139,7 @@ export class TestClient {
           ? body
           : JSON.stringify(body),
       }),
+      this.address === null ? undefined : connectionFrom(this.address),
     );
     const set = res.headers.get("set-cookie");
     if (set) {
@@ -139,7 +150,7 @@ export class TestClient {
   }
 
   /** Signs in; throws unless it worked. */
-  async login(username: string, password = "password-1"): Promise<this> {
+  async login(username: string, password = "password-1234"): Promise<this> {
     const res = await this.request("POST", "/api/auth/login", { username, password });
     if (res.status !== 200) throw new Error(`Login of ${username} failed: ${res.status}`);
     await res.body?.cancel();

@@ -53,7 +53,7 @@ Deno.test({
         await page.getByLabel("Username").waitFor();
         await page.screenshot({ path: await screenshotPath("login.png") });
         await page.getByLabel("Username").fill("demo");
-        await page.getByLabel("Password").fill("demo123");
+        await page.getByLabel("Password").fill("demo-supervisor");
         await page.getByRole("button", { name: "Sign in" }).click();
         await page.waitForURL(`${app.url}/`);
         await page.locator(".empty-state").waitFor();
