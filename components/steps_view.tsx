@@ -97,16 +97,20 @@ function Step({ step }: { step: StepItem }): JSX.Element {
   );
 }
 
-/** Renders the steps block; it opens while the turn runs and closes when it ends. */
+/**
+ * Renders the steps block: open while the assistant works, closed once the answer text
+ * starts (so the text does not jump when the turn ends) and in the history. A click opens
+ * or closes it at any time.
+ */
 export function StepsView({ steps, status, answering }: StepsViewProps): JSX.Element | null {
   const active = status === "pending" || status === "running";
-  const [open, setOpen] = useState(active);
-  const wasActive = useRef(active);
+  const working = active && !answering;
+  const [open, setOpen] = useState(working);
+  const wasWorking = useRef(working);
   useEffect(() => {
-    if (wasActive.current && !active) setOpen(false);
-    if (!wasActive.current && active) setOpen(true);
-    wasActive.current = active;
-  }, [active]);
+    if (wasWorking.current !== working) setOpen(working);
+    wasWorking.current = working;
+  }, [working]);
   if (steps.length === 0 && !active) return null;
   const failed = steps.some((s) => s.kind === "tool" && s.status === "error");
   return (

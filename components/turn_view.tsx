@@ -1,34 +1,44 @@
 /**
- * One turn of the conversation: the user's question, then the assistant's steps, how it
- * read the question (and whether it asked back or declined), the answer, tables, charts,
- * reports, and any error with a retry button.
+ * One turn of the conversation: the user's question (the last one can be edited and sent
+ * again), then the assistant's steps, how it read the question (and whether it asked back
+ * or declined), the answer, tables, charts, reports, any error with a button to ask again,
+ * and the row of actions under a finished answer (time, copy, retry, thumbs up/down).
  */
 import type { JSX } from "preact";
-import { type TurnView as Turn } from "./chat_state.ts";
+import { useState } from "preact/hooks";
+import type { Feedback, TurnView as Turn } from "./chat_state.ts";
 import { ChartView } from "./chart_view.tsx";
-import { clockTime } from "./format.ts";
-import { IconAlert, IconHeadset, IconRetry } from "./icons.tsx";
+import { IconAlert, IconHeadset, IconPencil, IconRetry } from "./icons.tsx";
 import { MarkdownView } from "./markdown_view.tsx";
+import { EditQuestion, MessageActions, MessageTimeView } from "./message_actions.tsx";
 import { ReadingView } from "./reading_view.tsx";
 import { ReportCard } from "./report_card.tsx";
 import { StepsView } from "./steps_view.tsx";
 import { TableView } from "./table_view.tsx";
 
+/** Longest question accepted when editing (the API's limit). */
+const MAX_QUESTION = 4000;
+
 /** Props of {@linkcode TurnView}. */
 export interface TurnViewProps {
   turn: Turn;
-  /** Re-asks the question (shown on failed or cancelled turns). */
+  /** Re-asks the question as a new turn (Retry, Ask again). */
   onRetry?: (question: string) => void;
-  /** Disables the retry button (another turn is running). */
+  /** Sends an edited question as a new turn; given for the last turn only. */
+  onEdit?: (question: string) => void;
+  /** Sends feedback on the answer. */
+  onFeedback?: (key: string, rating: Feedback["rating"], comment?: string) => Promise<boolean>;
+  /** Another turn is running: retry and edit wait. */
   busy?: boolean;
-}
-
-function Time({ iso, label }: { iso: string | null; label: string }): JSX.Element | null {
-  if (!iso) return null;
-  const text = clockTime(iso);
-  return text
-    ? <time class="msg-time" dateTime={iso} title={`${label} ${iso}`}>{text}</time>
-    : null;
+  /** IANA business time zone for the times (the browser's when missing). */
+  timeZone?: string;
+  /** The current time (to say "today" or the date). Default: now. */
+  now?: Date;
+  /**
+   * Keep a viewport of room (CSS `--view-h` of the thread) so this turn's question can sit
+   * at the top while its answer is still short: the turn just asked.
+   */
+  room?: boolean;
 }
 
 function ErrorNotice(
@@ -66,20 +76,57 @@ function ErrorNotice(
 }
 
 /** Renders a question and its answer. */
-export function TurnView({ turn, onRetry, busy }: TurnViewProps): JSX.Element {
+export function TurnView(props: TurnViewProps): JSX.Element {
+  const { turn, onRetry, onEdit, onFeedback, busy, timeZone } = props;
+  const now = props.now ?? new Date();
+  const [editing, setEditing] = useState(false);
   const active = turn.status === "pending" || turn.status === "running";
   const hasBody = turn.answer || turn.tables.length || turn.charts.length || turn.reports.length;
+  const done = turn.status === "done";
+  const canEdit = Boolean(onEdit) && !active && !busy && turn.question !== "";
   return (
     <article
-      class={`turn turn-${turn.status}${turn.outcome ? ` is-${turn.outcome}` : ""}`}
+      class={`turn turn-${turn.status}${turn.outcome ? ` is-${turn.outcome}` : ""}${
+        props.room ? " has-room" : ""
+      }`}
       data-turn-id={turn.turn_id ?? undefined}
+      data-key={turn.key}
     >
       {turn.question && (
         <div class="msg msg-user">
-          <div class="bubble">
-            <p class="question">{turn.question}</p>
-          </div>
-          <Time iso={turn.asked_at} label="Asked at" />
+          {editing && canEdit
+            ? (
+              <EditQuestion
+                question={turn.question}
+                maxLength={MAX_QUESTION}
+                onCancel={() => setEditing(false)}
+                onSend={(q) => {
+                  setEditing(false);
+                  onEdit!(q);
+                }}
+              />
+            )
+            : (
+              <div class="bubble">
+                <p class="question">{turn.question}</p>
+              </div>
+            )}
+          {!editing && (
+            <div class="msg-user-foot">
+              {canEdit && (
+                <button
+                  type="button"
+                  class="icon-button action-button edit-button"
+                  aria-label="Edit the question"
+                  title="Edit and send again"
+                  onClick={() => setEditing(true)}
+                >
+                  <IconPencil />
+                </button>
+              )}
+              <MessageTimeView iso={turn.asked_at} label="Asked" timeZone={timeZone} now={now} />
+            </div>
+          )}
         </div>
       )}
       <div class="msg msg-assistant">
@@ -109,7 +156,24 @@ export function TurnView({ turn, onRetry, busy }: TurnViewProps): JSX.Element {
             </div>
           )}
           <ErrorNotice turn={turn} onRetry={onRetry} busy={busy} />
-          {!active && hasBody && <Time iso={turn.finished_at} label="Answered at" />}
+          {!active && (hasBody || turn.error) && (
+            <MessageActions
+              answer={turn.answer}
+              feedback={turn.feedback}
+              busy={busy}
+              onRetry={done && onRetry && turn.question ? () => onRetry(turn.question) : undefined}
+              onFeedback={done && onFeedback && turn.turn_id
+                ? (rating, comment) => onFeedback(turn.key, rating, comment)
+                : undefined}
+            >
+              <MessageTimeView
+                iso={turn.finished_at}
+                label="Answered"
+                timeZone={timeZone}
+                now={now}
+              />
+            </MessageActions>
+          )}
         </div>
       </div>
     </article>

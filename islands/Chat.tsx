@@ -29,9 +29,15 @@ export interface ChatProps {
   conversationId?: string;
   /** The conversation list, when the server rendered it (else it is fetched). */
   conversations?: ConversationSummary[];
+  /** IANA business time zone: message times are shown in it (default: the browser's). */
+  timeZone?: string;
 }
 
 const PINNED_SLACK = 80;
+/** Space kept above a question scrolled to the top of the thread (px). */
+const ANCHOR_GAP = 16;
+/** Anchor request: the last turn of the conversation (after it loads). */
+const LAST_TURN = "\u0000last";
 const PRODUCT = "Contact Center Assistant";
 
 function conversationFromLocation(): string | null {
@@ -49,7 +55,7 @@ function navigate(id: string | null, mode: "push" | "replace"): void {
 
 /** The chat island. */
 export default function Chat(
-  { username, conversationId, conversations }: ChatProps,
+  { username, conversationId, conversations, timeZone }: ChatProps,
 ): JSX.Element {
   const store = useMemo(
     () =>
@@ -63,7 +69,16 @@ export default function Chat(
   );
   const draft = useSignal("");
   const drawerOpen = useSignal(false);
-  const pinned = useRef(true);
+  // Reading order: a new question is scrolled to the top of the thread (its answer then
+  // grows below it, the user scrolls down to tables and charts). The thread follows the
+  // stream only while the user keeps it scrolled to the bottom (`pinned`).
+  const pinned = useRef(false);
+  /** The turn (view key, or LAST_TURN) to bring to the top at the next render. */
+  const anchor = useRef<string | null>(conversationId ? LAST_TURN : null);
+  /** The scrollTop the page set itself; the scroll event it causes is not the user's. */
+  const ownScroll = useRef<number | null>(null);
+  /** The turn asked here: it keeps a viewport of room so its question can sit at the top. */
+  const [roomFor, setRoomFor] = useState<string | null>(null);
   const [showJump, setShowJump] = useState(false);
   const [now, setNow] = useState(() => new Date());
   const input = useRef<HTMLTextAreaElement>(null);
@@ -77,9 +92,13 @@ export default function Chat(
   useEffect(() => {
     if (!conversations) store.loadConversations();
     const first = conversationId ?? conversationFromLocation();
-    if (first) store.openConversation(first, "none");
+    if (first) {
+      anchor.current = LAST_TURN;
+      store.openConversation(first, "none");
+    }
     const onPop = () => {
       const id = conversationFromLocation();
+      resetReading(id ? LAST_TURN : null);
       if (id) store.openConversation(id, "none");
       else store.newConversation("none");
     };
@@ -113,13 +132,35 @@ export default function Chat(
     return () => removeEventListener("keydown", onKey);
   }, []);
 
-  // Keep the newest content in view unless the user scrolled up to read.
+  // The room a new question needs to sit at the top: the thread's visible height.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const measure = () => el.style.setProperty("--view-h", `${el.clientHeight}px`);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // Bring an asked (or reopened) question to the top; else follow the stream only while
+  // the user is at the bottom, and offer a jump to the latest otherwise.
   const turns = store.turns.value;
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    if (pinned.current) el.scrollTop = el.scrollHeight;
-    else if (store.running.value) setShowJump(true);
+    if (anchor.current !== null) {
+      const key = anchor.current === LAST_TURN ? turns.at(-1)?.key : anchor.current;
+      const node = key ? el.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`) : null;
+      if (!node) return;
+      anchor.current = null;
+      const top = node.getBoundingClientRect().top - el.getBoundingClientRect().top +
+        el.scrollTop - ANCHOR_GAP;
+      scrollThread(Math.max(0, Math.min(top, el.scrollHeight - el.clientHeight)));
+      return;
+    }
+    if (pinned.current) scrollThread(el.scrollHeight - el.clientHeight);
+    else if (store.running.value && !isAtBottom(el)) setShowJump(true);
   }, [turns]);
 
   // The drawer exists only on narrow screens: close it when the window grows.
@@ -145,10 +186,32 @@ export default function Chat(
     if (isDrawerOpen) sidebar.current?.querySelector<HTMLElement>(".new-button")?.focus();
   }, [isDrawerOpen]);
 
+  function isAtBottom(el: HTMLElement): boolean {
+    return el.scrollHeight - el.scrollTop - el.clientHeight < PINNED_SLACK;
+  }
+
+  function scrollThread(top: number): void {
+    const el = scroller.current;
+    if (!el) return;
+    el.scrollTop = top;
+    ownScroll.current = el.scrollTop;
+  }
+
+  /** Forgets the reading position (another conversation opens): anchor `next` there. */
+  function resetReading(next: string | null): void {
+    anchor.current = next;
+    pinned.current = false;
+    setRoomFor(null);
+    setShowJump(false);
+  }
+
   function onScroll(): void {
     const el = scroller.current;
     if (!el) return;
-    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < PINNED_SLACK;
+    // The page's own scrolling (to a question) is not the user reaching the bottom.
+    if (ownScroll.current !== null && Math.abs(el.scrollTop - ownScroll.current) < 2) return;
+    ownScroll.current = null;
+    const atBottom = isAtBottom(el);
     pinned.current = atBottom;
     if (atBottom) setShowJump(false);
   }
@@ -157,7 +220,7 @@ export default function Chat(
     pinned.current = true;
     setShowJump(false);
     const el = scroller.current;
-    if (el) el.scrollTop = el.scrollHeight;
+    if (el) scrollThread(el.scrollHeight - el.clientHeight);
   }
 
   function closeDrawer(): void {
@@ -170,23 +233,30 @@ export default function Chat(
     store.newConversation();
     drawerOpen.value = false;
     draft.value = "";
-    pinned.current = true;
+    resetReading(null);
     focusInput();
   }
 
-  function send(text = draft.value): void {
+  /** Asks `text` as a new turn (the composer, an example, Retry, an edited question). */
+  function send(text = draft.value, fromComposer = true): void {
     if (store.running.value || text.trim() === "") return;
-    pinned.current = true;
+    pinned.current = false;
     setShowJump(false);
-    draft.value = "";
+    if (fromComposer) draft.value = "";
     store.ask(text);
+    // ask() adds the turn at once: bring its question to the top at the next render.
+    const asked = store.turns.value.at(-1)?.key ?? null;
+    anchor.current = asked;
+    setRoomFor(asked);
     focusInput();
   }
 
   function select(id: string): void {
     drawerOpen.value = false;
-    pinned.current = true;
-    if (id !== store.currentId.value) store.openConversation(id);
+    if (id !== store.currentId.value) {
+      resetReading(LAST_TURN);
+      store.openConversation(id);
+    }
     focusInput();
   }
 
@@ -322,12 +392,17 @@ export default function Chat(
                 <span class="spinner" aria-hidden="true" /> Loading the conversation…
               </div>
             )}
-            {turns.map((t) => (
+            {turns.map((t, i) => (
               <TurnView
                 key={t.key}
                 turn={t}
-                onRetry={(q) => send(q)}
+                onRetry={(q) => send(q, false)}
+                onEdit={i === turns.length - 1 ? (q) => send(q, false) : undefined}
+                onFeedback={store.sendFeedback}
                 busy={running}
+                timeZone={timeZone}
+                now={now}
+                room={t.key === roomFor}
               />
             ))}
           </div>

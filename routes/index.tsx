@@ -12,6 +12,8 @@ interface IndexData {
   username: string;
   conversationId: string | null;
   conversations: ConversationSummary[];
+  /** The business time zone (message times are shown in it). */
+  timeZone: string;
 }
 
 /** GET: the chat, or a redirect to sign in (the middleware normally does it first). */
@@ -26,6 +28,7 @@ export const handler: Handlers<IndexData, AppState> = {
       username: user.username,
       conversationId,
       conversations: list.map((x) => ({ id: x.id, title: x.title, updated_at: x.updated_at })),
+      timeZone: ctx.state.app.config.tz,
     });
   },
 };
@@ -37,6 +40,7 @@ export default function IndexPage({ data }: PageProps<IndexData, AppState>): JSX
       username={data.username}
       conversationId={data.conversationId ?? undefined}
       conversations={data.conversations}
+      timeZone={data.timeZone}
     />
   );
 }
