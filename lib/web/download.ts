@@ -33,6 +33,9 @@ export function contentDisposition(fileName: string, ext = ".xlsx"): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
+/** Bytes a writer may produce before its data source answers (a spreadsheet's header). */
+const MAX_HEADER_BYTES = 1024 * 1024;
+
 /** A data client that reports when its first data call has answered. */
 export interface FirstPageGate {
   /** `client`, watched. */
@@ -106,38 +109,65 @@ export async function streamExport(
     reader.cancel().catch(() => {});
     throw error;
   };
+  // Chunks read while waiting for the data source (a header), and a read still pending.
+  const buffered: ReadableStreamReadResult<Uint8Array>[] = [];
+  let inflight: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
   if (opts.ready) {
+    type Gate = { ok: true } | { ok: false; error: unknown };
+    let settled: Gate | null = null;
     // The writer's own failure wins: it is the error the data source caused.
-    const gate = await Promise.race([
+    const gate: Promise<Gate> = Promise.race([
       opts.ready.then(
-        () => ({ ok: true as const }),
-        (error: unknown) => ({ ok: false as const, error }),
+        (): Gate => ({ ok: true }),
+        (error: unknown): Gate => ({ ok: false, error }),
       ),
       done,
-    ]);
-    if (!gate.ok) {
+    ]).then((g) => settled = g);
+    let bytes = 0;
+    // Keep reading (a writer may wait for its reader) until the gate settles, the writer
+    // ends, or enough is ready that it cannot be a header alone.
+    while (!settled && bytes < MAX_HEADER_BYTES) {
+      inflight ??= reader.read();
+      const r = await Promise.race([inflight, gate.then(() => null)]);
+      if (r === null) break;
+      inflight = null;
+      buffered.push(r);
+      if (r.done) break;
+      bytes += r.value.byteLength;
+    }
+    const g: Gate | null = settled ?? (bytes < MAX_HEADER_BYTES ? await gate : null);
+    if (g && !g.ok) {
       const d = await Promise.race([done, Promise.resolve(null)]);
-      fail(d && !d.ok ? d.error : gate.error);
+      fail(d && !d.ok ? d.error : g.error);
     }
   }
-  const first = await Promise.race([
-    reader.read().then((r) => ({ kind: "chunk" as const, r })),
-    done.then((d) => ({ kind: "done" as const, d })),
-  ]);
-  if (first.kind === "done" && !first.d.ok) fail(first.d.error);
-  const firstRead = first.kind === "chunk" ? first.r : await reader.read();
+  let firstRead: ReadableStreamReadResult<Uint8Array>;
+  if (buffered.length) {
+    firstRead = buffered.shift()!;
+  } else {
+    inflight ??= reader.read();
+    const read = inflight;
+    inflight = null;
+    const first = await Promise.race([
+      read.then((r) => ({ kind: "chunk" as const, r })),
+      done.then((d) => ({ kind: "done" as const, d })),
+    ]);
+    if (first.kind === "done" && !first.d.ok) fail(first.d.error);
+    firstRead = first.kind === "chunk" ? first.r : await read;
+  }
   done.then((d) => {
     clientSignal?.removeEventListener("abort", onAbort);
     if (!d.ok && !ac.signal.aborted) onError(d.error);
   });
-  let pending: ReadableStreamReadResult<Uint8Array> | null = firstRead;
+  buffered.unshift(firstRead);
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const r = pending ?? await reader.read().catch((e) => {
+      const next = buffered.shift() ?? inflight ?? reader.read();
+      inflight = null;
+      const r = await Promise.resolve(next).catch((e) => {
         controller.error(e);
         return null;
       });
-      pending = null;
       if (!r) return;
       if (r.done) controller.close();
       else controller.enqueue(r.value);

@@ -3,7 +3,7 @@
  * (`Content-Disposition: attachment`); 404 unless it is the current user's.
  *
  * The response starts only once the data source has answered the first page: a source
- * that fails before that gives a 502 JSON error and no file. A failure later ends the
+ * that fails before that gives a JSON error (500) and no file. A failure later ends the
  * body with an error (the browser shows a failed download, the server logs it), never a
  * `200` with a cut file.
  */
@@ -28,23 +28,13 @@ export const handler: Handlers<unknown, AppState> = {
       throw new HttpError(503, "unavailable", "The data source is not available right now");
     }
     const gate = firstPageGate(app.data);
-    let body: ReadableStream<Uint8Array>;
-    try {
-      body = await streamExport(
-        (sink, signal) => app.exportReport(meta, gate.client, sink, { signal }),
-        req.signal,
-        (e) => app.log(`Cannot export report ${meta.id}: the download was cut off`, e),
-        { ready: gate.ready },
-      );
-    } catch (e) {
-      if (req.signal.aborted || e instanceof HttpError) throw e;
-      app.log(`Cannot export report ${meta.id}`, e);
-      throw new HttpError(
-        502,
-        "export_failed",
-        "Cannot export the report: the data source failed before the file could start. Nothing was downloaded; try again.",
-      );
-    }
+    // A failure before the response starts is thrown: the app answers a JSON 500 and logs it.
+    const body = await streamExport(
+      (sink, signal) => app.exportReport(meta, gate.client, sink, { signal }),
+      req.signal,
+      (e) => app.log(`Cannot export report ${meta.id}: the download was cut off`, e),
+      { ready: gate.ready },
+    );
     return new Response(body, {
       status: 200,
       headers: {
