@@ -138,7 +138,11 @@ export function TurnView(props: TurnViewProps): JSX.Element {
           <ReadingView interpretation={turn.interpretation} outcome={turn.outcome} />
           <div class="answer" aria-live="polite" aria-busy={active ? "true" : "false"}>
             {turn.answer && (
-              <MarkdownView text={turn.answer} class={active ? "is-streaming" : undefined} />
+              <MarkdownView
+                text={turn.answer}
+                class={active ? "is-streaming" : undefined}
+                streaming={active}
+              />
             )}
             {active && !turn.answer && turn.steps.length === 0 && (
               <div class="typing" aria-label="The assistant is working">
