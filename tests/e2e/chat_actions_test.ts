@@ -83,7 +83,7 @@ async function assertNoHorizontalScroll(page: Page, label: string): Promise<void
     const s = document.querySelector(".scroller")!;
     return {
       page: document.documentElement.scrollWidth,
-      window: window.innerWidth,
+      window: globalThis.innerWidth,
       thread: s.scrollWidth,
       threadView: s.clientWidth,
       shifted: document.querySelector(".app")!.scrollTop + document.documentElement.scrollTop,
