@@ -20,6 +20,9 @@ import {
   IconX,
 } from "../components/icons.tsx";
 import { TurnView } from "../components/turn_view.tsx";
+import { ExploreButton } from "../components/explore.tsx";
+import { PickerContext, type PickerHost, pickerLoaders } from "../components/picker_context.ts";
+import type { ReportCall } from "../lib/agent/pickers.ts";
 
 /** Props of the Chat island. */
 export interface ChatProps {
@@ -69,6 +72,7 @@ export default function Chat(
   );
   const draft = useSignal("");
   const drawerOpen = useSignal(false);
+  const loaders = useMemo(() => pickerLoaders(), []);
   // Reading order: a new question is scrolled to the top of the thread (its answer then
   // grows below it, the user scrolls down to tables and charts). The thread follows the
   // stream only while the user keeps it scrolled to the bottom (`pinned`).
@@ -251,6 +255,17 @@ export default function Chat(
     focusInput();
   }
 
+  /** Runs a report changed with an answer's pickers or built with Explore, as a new turn. */
+  function runReport(report: ReportCall, label: string): void {
+    if (store.running.value) return;
+    pinned.current = false;
+    setShowJump(false);
+    store.runReport(report, label);
+    const asked = store.turns.value.at(-1)?.key ?? null;
+    anchor.current = asked;
+    setRoomFor(asked);
+  }
+
   function select(id: string): void {
     drawerOpen.value = false;
     if (id !== store.currentId.value) {
@@ -263,6 +278,7 @@ export default function Chat(
   const running = store.running.value;
   const currentId = store.currentId.value;
   const isNew = currentId === null && turns.length === 0;
+  const pickerHost: PickerHost = { ...loaders, run: runReport, busy: running };
 
   return (
     <div class={`app${drawerOpen.value ? " drawer-open" : ""}`}>
@@ -392,19 +408,21 @@ export default function Chat(
                 <span class="spinner" aria-hidden="true" /> Loading the conversation…
               </div>
             )}
-            {turns.map((t, i) => (
-              <TurnView
-                key={t.key}
-                turn={t}
-                onRetry={(q) => send(q, false)}
-                onEdit={i === turns.length - 1 ? (q) => send(q, false) : undefined}
-                onFeedback={store.sendFeedback}
-                busy={running}
-                timeZone={timeZone}
-                now={now}
-                room={t.key === roomFor}
-              />
-            ))}
+            <PickerContext.Provider value={pickerHost}>
+              {turns.map((t, i) => (
+                <TurnView
+                  key={t.key}
+                  turn={t}
+                  onRetry={(q) => send(q, false)}
+                  onEdit={i === turns.length - 1 ? (q) => send(q, false) : undefined}
+                  onFeedback={store.sendFeedback}
+                  busy={running}
+                  timeZone={timeZone}
+                  now={now}
+                  room={t.key === roomFor}
+                />
+              ))}
+            </PickerContext.Provider>
           </div>
         </div>
         {showJump && (
@@ -414,6 +432,9 @@ export default function Chat(
           </button>
         )}
         <div class="composer-wrap">
+          <PickerContext.Provider value={pickerHost}>
+            <ExploreButton />
+          </PickerContext.Provider>
           <Composer
             value={draft.value}
             onInput={(v) => (draft.value = v)}

@@ -1,0 +1,326 @@
+/**
+ * Changing an answer with its chips, and Explore, in headless Chromium against the real
+ * app (offline planner, generated demo data): ask a question, change its period chip →
+ * a new answer with the new period and another figure, and no model call; add a filter
+ * with two values, then change that filter chip; build a report with Explore without
+ * typing. Desktop (1440×900) and phone (390×844, bottom sheets). Screenshots go to
+ * test_output/screenshots/pickers_*.png.
+ */
+import assert from "node:assert/strict";
+import type { Locator, Page } from "playwright-core";
+import {
+  buildBundle,
+  hasChromium,
+  launchBrowser,
+  screenshotPath,
+  type TestBrowser,
+} from "./browser.ts";
+import { type RealApp, startRealApp } from "./real_app.ts";
+
+const skip = !hasChromium();
+const NAME = skip
+  ? "reading pickers (SKIPPED: /usr/bin/chromium is missing; apt-get install chromium)"
+  : "reading pickers: change a period and a filter, explore without typing";
+
+interface FinalEvent {
+  type: "final";
+  answer: string;
+  usage: { model_calls: number };
+  interpretation: { period: { label: string } | null; filters: Record<string, unknown> } | null;
+}
+
+/** The demo login of this test's app (set here, so the default password may change). */
+const USER = "demo";
+const PASSWORD = "pickers-demo-password";
+
+async function signIn(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/login`);
+  await page.getByLabel("Username").fill(USER);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${url}/`);
+  await page.waitForSelector(".empty-state");
+}
+
+/** The open conversation's id (from `?c=`). */
+function conversationId(page: Page): string {
+  const id = new URL(page.url()).searchParams.get("c");
+  assert.ok(id, `a conversation is open: ${page.url()}`);
+  return id;
+}
+
+/** The final event of the conversation's last turn, read from the API. */
+async function lastFinal(page: Page, url: string): Promise<FinalEvent> {
+  const conv = await page.request.get(`${url}/api/conversations/${conversationId(page)}`);
+  const messages = (await conv.json()).messages as { role: string; turn_id?: string }[];
+  const turnId = messages.findLast((m) => m.role === "assistant")?.turn_id;
+  assert.ok(turnId, "the last answer has a turn id");
+  const res = await page.request.get(`${url}/api/turns/${turnId}/events`);
+  const finals = (await res.text()).split("\n")
+    .filter((l) => l.startsWith("data: "))
+    .map((l) => JSON.parse(l.slice(6)))
+    .filter((e) => e.type === "final");
+  assert.equal(finals.length, 1);
+  return finals[0] as FinalEvent;
+}
+
+/** Waits until there are `n` finished turns, and returns the last one. */
+async function waitForTurns(page: Page, n: number): Promise<Locator> {
+  await page.waitForFunction(
+    (n) =>
+      document.querySelectorAll(".turn").length === n &&
+      !document.querySelector(".turn-running, .turn-pending"),
+    n,
+    { timeout: 30_000 },
+  );
+  const last = page.locator(".turn").last();
+  assert.match((await last.getAttribute("class")) ?? "", /turn-done/);
+  return last;
+}
+
+/** The headline figure of an answer (its first bold text). */
+async function headline(turn: Locator): Promise<string> {
+  return (await turn.locator(".answer .md strong").first().innerText()).trim();
+}
+
+/** The chips of a turn's reading, as text. */
+async function chipTexts(turn: Locator): Promise<string[]> {
+  const items = turn.locator('ul[aria-label="How the question was read"] > li');
+  return (await items.allInnerTexts()).map((t) => t.replace(/\s+/g, " ").trim());
+}
+
+/** Opens a chip's picker and returns the dialog. */
+async function openChip(turn: Locator, chip: Locator, name: RegExp): Promise<Locator> {
+  assert.equal(await chip.getAttribute("aria-haspopup"), "dialog");
+  assert.equal(await chip.getAttribute("aria-expanded"), "false");
+  await chip.click();
+  const dialog = turn.page().getByRole("dialog", { name });
+  await dialog.waitFor();
+  assert.equal(await chip.getAttribute("aria-expanded"), "true");
+  return dialog;
+}
+
+/** The dialog's box is inside the viewport. */
+async function assertInView(page: Page, dialog: Locator): Promise<void> {
+  const box = await dialog.boundingBox();
+  const view = page.viewportSize()!;
+  assert.ok(box, "the picker is shown");
+  assert.ok(
+    box.x >= 0 && box.y >= 0 && box.x + box.width <= view.width + 0.5 &&
+      box.y + box.height <= view.height + 0.5,
+    `the picker fits the window: ${JSON.stringify(box)} in ${JSON.stringify(view)}`,
+  );
+}
+
+Deno.test({
+  name: NAME,
+  ignore: skip,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    const buildManifest = await buildBundle();
+    const app: RealApp = await startRealApp({
+      buildManifest,
+      env: { DEMO_USER: USER, DEMO_PASSWORD: PASSWORD },
+    });
+    const browser: TestBrowser = await launchBrowser({ width: 1440, height: 900 });
+    const page = browser.context.pages()[0] ?? await browser.context.newPage();
+    const pageErrors: string[] = [];
+    page.on("pageerror", (e) => pageErrors.push(String(e)));
+    page.on("console", (m) => {
+      if (m.type() === "error") pageErrors.push(m.text());
+    });
+    let turns = 0;
+    try {
+      await signIn(page, app.url);
+
+      await t.step("desktop: change the period chip of a typed question", async () => {
+        const input = page.getByLabel("Your question");
+        await input.fill("How many calls were made yesterday?");
+        await input.press("Enter");
+        const first = await waitForTurns(page, ++turns);
+        const before = await headline(first);
+        const typed = await lastFinal(page, app.url);
+        assert.match(typed.interpretation?.period?.label ?? "", /yesterday/);
+
+        const chip = first.locator("button.reading-period");
+        const dialog = await openChip(first, chip, /period/i);
+        await assertInView(page, dialog);
+        const box = (await dialog.boundingBox())!;
+        const anchor = (await chip.boundingBox())!;
+        assert.ok(Math.abs(box.x - anchor.x) < 2, "anchored to its chip");
+        await page.screenshot({ path: await screenshotPath("pickers_period_desktop.png") });
+        const presets = dialog.getByRole("group", { name: "Periods" }).getByRole("button");
+        assert.ok(await presets.count() >= 10);
+        assert.equal(
+          await dialog.getByRole("button", { name: "Yesterday" }).getAttribute("aria-pressed"),
+          "true",
+        );
+        await dialog.getByRole("button", { name: "Last week" }).click();
+        assert.equal(await dialog.count(), 0, "the picker closes");
+
+        const changed = await waitForTurns(page, ++turns);
+        const chips = await chipTexts(changed);
+        assert.ok(chips.some((c) => /^last week/.test(c)), chips.join(" | "));
+        const after = await headline(changed);
+        assert.notEqual(after, before, "another period, another figure");
+        assert.match(await changed.locator(".bubble").innerText(), /last week/i);
+        const final = await lastFinal(page, app.url);
+        assert.equal(final.usage.model_calls, 0, "no model call");
+        assert.match(final.interpretation?.period?.label ?? "", /^last week/);
+        assert.ok(final.answer.includes(after.replace(/\s/g, "")) || final.answer.includes(after));
+        // The first answer is untouched.
+        assert.equal(await headline(page.locator(".turn").first()), before);
+      });
+
+      await t.step("desktop: add a filter with two values, then change that chip", async () => {
+        const last = page.locator(".turn").last();
+        const add = last.getByRole("button", { name: /Add a filter/ });
+        const menu = await openChip(last, add, /Add to this answer/);
+        await menu.getByRole("button", { name: "Queue" }).click();
+        const options = menu.getByRole("group", { name: "Queues" }).getByRole("checkbox");
+        await options.first().waitFor();
+        assert.ok(await options.count() >= 2, "queues come from the data");
+        const labels = menu.getByRole("group", { name: "Queues" }).locator("label");
+        const two = [await labels.nth(0).innerText(), await labels.nth(1).innerText()]
+          .map((s) => s.trim());
+        await options.nth(0).check();
+        await options.nth(1).check();
+        await page.screenshot({ path: await screenshotPath("pickers_filter_desktop.png") });
+        await menu.getByRole("button", { name: "Apply 2 queues" }).click();
+
+        const filtered = await waitForTurns(page, ++turns);
+        const chips = await chipTexts(filtered);
+        const queueChip = `queue: ${two.join(" or ")}`;
+        assert.ok(chips.includes(queueChip), `${queueChip} in ${chips.join(" | ")}`);
+        assert.ok(chips.some((c) => /^last week/.test(c)), "the period is kept");
+        const final = await lastFinal(page, app.url);
+        assert.equal(final.usage.model_calls, 0);
+        assert.deepEqual(final.interpretation?.filters.queue, two);
+
+        // Change the filter chip: keep only the second queue.
+        const chip = filtered.locator("button.reading-filter", { hasText: "queue:" });
+        const dialog = await openChip(filtered, chip, /Choose queues/);
+        const search = dialog.getByRole("searchbox");
+        if (await search.count()) await search.fill(two[0]);
+        await dialog.getByRole("checkbox", { name: two[0] }).uncheck();
+        if (await search.count()) await search.fill("");
+        await dialog.getByRole("button", { name: "Apply" }).click();
+        const narrowed = await waitForTurns(page, ++turns);
+        const after = await chipTexts(narrowed);
+        assert.ok(after.includes(`queue: ${two[1]}`), after.join(" | "));
+        const one = await lastFinal(page, app.url);
+        assert.equal(one.usage.model_calls, 0);
+        assert.equal(one.interpretation?.filters.queue, two[1]);
+        await narrowed.evaluate((el) => el.scrollIntoView({ block: "start" }));
+        await page.mouse.move(1, 1);
+        await page.screenshot({ path: await screenshotPath("pickers_answer_desktop.png") });
+      });
+
+      await t.step("desktop: Explore runs a report without typing", async () => {
+        const explore = page.getByRole("button", { name: "Explore" });
+        assert.equal(await explore.getAttribute("aria-haspopup"), "dialog");
+        await explore.click();
+        const panel = page.getByRole("dialog", { name: "Explore a report" });
+        await panel.waitFor();
+        await assertInView(page, panel);
+        await panel.getByLabel("Report").selectOption("call_breakdown");
+        await panel.getByLabel("Group by").selectOption("queue");
+        await panel.getByRole("button", { name: "Last 30 days" }).click();
+        await panel.getByLabel("Add a filter").selectOption("direction");
+        await panel.getByRole("button", { name: "incoming" }).click();
+        assert.ok(
+          (await panel.locator(".explore-filter").allInnerTexts()).some((s) =>
+            /direction: incoming/.test(s)
+          ),
+        );
+        await page.screenshot({ path: await screenshotPath("pickers_explore_desktop.png") });
+        await panel.getByRole("button", { name: "Run report" }).click();
+        const built = await waitForTurns(page, ++turns);
+        const chips = await chipTexts(built);
+        assert.ok(chips.includes("by queue"), chips.join(" | "));
+        assert.ok(chips.includes("direction: incoming"), chips.join(" | "));
+        assert.ok(chips.some((c) => /^last 30 days/.test(c)), chips.join(" | "));
+        assert.ok(await built.locator(".result-table tbody tr").count() >= 1);
+        const final = await lastFinal(page, app.url);
+        assert.equal(final.usage.model_calls, 0);
+        assert.equal(await page.getByLabel("Your question").inputValue(), "", "nothing typed");
+      });
+
+      await t.step("keyboard: Esc closes a picker and gives the focus back", async () => {
+        const chip = page.locator(".turn").last().locator("button.reading-period");
+        await chip.focus();
+        await page.keyboard.press("Enter");
+        const dialog = page.getByRole("dialog", { name: /period/i });
+        await dialog.waitFor();
+        await page.waitForFunction(() =>
+          document.querySelector('[role="dialog"]')?.contains(document.activeElement)
+        );
+        assert.equal(
+          await page.evaluate(() => document.activeElement?.textContent),
+          "Today",
+          "the first period has the focus",
+        );
+        await page.keyboard.press("Shift+Tab");
+        assert.ok(
+          await dialog.evaluate((d) => d.contains(document.activeElement)),
+          "Tab stays in the picker",
+        );
+        await page.keyboard.press("Escape");
+        assert.equal(await dialog.count(), 0);
+        assert.ok(await chip.evaluate((c) => c === document.activeElement));
+      });
+
+      await t.step("phone: bottom sheets for the period, a filter and Explore", async () => {
+        const url = page.url();
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.goto(url);
+        await waitForTurns(page, turns);
+        const first = page.locator(".turn").first();
+        await first.evaluate((el) => el.scrollIntoView({ block: "start" }));
+        const before = await headline(first);
+        const dialog = await openChip(first, first.locator("button.reading-period"), /period/i);
+        await assertInView(page, dialog);
+        const box = (await dialog.boundingBox())!;
+        assert.ok(Math.abs(box.y + box.height - 844) < 2 && box.width > 380, "a bottom sheet");
+        await page.waitForTimeout(150);
+        await page.screenshot({ path: await screenshotPath("pickers_period_phone.png") });
+        await dialog.getByRole("button", { name: "Last 7 days" }).click();
+        const changed = await waitForTurns(page, ++turns);
+        assert.ok((await chipTexts(changed)).some((c) => /^last 7 days/.test(c)));
+        assert.notEqual(await headline(changed), before);
+        assert.equal((await lastFinal(page, app.url)).usage.model_calls, 0);
+
+        const filterChip = page.locator(".turn").nth(2).locator("button.reading-filter", {
+          hasText: "queue:",
+        });
+        await filterChip.scrollIntoViewIfNeeded();
+        const sheet = await openChip(page.locator(".turn").nth(2), filterChip, /Choose queues/);
+        await assertInView(page, sheet);
+        await page.waitForTimeout(150);
+        await page.screenshot({ path: await screenshotPath("pickers_filter_phone.png") });
+        await sheet.getByRole("button", { name: "Close" }).click();
+
+        await page.getByRole("button", { name: "Explore" }).click();
+        const panel = page.getByRole("dialog", { name: "Explore a report" });
+        await panel.waitFor();
+        await assertInView(page, panel);
+        await panel.getByLabel("Report").selectOption("abandonment_rate");
+        await panel.getByRole("button", { name: "This month" }).click();
+        await page.waitForTimeout(150);
+        await page.screenshot({ path: await screenshotPath("pickers_explore_phone.png") });
+        await panel.getByRole("button", { name: "Run report" }).click();
+        const built = await waitForTurns(page, ++turns);
+        assert.ok((await chipTexts(built)).some((c) => /^this month/.test(c)));
+        assert.equal((await lastFinal(page, app.url)).usage.model_calls, 0);
+        await built.evaluate((el) => el.scrollIntoView({ block: "start" }));
+        await page.screenshot({ path: await screenshotPath("pickers_answer_phone.png") });
+      });
+
+      assert.deepEqual(pageErrors, [], "no script errors or CSP violations in the page");
+    } finally {
+      await browser.close();
+      await app.close();
+    }
+  },
+});
