@@ -469,7 +469,7 @@ function ScrollFrame(
       </div>
       {edges.right && (
         <span class="scroll-hint" aria-hidden="true">
-          More columns →
+          More<span class="scroll-hint-long">columns</span>→
         </span>
       )}
     </div>

@@ -63,9 +63,8 @@ const fmtList: Fmt = (i, v) => {
   if (v.total === 0) return sentence(`No ${what} ${periodPhrase(v.period)}.`);
   let s = sentence(`${bold(fmtInt(v.total))} ${what} ${periodPhrase(v.period)}.`);
   if (v.total > v.rows.length && !i.excel) {
-    s += ` The table shows the first ones by start time; ask to export them to Excel for all ${
-      fmtInt(v.total)
-    }.`;
+    s += ` The table lists them by start time, a page at a time (sort by any column); ` +
+      `ask to export them to Excel for all ${fmtInt(v.total)} in a file.`;
   }
   return s;
 };
