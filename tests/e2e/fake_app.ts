@@ -395,6 +395,7 @@ export async function startFakeApp(options: FakeAppOptions): Promise<FakeApp> {
       const signedIn = (req.headers.get("Cookie") ?? "").includes(COOKIE);
       ctx.state.user = signedIn ? { id: "u1", username: "demo" } : null;
       ctx.state.app = {
+        config: { tz: "Asia/Kolkata" },
         store: {
           listConversations: () =>
             Promise.resolve(
