@@ -5,6 +5,7 @@
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { CALLS } from "./lib/data/types.ts";
 import { assembleApp, StartupError } from "./lib/web/assemble.ts";
+import { listen } from "./lib/web/listen.ts";
 import "./fresh.gen.ts";
 
 function fail(message: string): never {
@@ -36,15 +37,19 @@ async function main(): Promise<void> {
     calls = `${n.toLocaleString("en-US")} calls, `;
   } catch { /* the summary is best effort */ }
 
-  const server = Deno.serve({
+  // Deno.serve behind a guard with header, keep-alive and idle timeouts (lib/web/listen.ts).
+  const server = listen(app.fetch, {
     port: config.port,
+    headersTimeoutMs: config.http.headersTimeoutMs,
+    keepAliveTimeoutMs: config.http.keepAliveTimeoutMs,
+    idleTimeoutMs: config.http.idleTimeoutMs,
     onListen: ({ port }) => {
       console.log(`Listening on http://localhost:${port}`);
       if (app.demoLine) console.log(app.demoLine);
       console.log(`Data: ${calls}${describeSource(config)}, business zone ${config.tz}`);
       console.log(`Model: ${app.provider.name}`);
     },
-  }, app.fetch);
+  });
 
   let stopping = false;
   const stop = async () => {

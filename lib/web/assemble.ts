@@ -26,7 +26,8 @@ export interface AssembleOptions {
 
 /** The assembled app and what it holds open. */
 export interface AssembledApp {
-  fetch: (request: Request) => Response | Promise<Response>;
+  /** The app; `info` (the connection) gives the client address to login limits. */
+  fetch: (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
   store: Store;
   data: DataClient;
   provider: ModelProvider;
