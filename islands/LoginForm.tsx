@@ -1,6 +1,7 @@
 /**
  * The sign-in form: posts the credentials as JSON, shows the API's message on failure
- * (and a countdown when rate-limited), then goes to the app.
+ * (and a countdown when rate-limited or the server is busy), then goes to `next` when it
+ * is a path on this site (`safeNext`, shared with the server's redirect), else to `/`.
  */
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -64,6 +65,10 @@ export default function LoginForm({ next }: LoginFormProps): JSX.Element {
         const seconds = err.retryAfter ?? 60;
         setRetryAt(Date.now() + seconds * 1000);
         setError("Too many sign-in attempts.");
+      } else if (err instanceof ApiError && err.status === 503 && err.retryAfter !== null) {
+        // The server is checking many sign-ins at once: wait as it asks, keep the password.
+        setRetryAt(Date.now() + err.retryAfter * 1000);
+        setError("The server is busy.");
       } else if (err instanceof ApiError && err.status === 401) {
         setError(err.message || "Wrong username or password.");
         setPassword("");
