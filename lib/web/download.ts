@@ -162,8 +162,16 @@ export async function streamExport(
   buffered.unshift(firstRead);
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const next = buffered.shift() ?? inflight ?? reader.read();
-      inflight = null;
+      // Buffered chunks first, then a read left pending while waiting for the gate (its
+      // chunk comes after them), then new reads.
+      let next:
+        | ReadableStreamReadResult<Uint8Array>
+        | Promise<ReadableStreamReadResult<Uint8Array>>;
+      if (buffered.length) next = buffered.shift()!;
+      else if (inflight) {
+        next = inflight;
+        inflight = null;
+      } else next = reader.read();
       const r = await Promise.resolve(next).catch((e) => {
         controller.error(e);
         return null;

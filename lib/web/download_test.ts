@@ -152,3 +152,25 @@ Deno.test("streamExport waits for the first page before it returns", async () =>
   releaseFirstPage();
   assert.equal(await new Response(await pending).text(), "headerrows");
 });
+
+Deno.test("streamExport loses no chunk read while it waited for the first page", async () => {
+  let open!: () => void;
+  const ready = new Promise<void>((r) => open = r);
+  const enc = new TextEncoder();
+  const body = await streamExport(
+    async (sink) => {
+      const w = sink.getWriter();
+      await w.write(enc.encode("header;"));
+      // The data source answers while the reader waits for the next chunk.
+      setTimeout(open, 20);
+      await new Promise((r) => setTimeout(r, 40));
+      await w.write(enc.encode("row1;"));
+      await w.write(enc.encode("row2;"));
+      await w.close();
+    },
+    undefined,
+    () => {},
+    { ready },
+  );
+  assert.equal(await new Response(body).text(), "header;row1;row2;");
+});
