@@ -430,11 +430,11 @@ async function runReportTool(opts: DataToolsOptions, call: ToolInvocation): Prom
   await requireKnownNames(opts, params, call.signal);
   await opts.emit({ type: "step", text: `Running the report “${def.title}”` });
   const { result, sort } = await runCatalog(opts, def, params, call.args, call.signal);
-  await emitResult(opts, result, params, sort);
+  const { notOver } = await emitResult(opts, result, params, sort);
   await emitInterpretation(opts, def, result, params, call.args);
   opts.onCatalogCall?.({ name: def.name, params });
   return {
-    result: { report: def.name, params, ...describeResult(opts, result, sort) },
+    result: { report: def.name, params, ...describeResult(opts, result, sort, notOver) },
     summary: rowsSummary(result.total_rows),
   };
 }
@@ -505,7 +505,7 @@ async function makeExcelReportTool(
     await requireKnownNames(opts, params, call.signal);
     await opts.emit({ type: "step", text: `Preparing the Excel report “${def.title}”` });
     const { result, sort } = await runCatalog(opts, def, params, call.args, call.signal);
-    const shown = await emitResult(opts, result, params, sort);
+    const { shown, notOver } = await emitResult(opts, result, params, sort);
     await emitInterpretation(opts, def, result, params, call.args);
     const meta = await opts.catalog.saveReportFromCompiled(shown, {
       owner: opts.owner,
@@ -520,7 +520,7 @@ async function makeExcelReportTool(
       result: {
         report: def.name,
         params,
-        ...describeResult(opts, result, sort),
+        ...describeResult(opts, result, sort, notOver),
         ...reportFields(meta),
       },
       summary: `Excel report, ${rowsSummary(meta.rows)}`,
@@ -640,6 +640,8 @@ export interface ReportToolResult {
   /** Rows the full result has. */
   total_rows: number;
   note: string;
+  /** Groups (first-column values) whose period is not over yet: their figures are so far. */
+  not_over?: string[];
   /** The column the rows are sorted by, when `sort_by` was given. */
   sorted_by?: string;
   sort_order?: "asc" | "desc";
@@ -656,6 +658,7 @@ function describeResult(
   opts: DataToolsOptions,
   result: ReportResult,
   sort: SortRequest | null = null,
+  notOver: string[] = [],
 ): Omit<ReportToolResult, "report" | "params"> {
   const shown = result.rows.slice(0, MODEL_PREVIEW_ROWS);
   const out: Omit<ReportToolResult, "report" | "params"> = {
@@ -676,6 +679,10 @@ function describeResult(
   } else {
     out.note = "The user sees this table already; do not repeat it row by row.";
   }
+  if (notOver.length) {
+    out.not_over = notOver;
+    out.note += ` Not over yet (figures so far): ${notOver.join(", ")}.`;
+  }
   if (sort) {
     out.sorted_by = sort.key;
     out.sort_order = sort.order;
@@ -690,14 +697,15 @@ function describeResult(
  * Shows a catalog result: the table as presented (the metric asked right after the name,
  * rows in its order, periods not over yet marked), saved as a query for paging and the
  * Excel download, and the chart of that metric. Returns the result as shown (columns and
- * pipeline in the order shown), which an Excel report of it saves.
+ * pipeline in the order shown), which an Excel report of it saves, and the groups not over
+ * yet (today's row of a day series…).
  */
 async function emitResult(
   opts: DataToolsOptions,
   result: ReportResult,
   params: ReportParams,
   sort: SortRequest | null = null,
-): Promise<ReportResult> {
+): Promise<{ shown: ReportResult; notOver: string[] }> {
   const now = result.asOf instanceof Date ? result.asOf : opts.now();
   const p = presentResult(result, { groupBy: params.group_by, sort, now, tz: opts.tz });
   const sortedBy = p.resorted && p.sort
@@ -730,7 +738,8 @@ async function emitResult(
   }
   const chart = chartFor(result, params.group_by, p);
   if (chart) await opts.emit({ type: "chart", ...chart });
-  return shown;
+  const notOver = p.partial_rows.map((i) => String(p.rows[i][0] ?? ""));
+  return { shown, notOver };
 }
 
 const shownTables = new WeakMap<DataToolsOptions, Set<string>>();

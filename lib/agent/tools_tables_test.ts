@@ -18,7 +18,10 @@ type Ev<T extends AgentEvent["type"]> = Extract<AgentEvent, { type: T }>;
 const NOW = new Date("2026-11-24T09:00:00Z");
 const AGENTS = ["ann", "bob", "cy", "dee", "eve"];
 
-/** 180 calls: five agents with different handle times, durations that repeat. */
+/**
+ * 180 calls: five agents with different handle times, durations that repeat; the last ten
+ * are on the morning of "today".
+ */
 function calls(): Document[] {
   return Array.from({ length: 180 }, (_, i) => {
     const answered = i % 6 !== 0;
@@ -34,7 +37,9 @@ function calls(): Document[] {
       customer_number: `+9198000${String(i % 30).padStart(5, "0")}`,
       customer_id: null,
       did_number: "+912240000000",
-      start_time: new Date(Date.UTC(2026, 10, 20, 0, i * 5)),
+      start_time: i < 170
+        ? new Date(Date.UTC(2026, 10, 20, 0, i * 5))
+        : new Date(Date.UTC(2026, 10, 24, 1, i - 170)),
       answer_time: null,
       end_time: new Date(Date.UTC(2026, 10, 20, 23)),
       ring_seconds: i % 9,
@@ -156,7 +161,7 @@ Deno.test("a listing sorted by a column: its first page, then cursor pages in th
     const all = calls().map((c) => c.duration_seconds as number).sort((a, b) => b - a);
     assert.equal(table.rows.length, TABLE_PREVIEW_ROWS);
     assert.deepEqual(table.rows.map((r) => r[at]), all.slice(0, TABLE_PREVIEW_ROWS));
-    assert.equal(table.total_rows, 180);
+    assert.equal(table.total_rows, calls().length);
     assert.match(table.rows_url ?? "", /^\/api\/tables\/t_[A-Za-z0-9_-]+\/rows$/);
     assert.ok(table.next_cursor);
     const meta = await t.store.getTable("u1", table.rows_url!.split("/")[3]);
@@ -179,12 +184,18 @@ Deno.test("a listing sorted by a column: its first page, then cursor pages in th
 Deno.test("a day series marks today so far; without a table store there are no links", async () => {
   const t = await setup(false);
   try {
-    await t.run({ name: "call_breakdown", params: { group_by: "day", period: "last 7 days" } });
+    const out = await t.run({
+      name: "call_breakdown",
+      params: { group_by: "day", period: "last 7 days" },
+    });
     const table = t.events.find((e) => e.type === "table") as Ev<"table">;
     assert.equal(table.download, undefined);
     assert.equal(table.so_far, true, "the last 7 days run up to now");
-    // No call falls on today in this data: nothing is marked partial.
-    assert.equal(table.partial_rows, undefined);
+    assert.deepEqual(table.rows.map((r) => r[0]), ["2026-11-20", "2026-11-24"]);
+    assert.deepEqual(table.partial_rows, [1], "today, 14:30 in Kolkata, is not over");
+    const chart = t.events.find((e) => e.type === "chart") as Ev<"chart">;
+    assert.deepEqual(chart.partial, [false, true]);
+    assert.deepEqual(out.result.not_over, ["2026-11-24"], "the model is told too");
     await t.run({ name: "call_breakdown", params: { group_by: "day" } });
     const all = t.events.filter((e) => e.type === "table").at(-1) as Ev<"table">;
     assert.deepEqual(all.sort, { column: 0, order: "asc" }, "days stay in time order");

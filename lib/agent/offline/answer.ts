@@ -26,6 +26,7 @@ import {
   readReport,
   type ReportView,
   sentence,
+  soFar,
   sortGroups,
   type ToolOutcome,
 } from "./report_view.ts";
@@ -140,7 +141,9 @@ const fmtBreakdown: Fmt = (i, v) => {
       } by ${what} ${when}:`;
       return [
         sentence(head),
-        ...list.map((x, k) => `${k + 1}. ${bold(x.key)}: ${plural(x.value, "call")}`),
+        ...list.map((x, k) =>
+          `${k + 1}. ${bold(x.key)}: ${plural(x.value, "call")}${soFar(v, x.key)}`
+        ),
       ].join("\n");
     }
     if (!timeDim) {
@@ -164,7 +167,7 @@ const fmtBreakdown: Fmt = (i, v) => {
     return sentence(
       `The ${adjective} ${dimName(dim)} ${when} was ${bold(g.key)} with ${
         bold(fmtInt(g.value))
-      } ${what}` +
+      } ${what}${soFar(v, g.key)}` +
         ` (out of ${fmtInt(total)} across ${plural(nGroups, dimName(dim), dimName(dim, 2))}).`,
     );
   }
@@ -174,14 +177,16 @@ const fmtBreakdown: Fmt = (i, v) => {
     }.`,
   );
   if (gs.length <= 8 && complete(v) && dim !== "hour") {
-    s += ` By ${dimName(dim)}: ${gs.map((g) => `${g.key} ${fmtInt(g.value)}`).join("; ")}.`;
+    s += ` By ${dimName(dim)}: ${
+      gs.map((g) => `${g.key} ${fmtInt(g.value)}${soFar(v, g.key)}`).join("; ")
+    }.`;
   }
   if (top && bottom && nGroups > 1) {
     const most = dim === "hour" || dim === "day" || dim === "weekday" ? "Busiest" : "Most";
     const least = dim === "hour" || dim === "day" || dim === "weekday" ? "quietest" : "fewest";
-    s += ` ${most}: ${bold(top.key)} (${fmtInt(top.value)}); ${least}: ${bold(bottom.key)} (${
-      fmtInt(bottom.value)
-    }).`;
+    s += ` ${most}: ${bold(top.key)} (${fmtInt(top.value)}${soFar(v, top.key)}); ${least}: ${
+      bold(bottom.key)
+    } (${fmtInt(bottom.value)}${soFar(v, bottom.key)}).`;
   }
   return s + leftOut;
 };

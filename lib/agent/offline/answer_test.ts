@@ -622,3 +622,37 @@ Deno.test("city rankings leave out calls with no known customer, and say how man
   assert.match(text, /60 calls with no known customer city are left out/);
   assert.doesNotMatch(text, /\*\*\(unknown\)\*\*/);
 });
+
+Deno.test("a day not over yet is said so far, not counted as a quiet day", () => {
+  const out = report("call_breakdown", {
+    period: "this week (23 Nov – 24 Nov 2026)",
+    summary: {
+      groups: 2,
+      calls: 166,
+      top_key: "2026-11-23",
+      top_calls: 109,
+      bottom_key: "2026-11-24",
+      bottom_calls: 57,
+    },
+    columns: ["day", "calls"],
+    rows: [["2026-11-23", 109], ["2026-11-24", 57]],
+  });
+  (out.result as Record<string, unknown>).not_over = ["2026-11-24"];
+  const text = composeAnswer(intent({ metric: "breakdown", groupBy: "day" }), [out]);
+  assert.match(text, /2026-11-24 57 so far/);
+  assert.match(text, /quietest: \*\*2026-11-24\*\* \(57 so far\)/);
+  assert.doesNotMatch(text, /2026-11-23 109 so far/);
+  const ranked = composeAnswer(
+    intent({ metric: "breakdown", groupBy: "day", rank: { order: "min" } }),
+    [out],
+  );
+  assert.match(ranked, /\*\*2026-11-24\*\* with \*\*57\*\* calls so far/);
+  const past = composeAnswer(intent({ metric: "breakdown", groupBy: "day" }), [
+    report("call_breakdown", {
+      summary: { groups: 2, calls: 166 },
+      columns: ["day", "calls"],
+      rows: [["2026-11-23", 109], ["2026-11-24", 57]],
+    }),
+  ]);
+  assert.doesNotMatch(past, /so far/);
+});

@@ -30,6 +30,8 @@ export interface ReportView {
   summary: Record<string, unknown>;
   /** The column the rows are sorted by (run_report's `sort_by`), and how. */
   sortedBy?: { key: string; order: "asc" | "desc" };
+  /** Groups whose period is not over yet (today's row of a day series): figures so far. */
+  notOver?: string[];
 }
 
 /** Reads a run_report / make_excel_report result. */
@@ -79,6 +81,7 @@ export function readReport(o: Pick<ToolOutcome, "args" | "result">): ReportView 
     summary: r.summary && typeof r.summary === "object"
       ? Object.fromEntries(Object.entries(r.summary).map(([k, x]) => [k, inert(x)]))
       : {},
+    ...(Array.isArray(r.not_over) ? { notOver: r.not_over.map((k) => String(k)) } : {}),
     ...(typeof r.sorted_by === "string"
       ? { sortedBy: { key: r.sorted_by, order: r.sort_order === "asc" ? "asc" : "desc" } }
       : {}),
@@ -157,6 +160,11 @@ export function dimName(d: Dimension | undefined, n = 1): string {
 export function keyText(k: unknown): string {
   if (k === null || k === undefined || k === "") return "(none)";
   return String(k);
+}
+
+/** " so far" after the figures of a group whose period is not over yet, else "". */
+export function soFar(v: ReportView, key: string): string {
+  return v.notOver?.includes(key) ? " so far" : "";
 }
 
 /** Tidies spaces and capitalises the first letter. */
