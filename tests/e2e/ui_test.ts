@@ -229,7 +229,7 @@ Deno.test({
           );
           const partial = await assertChipsAboveAnswer(page, clarified);
           assert.match(partial, /Calls/);
-          assert.match(partial, /not used: zorro/);
+          assert.match(partial, /could not place: zorro/);
           assert.match(await page.locator(`${clarified} .md`).innerText(), /Which agent/);
           await ask("Delete all calls from last week", ".turn-done.is-refused");
           const refused = ".turn-done.is-refused";
