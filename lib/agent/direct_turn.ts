@@ -18,16 +18,17 @@ import { ReportParamError } from "../reports/errors.ts";
 import type { DurationRange, ReportDefinition, ReportParams } from "../reports/types.ts";
 import { ATTR, markError, SPAN, withSpan } from "../telemetry.ts";
 import { realCatalog } from "./catalog_api.ts";
-import { AgentError, cancelledError, toAgentError } from "./errors.ts";
-import type { AgentEvent, ChartSpec, EmitEvent, ReportRef, TableSpec, Usage } from "./events.ts";
+import { cancelledError } from "./errors.ts";
+import type { EmitEvent } from "./events.ts";
 import { emptyUsage, raceSignal, type ToolOutput } from "./loop.ts";
 import { composeAnswer } from "./offline/answer.ts";
 import type { Intent } from "./offline/intent.ts";
 import { answerPieces, intentFromReport } from "./offline/planner.ts";
 import { renderQuestion } from "./offline/render.ts";
 import { type CatalogApi, type CatalogCall, createDataTools } from "./tools.ts";
-import { ReadingTracker, StepLog, type TurnDeps } from "./turn.ts";
-import type { MemoryMessage, TurnOutcome } from "./types.ts";
+import type { TurnDeps } from "./turn.ts";
+import { TurnRecord } from "./turn_record.ts";
+import type { TurnOutcome } from "./types.ts";
 
 /** The tool a report turn runs (as a typed question's data agent would). */
 export const REPORT_TOOL = "run_report";
@@ -196,67 +197,28 @@ async function executeReportTurn(
 ): Promise<TurnOutcome> {
   const { owner, conversationId, deps, signal, report } = opts;
   const { turnId, question, catalog } = o;
-  const events: AgentEvent[] = [];
-  const tables: TableSpec[] = [];
-  const charts: ChartSpec[] = [];
-  const reports: ReportRef[] = [];
-  const usage: Usage = emptyUsage();
-  const reading = new ReadingTracker();
-  const steps = new StepLog();
-  const clock = deps.clock ?? (() => new Date());
-  const askedAt = clock().toISOString();
+  const turn = new TurnRecord({
+    turnId,
+    question,
+    owner,
+    conversationId,
+    conversations: deps.conversations,
+    emit: opts.emit,
+    clock: deps.clock,
+    usage: emptyUsage(),
+  });
   let ran: CatalogCall | undefined;
   let clarifyReason: string | null = null;
   let answer = "";
-
-  let queue: Promise<void> = Promise.resolve();
   const emit: EmitEvent = (event) => {
-    if (event.type === "table") tables.push(stripType(event));
-    if (event.type === "chart") charts.push(stripType(event));
-    if (event.type === "report") reports.push(stripType(event));
     if (event.type === "outcome" && event.outcome === "clarified") clarifyReason = event.reason;
-    reading.see(event);
-    steps.see(event);
-    events.push(event);
-    queue = queue.then(() => opts.emit(event));
-    return queue;
+    return turn.record(event);
   };
-
-  let userSaved = false;
-  const saveUser = async () => {
-    await deps.conversations.appendMessage(owner, conversationId, {
-      role: "user",
-      content: question,
-      turn_id: turnId,
-      created_at: askedAt,
-    });
-    userSaved = true;
-  };
-  const assistantMessage = (content: string): MemoryMessage => {
-    const m: MemoryMessage = {
-      role: "assistant",
-      content,
-      turn_id: turnId,
-      created_at: clock().toISOString(),
-    };
-    if (steps.items.length) m.steps = steps.finished();
-    if (tables.length) m.tables = tables;
-    if (charts.length) m.charts = charts;
-    if (reports.length) m.reports = reports;
-    m.context = { question, report: ran ?? report };
-    return m;
-  };
+  const followUp = () => ({ question, report: ran ?? report });
 
   try {
-    await emit({
-      type: "turn_started",
-      turn_id: turnId,
-      conversation_id: conversationId,
-      question,
-    });
-    const conversation = await deps.conversations.getConversation(owner, conversationId);
-    if (!conversation) throw new AgentError("internal", "Conversation not found");
-    await saveUser();
+    await turn.start();
+    await turn.saveQuestion();
     await emit({ type: "step", text: `Looking into: ${question}` });
     const tools = await createDataTools({
       client: deps.client,
@@ -316,45 +278,8 @@ async function executeReportTurn(
       if (signal.aborted) throw cancelledError();
       await emit({ type: "text", delta: piece });
     }
-    const outcome = reading.outcome;
-    const interpretation = reading.interpretation();
-    await deps.conversations.appendMessage(owner, conversationId, {
-      ...assistantMessage(answer),
-      outcome,
-      interpretation,
-    });
-    await emit({ type: "final", answer, usage: { ...usage }, outcome, interpretation });
-    return { answer, usage: { ...usage }, outcome, interpretation, events, error: null };
+    return await turn.finish(answer, followUp());
   } catch (e) {
-    const err = toAgentError(e, signal);
-    try {
-      if (!userSaved) await saveUser();
-      const note = `_(No complete answer: ${err.message}.)_`;
-      await deps.conversations.appendMessage(owner, conversationId, {
-        ...assistantMessage(answer ? `${answer}\n\n${note}` : note),
-        error: { code: err.code, message: err.message },
-      });
-    } catch {
-      // the store is unavailable: the error event still tells the user
-    }
-    queue = queue.catch(() => {});
-    try {
-      await emit({ type: "error", code: err.code, message: err.message });
-    } catch {
-      // the listener failed; the outcome still carries the error
-    }
-    return {
-      answer,
-      usage: { ...usage },
-      outcome: reading.outcome,
-      interpretation: reading.interpretation(),
-      events,
-      error: { code: err.code, message: err.message },
-    };
+    return await turn.fail(e, { signal, partial: answer, context: followUp() });
   }
-}
-
-function stripType<T extends { type: string }>(event: T): Omit<T, "type"> {
-  const { type: _type, ...rest } = event;
-  return rest;
 }

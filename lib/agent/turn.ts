@@ -20,17 +20,7 @@ import {
   DECLINE_REQUEST,
   declineRequest,
 } from "./control_tools.ts";
-import { AgentError, toAgentError } from "./errors.ts";
-import type {
-  AgentEvent,
-  ChartSpec,
-  EmitEvent,
-  Interpretation,
-  Outcome,
-  ReportRef,
-  TableSpec,
-  Usage,
-} from "./events.ts";
+import type { EmitEvent, Interpretation, Usage } from "./events.ts";
 import {
   emptyUsage,
   modelCallAttributes,
@@ -48,14 +38,16 @@ import {
 } from "./memory.ts";
 import { dataAgentPrompt, supervisorPrompt } from "./prompts.ts";
 import { type CatalogApi, type CatalogCall, createDataTools } from "./tools.ts";
+import { stripType, TurnRecord } from "./turn_record.ts";
 import type {
   ConversationRepository,
   MemoryMessage,
   ModelProvider,
-  StoredStep,
   ToolDefinition,
   TurnOutcome,
 } from "./types.ts";
+
+export { ReadingTracker, StepLog } from "./turn_record.ts";
 
 /** What a turn needs. */
 export interface TurnDeps {
@@ -155,82 +147,41 @@ function traceOutcome(span: Span, outcome: TurnOutcome): void {
 
 async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOutcome> {
   const { question, owner, conversationId, deps, signal } = opts;
-  const events: AgentEvent[] = [];
-  const tables: TableSpec[] = [];
-  const charts: ChartSpec[] = [];
-  const reports: ReportRef[] = [];
   const answer = new AnswerText();
   const usage = emptyUsage();
   const context: { question?: string; report?: CatalogCall } = {};
-  const reading = new ReadingTracker();
-  const steps = new StepLog();
-  const clock = deps.clock ?? (() => new Date());
-  const askedAt = clock().toISOString();
-
-  // Events reach opts.emit one at a time, in order (text deltas arrive synchronously).
-  let queue: Promise<void> = Promise.resolve();
-  const send = (event: AgentEvent): Promise<void> => {
-    events.push(event);
-    queue = queue.then(() => opts.emit(event));
-    return queue;
-  };
+  const turn = new TurnRecord({
+    turnId,
+    question,
+    owner,
+    conversationId,
+    conversations: deps.conversations,
+    emit: opts.emit,
+    clock: deps.clock,
+    usage,
+  });
   const emit: EmitEvent = (event) => {
     if (event.type === "tool_start") answer.breakParagraph();
-    if (event.type === "table") tables.push(stripType(event));
-    if (event.type === "chart") charts.push(stripType(event));
-    if (event.type === "report") reports.push(stripType(event));
-    reading.see(event);
-    steps.see(event);
     // A question asked back is remembered as far as it was understood, so the answer
     // ("I meant aditya") continues it.
     if (event.type === "outcome" && event.question) context.question = event.question;
-    return send(event);
+    return turn.record(event);
   };
   // Resolves when the delta is delivered, so a provider that writes faster than the events
   // are stored (the offline planner) can wait, and each delta reaches the page on its own.
   const onText = (delta: string): Promise<void> | undefined => {
     const d = answer.push(delta);
-    return d ? send({ type: "text", delta: d }).catch(() => {}) : undefined;
+    return d ? turn.send({ type: "text", delta: d }).catch(() => {}) : undefined;
   };
-
-  let userSaved = false;
-  const saveUser = async () => {
-    await deps.conversations.appendMessage(owner, conversationId, {
-      role: "user",
-      content: question,
-      turn_id: turnId,
-      created_at: askedAt,
-    });
-    userSaved = true;
-  };
-  const assistantMessage = (content: string): MemoryMessage => {
-    const m: MemoryMessage = {
-      role: "assistant",
-      content,
-      turn_id: turnId,
-      created_at: clock().toISOString(),
-    };
-    if (steps.items.length) m.steps = steps.finished();
-    if (tables.length) m.tables = tables;
-    if (charts.length) m.charts = charts;
-    if (reports.length) m.reports = reports;
-    if (context.question) {
-      m.context = context.report
+  const followUp = (): MemoryMessage["context"] =>
+    context.question
+      ? context.report
         ? { question: context.question, report: context.report }
-        : { question: context.question };
-    }
-    return m;
-  };
+        : { question: context.question }
+      : undefined;
 
   try {
-    await emit({
-      type: "turn_started",
-      turn_id: turnId,
-      conversation_id: conversationId,
-      question,
-    });
-    const conversation = await deps.conversations.getConversation(owner, conversationId);
-    if (!conversation) throw new AgentError("internal", "Conversation not found");
+    await turn.start();
     const memory = await prepareMemory({
       conversations: deps.conversations,
       owner,
@@ -238,7 +189,7 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
       budget: deps.config.contextTokenBudget,
       summarize: summarizer(deps, signal, usage),
     });
-    await saveUser();
+    await turn.saveQuestion();
     const now = deps.config.now();
     const messages = [
       { role: "system" as const, content: await supervisorPrompt(now, deps.config.tz) },
@@ -278,42 +229,9 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
       agentName: "supervisor",
     });
     const text = answer.value.trim() || declined || "I could not find an answer to that.";
-    const outcome = reading.outcome;
-    const interpretation = reading.interpretation();
-    await deps.conversations.appendMessage(owner, conversationId, {
-      ...assistantMessage(text),
-      outcome,
-      interpretation,
-    });
-    await emit({ type: "final", answer: text, usage: { ...usage }, outcome, interpretation });
-    return { answer: text, usage: { ...usage }, outcome, interpretation, events, error: null };
+    return await turn.finish(text, followUp());
   } catch (e) {
-    const err = toAgentError(e, signal);
-    const partial = answer.value.trim();
-    try {
-      if (!userSaved) await saveUser();
-      const note = `_(No complete answer: ${err.message}.)_`;
-      await deps.conversations.appendMessage(owner, conversationId, {
-        ...assistantMessage(partial ? `${partial}\n\n${note}` : note),
-        error: { code: err.code, message: err.message },
-      });
-    } catch {
-      // the store is unavailable: the error event still tells the user
-    }
-    queue = queue.catch(() => {});
-    try {
-      await emit({ type: "error", code: err.code, message: err.message });
-    } catch {
-      // the listener failed; the outcome still carries the error
-    }
-    return {
-      answer: partial,
-      usage: { ...usage },
-      outcome: reading.outcome,
-      interpretation: reading.interpretation(),
-      events,
-      error: { code: err.code, message: err.message },
-    };
+    return await turn.fail(e, { signal, partial: answer.value.trim(), context: followUp() });
   }
 }
 
@@ -458,104 +376,6 @@ function summarizer(deps: TurnDeps, signal: AbortSignal, usage: Usage): Summariz
   };
 }
 
-/**
- * Follows a turn's `interpretation` and `outcome` events to how it ended: the last word
- * wins (a data result after a question asked back means the assistant went on to answer).
- * Several readings of one metric over two periods are one reading with a compared period.
- */
-export class ReadingTracker {
-  outcome: Outcome = "answered";
-  #readings: Interpretation[] = [];
-  #partial: Interpretation | null = null;
-  #unplaced: string[] = [];
-
-  see(event: AgentEvent): void {
-    if (event.type === "interpretation") {
-      if (this.outcome !== "answered") this.#reset("answered");
-      this.#readings.push(stripType(event));
-    } else if (event.type === "outcome") {
-      if (event.outcome !== "answered") {
-        this.#reset(event.outcome);
-        this.#partial = event.interpretation ?? null;
-      }
-      for (const w of event.unplaced ?? []) if (!this.#unplaced.includes(w)) this.#unplaced.push(w);
-    }
-  }
-
-  #reset(outcome: Outcome): void {
-    this.outcome = outcome;
-    this.#readings = [];
-    this.#partial = null;
-    this.#unplaced = [];
-  }
-
-  /** The reading to show; null for declined turns and turns that read no data. */
-  interpretation(): Interpretation | null {
-    if (this.outcome === "refused") return null;
-    const base = this.outcome === "clarified" ? this.#partial : this.#readings[0] ?? null;
-    if (!base) return null;
-    const out: Interpretation = { ...base, filters: { ...base.filters } };
-    const other = this.#readings.find((r) =>
-      r.metric === base.metric && r.period?.label !== base.period?.label
-    );
-    if (other && !out.compare_period) out.compare_period = other.period;
-    const unplaced = [...base.unplaced];
-    for (const w of this.#unplaced) if (!unplaced.includes(w)) unplaced.push(w);
-    out.unplaced = unplaced;
-    return out;
-  }
-}
-
-/** Most steps kept with an answer; tool arguments are kept up to this JSON size. */
-const MAX_STORED_STEPS = 60;
-const MAX_STORED_ARGS = 400;
-
-/** The steps and tool calls of a turn, compact, for the history. */
-export class StepLog {
-  items: StoredStep[] = [];
-  #open = new Map<string, number>();
-
-  see(event: AgentEvent): void {
-    if (event.type === "step") {
-      this.#add({ type: "step", text: event.text });
-    } else if (event.type === "tool_start") {
-      const step: StoredStep = {
-        type: "tool",
-        tool: event.tool,
-        ok: null,
-        summary: null,
-        duration_ms: null,
-      };
-      const args = event.args ?? {};
-      if (Object.keys(args).length && JSON.stringify(args).length <= MAX_STORED_ARGS) {
-        step.args = args;
-      }
-      if (this.#add(step)) this.#open.set(event.call_id, this.items.length - 1);
-    } else if (event.type === "tool_end") {
-      const i = this.#open.get(event.call_id);
-      this.#open.delete(event.call_id);
-      const ended = {
-        ok: event.ok,
-        summary: event.summary,
-        duration_ms: Math.round(event.duration_ms),
-      };
-      if (i !== undefined) Object.assign(this.items[i], ended);
-      else this.#add({ type: "tool", tool: event.tool, ...ended });
-    }
-  }
-
-  /** The steps as kept: copies, tool calls that never reported back stay `ok: null`. */
-  finished(): StoredStep[] {
-    return this.items.map((s) => ({ ...s }));
-  }
-
-  #add(step: StoredStep): boolean {
-    if (this.items.length >= MAX_STORED_STEPS) return false;
-    this.items.push(step);
-    return true;
-  }
-}
-
 /** The answer as streamed: text deltas, with a paragraph break after tool calls. */
 class AnswerText {
   value = "";
@@ -578,9 +398,4 @@ class AnswerText {
     this.value += d;
     return d;
   }
-}
-
-function stripType<T extends { type: string }>(event: T): Omit<T, "type"> {
-  const { type: _type, ...rest } = event;
-  return rest;
 }
