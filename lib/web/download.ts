@@ -7,6 +7,8 @@
  * fails later.
  */
 import type { CallOptions, DataClient, Document, FindArgs } from "../data/types.ts";
+import type { ReportMeta } from "../reports/types.ts";
+import type { ReportExporter } from "./state.ts";
 
 /** MIME type of `.xlsx`. */
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -183,6 +185,45 @@ export async function streamExport(
     cancel(reason) {
       ac.abort(reason);
       reader.cancel(reason).catch(() => {});
+    },
+  });
+}
+
+/** Options of {@link xlsxDownload}. */
+export interface XlsxDownloadOptions {
+  /** The saved query to export (a report, or a table shown in the chat). */
+  meta: ReportMeta;
+  /** Where its rows come from. */
+  client: DataClient;
+  /** Writes the `.xlsx` of `meta` from `client` into a sink. */
+  exportReport: ReportExporter;
+  /** The request's signal: the export stops when the client goes away. */
+  signal: AbortSignal | undefined;
+  /** Where a download cut off after the response started is reported. */
+  log: (message: string, error?: unknown) => void;
+}
+
+/**
+ * A saved query as an `.xlsx` download: the response starts once the data source has
+ * answered its first page (a failure before that is thrown: a JSON error, no file), and a
+ * failure later ends the body with an error (a failed download, logged), never a `200`
+ * with a cut file.
+ */
+export async function xlsxDownload(o: XlsxDownloadOptions): Promise<Response> {
+  const gate = firstPageGate(o.client);
+  const body = await streamExport(
+    (sink, signal) => o.exportReport(o.meta, gate.client, sink, { signal }),
+    o.signal,
+    (e) => o.log(`Cannot export ${o.meta.id}: the download was cut off`, e),
+    { ready: gate.ready },
+  );
+  return new Response(body, {
+    status: 200,
+    headers: {
+      "Content-Type": XLSX_TYPE,
+      "Content-Disposition": contentDisposition(o.meta.file_name || `${o.meta.title}.xlsx`),
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "no-store",
     },
   });
 }

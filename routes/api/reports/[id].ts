@@ -9,12 +9,7 @@
  */
 import { HttpError, NotFoundError } from "../../../lib/web/errors.ts";
 import { requireUser } from "../../../lib/web/http.ts";
-import {
-  contentDisposition,
-  firstPageGate,
-  streamExport,
-  XLSX_TYPE,
-} from "../../../lib/web/download.ts";
+import { xlsxDownload } from "../../../lib/web/download.ts";
 import type { AppState } from "../../../lib/web/state.ts";
 import type { Handlers } from "../../../lib/web/types.ts";
 
@@ -27,22 +22,12 @@ export const handler: Handlers<unknown, AppState> = {
     if (!app.data) {
       throw new HttpError(503, "unavailable", "The data source is not available right now");
     }
-    const gate = firstPageGate(app.data);
-    // A failure before the response starts is thrown: the app answers a JSON 500 and logs it.
-    const body = await streamExport(
-      (sink, signal) => app.exportReport(meta, gate.client, sink, { signal }),
-      req.signal,
-      (e) => app.log(`Cannot export report ${meta.id}: the download was cut off`, e),
-      { ready: gate.ready },
-    );
-    return new Response(body, {
-      status: 200,
-      headers: {
-        "Content-Type": XLSX_TYPE,
-        "Content-Disposition": contentDisposition(meta.file_name || `${meta.title}.xlsx`),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "no-store",
-      },
+    return await xlsxDownload({
+      meta,
+      client: app.data,
+      exportReport: app.exportReport,
+      signal: req.signal,
+      log: app.log,
     });
   },
 };

@@ -11,7 +11,7 @@ import {
   tablePipeline,
   TableRequestError,
 } from "../../../../lib/reports/tables.ts";
-import { contentDisposition, streamExport, XLSX_TYPE } from "../../../../lib/web/download.ts";
+import { xlsxDownload } from "../../../../lib/web/download.ts";
 import { BadRequestError, HttpError, NotFoundError } from "../../../../lib/web/errors.ts";
 import { requireUser } from "../../../../lib/web/http.ts";
 import type { AppState } from "../../../../lib/web/state.ts";
@@ -38,20 +38,13 @@ export const handler: Handlers<unknown, AppState> = {
       if (e instanceof TableRequestError) throw new BadRequestError(e.message);
       throw e;
     }
-    const client = app.data;
-    const body = await streamExport(
-      (sink, signal) => app.exportReport(meta, client, sink, { signal }),
-      req.signal,
-      (e) => app.log(`Cannot export table ${meta.id}`, e),
-    );
-    return new Response(body, {
-      status: 200,
-      headers: {
-        "Content-Type": XLSX_TYPE,
-        "Content-Disposition": contentDisposition(meta.file_name || `${meta.title}.xlsx`),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "no-store",
-      },
+    // Like a report: the response waits for the first page; a later failure is visible.
+    return await xlsxDownload({
+      meta,
+      client: app.data,
+      exportReport: app.exportReport,
+      signal: req.signal,
+      log: app.log,
     });
   },
 };
