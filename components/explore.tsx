@@ -9,12 +9,15 @@ import { useRef, useState } from "preact/hooks";
 import {
   applyChange,
   type CatalogEntryInfo,
+  entryBlurb,
+  firstSentence,
   LIST_FILTER_NAMES,
   LIST_FILTERS,
   type ListFilter,
   PERIOD_PRESETS,
   readDateRange,
   SINGLE_VALUE_FILTERS,
+  switchEntry,
   valuesOf,
 } from "../lib/agent/pickers.ts";
 import type { IconProps } from "./icons.tsx";
@@ -92,19 +95,10 @@ export function paramsFor(
   entry: CatalogEntryInfo,
   params: Record<string, unknown>,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(params)) if (entry.params.includes(k)) out[k] = v;
-  if (entry.required.includes("group_by") && !out.group_by && entry.group_by.length) {
-    out.group_by = entry.group_by[0];
-  }
-  return out;
+  return switchEntry(entry, params).params;
 }
 
-/** The first sentence of a catalog description (the rest is written for the model). */
-export function firstSentence(text: string): string {
-  const m = text.match(/^(.+?[.!?])(\s|$)/s);
-  return (m ? m[1] : text).trim();
-}
+export { firstSentence };
 
 function periodWords(period: unknown): string {
   if (typeof period !== "string" || !period) return "all data";
@@ -166,7 +160,7 @@ function ExplorePanel({ host, onDone }: { host: PickerHost; onDone: () => void }
         >
           {entries.map((e) => <option key={e.name} value={e.name}>{e.title}</option>)}
         </select>
-        <span class="explore-desc">{firstSentence(entry.description)}</span>
+        <span class="explore-desc">{entryBlurb(entry)}</span>
       </label>
 
       {entry.params.includes("period") && (

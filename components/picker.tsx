@@ -1,18 +1,29 @@
 /**
  * The small pickers that change a reading: a popover anchored to its chip (a bottom sheet
- * on phones) holding period presets and a date range, a multi-select with search over
- * the values from the data, the grouping, or the number of rows. Each calls back with
- * the new value; the caller turns it into a report change. Text is rendered by Preact
- * (escaped); positions are set through the CSSOM (allowed by the CSP).
+ * on phones) holding the report (another catalog entry), period presets and a date
+ * range, a multi-select with search over the values from the data, a duration range, a
+ * customer, the grouping, or the number of rows. Each calls back with the new value; the
+ * caller turns it into a report change. Text is rendered by Preact (escaped); positions
+ * are set through the CSSOM (allowed by the CSP).
  */
 import type { ComponentChildren, JSX, RefObject } from "preact";
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import {
+  type CatalogEntryInfo,
+  customerProblem,
   dateRangePeriod,
+  durationFromInputs,
+  type DurationInputs,
+  durationInputs,
+  type DurationMode,
+  entryBlurb,
   type ListFilter,
+  MAX_CUSTOMER_LENGTH,
   type PeriodPreset,
   readDateRange,
+  switchEntry,
 } from "../lib/agent/pickers.ts";
+import type { DurationRange } from "../lib/reports/types.ts";
 import { IconCheck, IconX } from "./icons.tsx";
 
 /** Names of the list filters, one and many ("agent", "agents"). */
@@ -468,6 +479,295 @@ export function LimitPicker(p: LimitPickerProps): JSX.Element {
         </button>
       </form>
     </div>
+  );
+}
+
+/** Focuses the first `[data-autofocus]` (else the first control) inside `root` when shown. */
+function useFocusFirst(root: RefObject<HTMLElement | null>, key: unknown = null): void {
+  useEffect(() => {
+    const el = root.current;
+    if (!el || el.contains(document.activeElement)) return;
+    (el.querySelector<HTMLElement>("[data-autofocus]") ??
+      el.querySelector<HTMLElement>("input, select, button:not([disabled])"))?.focus();
+  }, [key]);
+}
+
+/** Props of {@link MetricPicker}. */
+export interface MetricPickerProps {
+  /** The catalog entries (`GET /api/reports/catalog`). */
+  entries: readonly CatalogEntryInfo[];
+  /** The entry the answer ran. */
+  current: string;
+  /** The parameters it ran with. */
+  params: Record<string, unknown>;
+  /** Another entry was chosen: run it with `params` (those it takes). */
+  onApply: (entry: CatalogEntryInfo, params: Record<string, unknown>) => void;
+  /** The current entry was chosen again: nothing to change. */
+  onKeep?: () => void;
+  disabled?: boolean;
+}
+
+/**
+ * Another report over the same question: the catalog entries with their titles and a
+ * short description. An entry that cannot take everything the answer has says what it
+ * leaves out; choosing it shows that again, with Apply, before it runs.
+ */
+export function MetricPicker(p: MetricPickerProps): JSX.Element {
+  const [pending, setPending] = useState<string | null>(null);
+  const root = useRef<HTMLDivElement>(null);
+  useFocusFirst(root, pending);
+  const chosen = pending ? p.entries.find((e) => e.name === pending) : undefined;
+  if (chosen) {
+    const change = switchEntry(chosen, p.params);
+    return (
+      <div class="metric-confirm" ref={root}>
+        <p class="metric-confirm-title">
+          Switch to <strong>{chosen.title}</strong>
+        </p>
+        {change.dropped.length > 0 && (
+          <>
+            <p class="picker-note">
+              {chosen.title} does not take {change.dropped.length > 1 ? "these" : "this"}, so{" "}
+              {change.dropped.length > 1 ? "they are" : "it is"} left out:
+            </p>
+            <ul class="metric-dropped" aria-label="Left out">
+              {change.dropped.map((d) => <li key={d}>{d}</li>)}
+            </ul>
+          </>
+        )}
+        {change.added.length > 0 && (
+          <p class="picker-note">
+            It needs a grouping: {change.added.join(", ")} is added (change it after).
+          </p>
+        )}
+        <div class="picker-actions">
+          <button
+            type="button"
+            class="button button-ghost"
+            onClick={() => setPending(null)}
+          >
+            ‹ Back
+          </button>
+          <button
+            type="button"
+            class="button button-primary"
+            data-autofocus
+            disabled={p.disabled}
+            onClick={() => p.onApply(chosen, change.params)}
+          >
+            {change.dropped.length > 1
+              ? "Apply without them"
+              : change.dropped.length
+              ? "Apply without it"
+              : "Apply"}
+          </button>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div class="metric-picker picker-list" role="group" aria-label="Reports" ref={root}>
+      {p.entries.map((e) => {
+        const on = e.name === p.current;
+        const change = on ? null : switchEntry(e, p.params);
+        return (
+          <button
+            key={e.name}
+            type="button"
+            class={`metric-entry${on ? " is-on" : ""}`}
+            aria-current={on ? "true" : undefined}
+            data-autofocus={on ? true : undefined}
+            disabled={p.disabled && !on}
+            onClick={() => {
+              if (!change) p.onKeep?.();
+              else if (change.dropped.length || change.added.length) setPending(e.name);
+              else p.onApply(e, change.params);
+            }}
+          >
+            <span class="metric-entry-title">
+              <span>{e.title}</span>
+              {on && <IconCheck />}
+            </span>
+            <span class="metric-entry-desc">{entryBlurb(e)}</span>
+            {change && change.dropped.length > 0 && (
+              <span class="metric-entry-drops">Leaves out {change.dropped.join(", ")}</span>
+            )}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+/** Props of {@link DurationPicker}. */
+export interface DurationPickerProps {
+  /** The report's `duration` (`{gt, gte, lt, lte}` in seconds), if any. */
+  current?: unknown;
+  /** The range chosen, or null for any duration (the filter is removed). */
+  onApply: (range: DurationRange | null) => void;
+  disabled?: boolean;
+}
+
+const DURATION_MODES: [DurationMode, string][] = [
+  ["longer", "Longer than"],
+  ["shorter", "Shorter than"],
+  ["between", "Between"],
+];
+
+/** A call duration range: longer than, shorter than or between, in minutes or seconds. */
+export function DurationPicker(p: DurationPickerProps): JSX.Element {
+  const id = useId();
+  const [inputs, setInputs] = useState<DurationInputs>(() => durationInputs(p.current));
+  const [problem, setProblem] = useState<string | null>(null);
+  const root = useRef<HTMLFormElement>(null);
+  useFocusFirst(root);
+  const set = (patch: Partial<DurationInputs>) => {
+    setInputs({ ...inputs, ...patch });
+    setProblem(null);
+  };
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const out = durationFromInputs(inputs);
+    if ("problem" in out) setProblem(out.problem);
+    else p.onApply(out.range);
+  };
+  const between = inputs.mode === "between";
+  const problemId = `${id}-problem`;
+  const numberField = (key: "a" | "b", label: string) => (
+    <label class="picker-field">
+      <span>{label}</span>
+      <input
+        type="number"
+        inputMode="decimal"
+        min={0}
+        step="any"
+        value={inputs[key]}
+        data-autofocus={key === "a" ? true : undefined}
+        aria-invalid={problem ? "true" : undefined}
+        aria-describedby={problem ? problemId : undefined}
+        onInput={(e) => set({ [key]: e.currentTarget.value })}
+      />
+    </label>
+  );
+  return (
+    <form class="duration-picker" ref={root} onSubmit={submit} noValidate>
+      <div class="picker-segments" role="radiogroup" aria-label="Calls">
+        {DURATION_MODES.map(([mode, label]) => (
+          <label key={mode} class={`picker-segment${inputs.mode === mode ? " is-on" : ""}`}>
+            <input
+              type="radio"
+              name={`${id}-mode`}
+              value={mode}
+              checked={inputs.mode === mode}
+              onChange={() =>
+                set({ mode })}
+            />
+            <span>{label}</span>
+          </label>
+        ))}
+      </div>
+      <div class={`duration-fields${between ? " is-between" : ""}`}>
+        {numberField(
+          "a",
+          between ? "From" : inputs.mode === "longer" ? "Longer than" : "Shorter than",
+        )}
+        {between && numberField("b", "To")}
+        <label class="picker-field">
+          <span>Unit</span>
+          <select
+            class="picker-select"
+            value={inputs.unit}
+            onChange={(e) => set({ unit: e.currentTarget.value === "s" ? "s" : "min" })}
+          >
+            <option value="min">minutes</option>
+            <option value="s">seconds</option>
+          </select>
+        </label>
+      </div>
+      {problem && <p class="picker-problem" id={problemId} role="alert">{problem}</p>}
+      <div class="picker-actions">
+        {p.current !== undefined && p.current !== null && (
+          <button
+            type="button"
+            class="button button-ghost"
+            disabled={p.disabled}
+            onClick={() => p.onApply(null)}
+          >
+            Any duration
+          </button>
+        )}
+        <button type="submit" class="button button-primary" disabled={p.disabled}>
+          Apply
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Props of {@link CustomerPicker}. */
+export interface CustomerPickerProps {
+  /** The customer the report has ("" = none). */
+  current?: string;
+  /** The name or number typed, or "" for any customer (the filter is removed). */
+  onApply: (value: string) => void;
+  disabled?: boolean;
+}
+
+/** A customer by name (as in the address book) or phone number, typed. */
+export function CustomerPicker(p: CustomerPickerProps): JSX.Element {
+  const id = useId();
+  const [value, setValue] = useState(p.current ?? "");
+  const [problem, setProblem] = useState<string | null>(null);
+  const root = useRef<HTMLFormElement>(null);
+  useFocusFirst(root);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const why = customerProblem(value);
+    if (why) setProblem(why);
+    else p.onApply(value.trim());
+  };
+  const hintId = `${id}-hint`;
+  const problemId = `${id}-problem`;
+  return (
+    <form class="customer-picker" ref={root} onSubmit={submit} noValidate>
+      <label class="picker-field">
+        <span>Name or phone number</span>
+        <input
+          type="text"
+          value={value}
+          maxLength={MAX_CUSTOMER_LENGTH}
+          autocomplete="off"
+          spellcheck={false}
+          placeholder="e.g. +919812345678"
+          data-autofocus
+          aria-invalid={problem ? "true" : undefined}
+          aria-describedby={problem ? `${problemId} ${hintId}` : hintId}
+          onInput={(e) => {
+            setValue(e.currentTarget.value);
+            setProblem(null);
+          }}
+        />
+      </label>
+      <p class="picker-hint" id={hintId}>
+        A name as in the address book, or a phone number.
+      </p>
+      {problem && <p class="picker-problem" id={problemId} role="alert">{problem}</p>}
+      <div class="picker-actions">
+        {p.current && (
+          <button
+            type="button"
+            class="button button-ghost"
+            disabled={p.disabled}
+            onClick={() => p.onApply("")}
+          >
+            Any customer
+          </button>
+        )}
+        <button type="submit" class="button button-primary" disabled={p.disabled}>
+          Apply
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -1,8 +1,16 @@
 import assert from "node:assert/strict";
 import { render } from "preact-render-to-string";
-import { PERIOD_PRESETS } from "../lib/agent/pickers.ts";
+import { type CatalogEntryInfo, PERIOD_PRESETS } from "../lib/agent/pickers.ts";
 import { firstSentence, paramsFor } from "./explore.tsx";
-import { GroupPicker, LimitPicker, PeriodPicker, ValuesPicker } from "./picker.tsx";
+import {
+  CustomerPicker,
+  DurationPicker,
+  GroupPicker,
+  LimitPicker,
+  MetricPicker,
+  PeriodPicker,
+  ValuesPicker,
+} from "./picker.tsx";
 import { once } from "./picker_context.ts";
 
 const noop = () => {};
@@ -96,4 +104,92 @@ Deno.test("once: one load shared, tried again after a failure", async () => {
   assert.equal(await load(), 2);
   assert.equal(await load(), 2);
   assert.equal(n, 2);
+});
+
+const ENTRIES: CatalogEntryInfo[] = [
+  {
+    name: "call_count",
+    title: "Call count",
+    description: "Number of calls matching the filters: both directions. More for the model.",
+    kind: "aggregate",
+    params: ["period", "direction", "queue", "group_by", "limit"],
+    required: [],
+    group_by: ["agent", "queue"],
+  },
+  {
+    name: "abandonment_rate",
+    title: "Abandonment rate",
+    description: "Abandonment (missed call) rate.",
+    kind: "aggregate",
+    params: ["period", "queue", "group_by", "limit"],
+    required: [],
+    group_by: ["agent", "queue"],
+  },
+  {
+    name: "new_<report>",
+    title: "New <report>",
+    description: "Something new. Details.",
+    kind: "aggregate",
+    params: ["period", "direction", "queue"],
+    required: [],
+    group_by: [],
+  },
+];
+
+Deno.test("MetricPicker: titles, short descriptions, the current one, what a switch leaves out", () => {
+  const html = render(
+    <MetricPicker
+      entries={ENTRIES}
+      current="call_count"
+      params={{ period: "today", direction: "incoming", queue: "sales", group_by: "agent" }}
+      onApply={noop}
+    />,
+  );
+  assert.match(html, /role="group" aria-label="Reports"/);
+  assert.equal([...html.matchAll(/class="metric-entry( is-on)?"/g)].length, 3);
+  assert.match(
+    html,
+    /class="metric-entry is-on" aria-current="true"[^>]*><span class="metric-entry-title"><span>Call count<\/span><svg/,
+  );
+  assert.match(html, /How many calls, split into incoming, outgoing, answered and missed\./);
+  assert.doesNotMatch(html, /More for the model/, "descriptions for people");
+  assert.match(
+    html,
+    /Share of incoming calls that were missed\.[^]*Leaves out direction: incoming</,
+  );
+  assert.match(html, /New &lt;report>[^]*Something new\.[^]*Leaves out by agent</, "escaped");
+  assert.equal([...html.matchAll(/Leaves out/g)].length, 2, "not the current one");
+  const busy = render(
+    <MetricPicker entries={ENTRIES} current="call_count" params={{}} onApply={noop} disabled />,
+  );
+  assert.equal([...busy.matchAll(/ disabled/g)].length, 2, "others wait for the running turn");
+});
+
+Deno.test("DurationPicker: three ways, minutes or seconds, the current range filled in", () => {
+  const html = render(<DurationPicker current={{ gte: 60, lte: 180 }} onApply={noop} />);
+  assert.match(html, /role="radiogroup" aria-label="Calls"/);
+  for (const mode of ["Longer than", "Shorter than", "Between"]) {
+    assert.match(html, new RegExp(`<span>${mode}</span>`));
+  }
+  assert.match(html, /class="picker-segment is-on"><input type="radio"[^>]*value="between"/);
+  assert.match(html, /<span>From<\/span><input type="number"[^>]*value="1"/);
+  assert.match(html, /<span>To<\/span><input type="number"[^>]*value="3"/);
+  assert.match(html, /<option selected value="min">minutes<\/option>/);
+  assert.match(html, />Any duration</);
+  const fresh = render(<DurationPicker onApply={noop} />);
+  assert.match(fresh, /<span>Longer than<\/span><input type="number"/);
+  assert.doesNotMatch(fresh, /<span>To<\/span>/);
+  assert.doesNotMatch(fresh, /Any duration/, "nothing to remove yet");
+  const seconds = render(<DurationPicker current={{ lt: 45 }} onApply={noop} />);
+  assert.match(seconds, /<span>Shorter than<\/span><input[^>]*value="45"/);
+  assert.match(seconds, /<option selected value="s">seconds<\/option>/);
+});
+
+Deno.test("CustomerPicker: a name or number field, the current one, any customer", () => {
+  const html = render(<CustomerPicker current='<b>"Asha"</b>' onApply={noop} />);
+  assert.match(html, /<span>Name or phone number<\/span><input type="text"/);
+  assert.match(html, /value="&lt;b>&quot;Asha&quot;&lt;\/b>"/, "escaped");
+  assert.match(html, /aria-describedby="[^"]+-hint"/);
+  assert.match(html, />Any customer</);
+  assert.doesNotMatch(render(<CustomerPicker onApply={noop} />), /Any customer/);
 });

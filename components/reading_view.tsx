@@ -4,18 +4,21 @@
  * ("Needs a detail") or declined ("Can't do that"). Text only, escaped by Preact.
  *
  * When the reading carries the report it ran and the chat page can run reports, the
- * period, list filter, grouping and row-count chips are buttons that open a small picker
- * (plus an "add filter" chip); applying a change runs the changed report as a new answer,
- * with no model call.
+ * metric (another catalog report), period, filter (list values, duration, customer),
+ * grouping and row-count chips are buttons that open a small picker (plus an "add filter"
+ * chip); applying a change runs the changed report as a new answer, with no model call.
  */
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Interpretation, Outcome, PeriodReading } from "../lib/agent/events.ts";
 import { type Chip, interpretationChips } from "../lib/agent/interpretation.ts";
 import {
+  addableExtras,
   addableFilters,
   applyChange,
   type CatalogEntryInfo,
+  type ChipTarget,
+  durationText,
   isListFilter,
   LIST_FILTERS,
   type ListFilter,
@@ -29,9 +32,12 @@ import {
 import { formatInstantRange, formatUtcInstant } from "./format.ts";
 import { IconBan, IconChevron, IconHelp, IconPlus } from "./icons.tsx";
 import {
+  CustomerPicker,
+  DurationPicker,
   FILTER_WORDS,
   GroupPicker,
   LimitPicker,
+  MetricPicker,
   PeriodPicker,
   PickerStatus,
   Popover,
@@ -52,12 +58,7 @@ function chipPeriod(chip: Chip, i: Interpretation): PeriodReading | null {
 }
 
 /** What a chip's picker changes. */
-type Target =
-  | { kind: "period" }
-  | { kind: "filter"; name: ListFilter }
-  | { kind: "group" }
-  | { kind: "limit" }
-  | { kind: "add" };
+type Target = ChipTarget;
 
 /** A chip as shown: its text, kind (for the style) and what it edits (null: text only). */
 interface ChipItem {
@@ -76,10 +77,13 @@ function chipItems(
   const items: ChipItem[] = interpretationChips(i, outcome).map((chip, n) => {
     let target: Target | null = null;
     if (report && !i.compare_period) {
+      if (chip.kind === "metric") target = { kind: "metric" };
       if (chip.kind === "period") target = { kind: "period" };
       if (chip.kind === "filter" && chip.name && isListFilter(chip.name)) {
         target = { kind: "filter", name: chip.name };
       }
+      if (chip.kind === "filter" && chip.name === "duration") target = { kind: "duration" };
+      if (chip.kind === "filter" && chip.name === "customer") target = { kind: "customer" };
       if (chip.kind === "group") target = { kind: "group" };
     }
     return {
@@ -176,8 +180,11 @@ interface EditableChipProps {
 }
 
 const PICKER_LABELS: Record<Target["kind"], string> = {
+  metric: "Change the report",
   period: "Change the period",
   filter: "Choose values",
+  duration: "Call duration",
+  customer: "Choose a customer",
   group: "Group by",
   limit: "Number of rows",
   add: "Add to this answer",
@@ -202,6 +209,10 @@ function EditableChip(p: EditableChipProps): JSX.Element {
     p.host.run({ name: p.report.name, params }, `${metric} · ${words}`);
     close(true);
   };
+  const switchTo = (entry: CatalogEntryInfo, params: Record<string, unknown>) => {
+    p.host.run({ name: entry.name, params }, entry.title);
+    close(true);
+  };
   const isAdd = target.kind === "add";
   return (
     <li class="reading-item">
@@ -222,7 +233,13 @@ function EditableChip(p: EditableChipProps): JSX.Element {
         {!isAdd && <IconChevron class="reading-chip-caret" />}
       </button>
       {p.open && (
-        <Popover id={p.id} label={pickerLabel(target)} anchor={button} onClose={close}>
+        <Popover
+          id={p.id}
+          label={pickerLabel(target)}
+          anchor={button}
+          onClose={close}
+          wide={target.kind === "metric"}
+        >
           {p.host.busy && (
             <p class="picker-note">An answer is still running: apply when it has finished.</p>
           )}
@@ -232,6 +249,8 @@ function EditableChip(p: EditableChipProps): JSX.Element {
             report={p.report}
             interpretation={p.interpretation}
             apply={apply}
+            switchTo={switchTo}
+            keep={() => close(true)}
           />
         </Popover>
       )}
@@ -245,6 +264,49 @@ interface ChipPickerProps {
   report: ReportCall;
   interpretation: Interpretation;
   apply: (change: ReportChange, words: string) => void;
+  /** Runs another catalog entry with `params` (the metric chip). */
+  switchTo: (entry: CatalogEntryInfo, params: Record<string, unknown>) => void;
+  /** Closes the picker with nothing changed. */
+  keep: () => void;
+}
+
+/** The picker of a duration filter (current: the report's range). */
+function DurationChoice(
+  { current, disabled, apply }: {
+    current?: unknown;
+    disabled: boolean;
+    apply: ChipPickerProps["apply"];
+  },
+): JSX.Element {
+  return (
+    <DurationPicker
+      current={current}
+      disabled={disabled}
+      onApply={(range) =>
+        apply(
+          { kind: "duration", range },
+          range ? `duration: ${durationText(range)}` : "any duration",
+        )}
+    />
+  );
+}
+
+/** The picker of a customer filter. */
+function CustomerChoice(
+  { current, disabled, apply }: {
+    current: string;
+    disabled: boolean;
+    apply: ChipPickerProps["apply"];
+  },
+): JSX.Element {
+  return (
+    <CustomerPicker
+      current={current}
+      disabled={disabled}
+      onApply={(value) =>
+        apply({ kind: "customer", value }, value ? `customer: ${value}` : "any customer")}
+    />
+  );
 }
 
 /** The picker of one chip. */
@@ -270,6 +332,22 @@ function ChipPicker(p: ChipPickerProps): JSX.Element {
           apply={p.apply}
         />
       );
+    case "duration":
+      return (
+        <DurationChoice
+          current={report.params.duration}
+          disabled={disabled}
+          apply={p.apply}
+        />
+      );
+    case "customer":
+      return (
+        <CustomerChoice
+          current={typeof report.params.customer === "string" ? report.params.customer : ""}
+          disabled={disabled}
+          apply={p.apply}
+        />
+      );
     case "limit":
       return (
         <LimitPicker
@@ -279,6 +357,7 @@ function ChipPicker(p: ChipPickerProps): JSX.Element {
             p.apply({ kind: "limit", value }, value ? `top ${value}` : "all rows")}
         />
       );
+    case "metric":
     case "group":
     case "add":
       return <EntryPicker {...p} />;
@@ -322,7 +401,7 @@ function FilterValues(
   );
 }
 
-/** Pickers that need the report's catalog entry: the grouping, and "add". */
+/** Pickers that need the catalog: the report, the grouping, and "add". */
 function EntryPicker(p: ChipPickerProps): JSX.Element {
   const catalog = useLoaded(p.host.catalog);
   if (catalog.state !== "ready") {
@@ -330,6 +409,18 @@ function EntryPicker(p: ChipPickerProps): JSX.Element {
       <PickerStatus
         loading={catalog.state === "loading"}
         failure={catalog.state === "failed" ? catalog.message : null}
+      />
+    );
+  }
+  if (p.target.kind === "metric") {
+    return (
+      <MetricPicker
+        entries={catalog.value}
+        current={p.report.name}
+        params={p.report.params}
+        disabled={p.host.busy}
+        onApply={p.switchTo}
+        onKeep={p.keep}
       />
     );
   }
@@ -358,6 +449,7 @@ function AddPicker(p: ChipPickerProps & { entry: CatalogEntryInfo }): JSX.Elemen
     if (!picked) first.current?.focus();
   }, [picked]);
   const filters = addableFilters(p.entry.params, p.report.params);
+  const extras = addableExtras(p.entry.params, p.report.params);
   const canGroup = p.entry.group_by.length > 0 && !p.report.params.group_by;
   const canLimit = p.entry.params.includes("limit") && p.report.params.limit === undefined;
   if (picked) {
@@ -375,6 +467,10 @@ function AddPicker(p: ChipPickerProps & { entry: CatalogEntryInfo }): JSX.Elemen
           <span class="picker-subtitle">
             {picked.kind === "filter"
               ? `Filter by ${FILTER_WORDS[picked.name][0]}`
+              : picked.kind === "duration"
+              ? "Filter by duration"
+              : picked.kind === "customer"
+              ? "Filter by customer"
               : picked.kind === "group"
               ? "Group by"
               : "Number of rows"}
@@ -382,6 +478,10 @@ function AddPicker(p: ChipPickerProps & { entry: CatalogEntryInfo }): JSX.Elemen
         </div>
         {picked.kind === "filter"
           ? <FilterValues name={picked.name} host={p.host} selected={[]} apply={p.apply} />
+          : picked.kind === "duration"
+          ? <DurationChoice disabled={p.host.busy} apply={p.apply} />
+          : picked.kind === "customer"
+          ? <CustomerChoice current="" disabled={p.host.busy} apply={p.apply} />
           : picked.kind === "group"
           ? (
             <GroupPicker
@@ -403,7 +503,7 @@ function AddPicker(p: ChipPickerProps & { entry: CatalogEntryInfo }): JSX.Elemen
       </div>
     );
   }
-  if (!filters.length && !canGroup && !canLimit) {
+  if (!filters.length && !extras.length && !canGroup && !canLimit) {
     return <p class="picker-note">Nothing more can be added to this report.</p>;
   }
   return (
@@ -417,6 +517,17 @@ function AddPicker(p: ChipPickerProps & { entry: CatalogEntryInfo }): JSX.Elemen
           onClick={() => setPicked({ kind: "filter", name: f })}
         >
           {FILTER_WORDS[f][0][0].toUpperCase() + FILTER_WORDS[f][0].slice(1)}
+        </button>
+      ))}
+      {extras.map((f, n) => (
+        <button
+          key={f}
+          ref={n === 0 && !filters.length ? first : undefined}
+          type="button"
+          class="picker-preset"
+          onClick={() => setPicked({ kind: f })}
+        >
+          {f === "duration" ? "Duration" : "Customer"}
         </button>
       ))}
       {canGroup && (

@@ -102,7 +102,12 @@ const REPORTED: Interpretation = {
   metric: "call_count",
   metric_label: "Calls",
   period: READING.period,
-  filters: { queue: ["sales", "support"], customer: "+919800000001", direction: "incoming" },
+  filters: {
+    queue: ["sales", "support"],
+    customer: "+919800000001",
+    direction: "incoming",
+    duration: "> 10 min",
+  },
   group_by: "agent",
   unplaced: [],
   report: {
@@ -112,6 +117,7 @@ const REPORTED: Interpretation = {
       queue: ["sales", "support"],
       customer: "+919800000001",
       direction: "incoming",
+      duration: { gt: 600 },
       group_by: "agent",
       limit: 5,
     },
@@ -127,12 +133,23 @@ Deno.test("chips of a reading that can run again are buttons that open pickers",
   );
   const buttons = [...html.matchAll(/<button [^>]*class="reading-chip reading-(\w+) is-editable"/g)]
     .map((m) => m[1]);
-  // Period, the list filters, grouping, rows and "add"; not the metric or the customer.
-  assert.deepEqual(buttons, ["period", "filter", "filter", "group", "limit", "add"]);
+  // The metric, period, every filter (values, customer, duration), grouping, rows, "add".
+  assert.deepEqual(buttons, [
+    "metric",
+    "period",
+    "filter",
+    "filter",
+    "filter",
+    "filter",
+    "group",
+    "limit",
+    "add",
+  ]);
   assert.equal([...html.matchAll(/aria-haspopup="dialog"/g)].length, buttons.length);
   assert.equal([...html.matchAll(/aria-expanded="false"/g)].length, buttons.length);
-  assert.match(html, /<li class="reading-chip reading-metric">Calls<\/li>/);
-  assert.match(html, /<li class="reading-chip reading-filter">customer: \+919800000001<\/li>/);
+  assert.match(html, /reading-metric is-editable"[^>]*title="Change: Calls"><span>Calls<\/span>/);
+  assert.match(html, /title="Change: customer: \+919800000001"/);
+  assert.match(html, /title="Change: duration: &gt; 10 min"|title="Change: duration: > 10 min"/);
   assert.match(html, /queue: sales or support/);
   assert.match(html, />top 5</);
   assert.match(html, /aria-label="Add a filter, grouping or row count"/);

@@ -8,6 +8,7 @@
  * first page (`rows_url`) pages through all its rows from the server, 50 at a time, and
  * sorts there. Every table can be copied as CSV (the rows shown; all of them for a
  * complete table) and, when saved (`download`), downloaded as Excel in the order shown.
+ * A one-row result of a few numbers shows as figure tiles, with the same two actions.
  */
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -152,7 +153,6 @@ function GridView(
   });
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState("");
-  const [copied, setCopied] = useState("");
   const partial = new Set((table.partial_rows ?? []).map((i) => table.rows[i]));
 
   let rows: unknown[][];
@@ -203,7 +203,6 @@ function GridView(
   function sortBy(column: number) {
     const next = nextOrder(order, column, isNumericType(types[column]));
     setOrder(next);
-    setCopied("");
     if (server) {
       const own = sameOrder(next, table.sort);
       void load(own ? null : next, null, [null]);
@@ -221,36 +220,14 @@ function GridView(
     void load(page.order, cursors[cursors.length - 1], cursors);
   }
 
-  async function copyCsv() {
-    // Raw values (seconds as seconds), so the header keeps its unit.
-    const labels = table.columns;
-    const shown = server
+  /** The rows to copy: the page shown, else every row in the order shown. */
+  const copyRows = () =>
+    server
       ? rows
       : (order && !sameOrder(order, table.sort)
         ? sortRows(table.rows, order.column, order.order)
         : table.rows);
-    const text = toCsv(labels, shown);
-    try {
-      await writeClipboard(text);
-      setCopied(`Copied ${formatCount(shown.length)} ${shown.length === 1 ? "row" : "rows"}`);
-    } catch {
-      setCopied("Copying is not allowed here");
-    }
-  }
 
-  function downloadExcel() {
-    const href = excelHref(table, order);
-    if (!href) return;
-    const a = document.createElement("a");
-    a.href = href;
-    a.download = "";
-    a.rel = "noopener";
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-  }
-
-  const canExcel = excelHref(table, order) !== null;
   return (
     <figure class="result-table" aria-busy={loading ? "true" : "false"}>
       <figcaption class="result-head">
@@ -350,25 +327,73 @@ function GridView(
           )}
           {error && <span class="table-error" role="alert">{error}</span>}
         </div>
-        <div class="result-actions">
-          <span class="copied" role="status">{copied}</span>
-          <button type="button" class="button button-small button-ghost" onClick={copyCsv}>
-            {copied.startsWith("Copied") ? <IconCheck /> : <IconCopy />}
-            <span>Copy as CSV</span>
-          </button>
-          {canExcel && (
-            <button
-              type="button"
-              class="button button-small button-secondary"
-              onClick={downloadExcel}
-            >
-              <IconDownload />
-              <span>Download Excel</span>
-            </button>
-          )}
-        </div>
+        <ResultActions
+          columns={table.columns}
+          rows={copyRows}
+          excel={excelHref(table, order)}
+          resetKey={order ? `${order.column}-${order.order}` : ""}
+        />
       </div>
     </figure>
+  );
+}
+
+/** Props of {@linkcode ResultActions}. */
+export interface ResultActionsProps {
+  /** The column labels (the CSV header: raw values, so units stay in the labels). */
+  columns: string[];
+  /** The rows to copy, read when Copy is pressed. */
+  rows: () => unknown[][];
+  /** The Excel download, or null when the result is not saved. */
+  excel: string | null;
+  /** A change of this clears "Copied …" (another order). */
+  resetKey?: string;
+}
+
+/** "Copy as CSV" and "Download Excel" of a result, and what the copy did. */
+export function ResultActions(p: ResultActionsProps): JSX.Element {
+  const [copied, setCopied] = useState("");
+  useEffect(() => setCopied(""), [p.resetKey]);
+
+  async function copyCsv() {
+    const shown = p.rows();
+    try {
+      await writeClipboard(toCsv(p.columns, shown));
+      setCopied(`Copied ${formatCount(shown.length)} ${shown.length === 1 ? "row" : "rows"}`);
+    } catch {
+      setCopied("Copying is not allowed here");
+    }
+  }
+
+  function downloadExcel() {
+    if (!p.excel) return;
+    const a = document.createElement("a");
+    a.href = p.excel;
+    a.download = "";
+    a.rel = "noopener";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
+  return (
+    <div class="result-actions">
+      <span class="copied" role="status">{copied}</span>
+      <button type="button" class="button button-small button-ghost" onClick={copyCsv}>
+        {copied.startsWith("Copied") ? <IconCheck /> : <IconCopy />}
+        <span>Copy as CSV</span>
+      </button>
+      {p.excel && (
+        <button
+          type="button"
+          class="button button-small button-secondary"
+          onClick={downloadExcel}
+        >
+          <IconDownload />
+          <span>Download Excel</span>
+        </button>
+      )}
+    </div>
   );
 }
 
@@ -516,10 +541,17 @@ function FiguresView({ table, types }: { table: TableSpec; types: CellType[] }):
           </div>
         ))}
       </dl>
-      <figcaption class="figures-title">
-        {table.title}
-        {table.so_far && <SoFar />}
-      </figcaption>
+      <div class="figures-foot">
+        <figcaption class="figures-title">
+          {table.title}
+          {table.so_far && <SoFar />}
+        </figcaption>
+        <ResultActions
+          columns={table.columns}
+          rows={() => table.rows.slice(0, 1)}
+          excel={excelHref(table, null)}
+        />
+      </div>
     </figure>
   );
 }

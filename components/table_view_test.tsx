@@ -103,6 +103,26 @@ Deno.test("a one-row table of a few numbers renders as figures", () => {
   );
 });
 
+Deno.test("figures can be copied as CSV and, when saved, downloaded as Excel", () => {
+  const t: TableSpec = {
+    title: "Calls — yesterday",
+    columns: ["Calls", "AHT (s)"],
+    column_types: ["integer", "seconds"],
+    rows: [[38, 245]],
+    total_rows: 1,
+  };
+  const unsaved = render(<TableView table={t} />);
+  assert.match(unsaved, /class="result-figures"/);
+  assert.match(unsaved, /<span>Copy as CSV<\/span>/);
+  assert.doesNotMatch(unsaved, /Download Excel/, "nothing to download before it is saved");
+  const saved = render(<TableView table={{ ...t, download: "/api/tables/t_abc123/xlsx" }} />);
+  assert.match(saved, /class="figures-foot"><figcaption class="figures-title">Calls — yesterday/);
+  assert.match(saved, /<span>Copy as CSV<\/span>[^]*<span>Download Excel<\/span>/);
+  assert.match(saved, /<span class="copied" role="status"><\/span>/, "copy result announced");
+  const foreign = render(<TableView table={{ ...t, download: "https://example.com/x.xlsx" }} />);
+  assert.doesNotMatch(foreign, /Download Excel/, "only this app's tables");
+});
+
 Deno.test("columnLabel drops the (s) unit of seconds columns only", () => {
   assert.equal(columnLabel("Total talk (s)", "seconds"), "Total talk");
   assert.equal(columnLabel("AHT (seconds)", "seconds"), "AHT");

@@ -4,6 +4,7 @@
  * the parameters after a change. Pure functions with no app imports, so the islands and
  * the API routes share them.
  */
+import type { DurationRange } from "../reports/types.ts";
 import type { Interpretation } from "./events.ts";
 
 /** A catalog report as a reading carries it: entry and parameters. */
@@ -121,12 +122,15 @@ export type ReportChange =
   | { kind: "period"; period: string }
   | { kind: "filter"; name: string; values: string[] }
   | { kind: "group_by"; value: string | null }
-  | { kind: "limit"; value: number | null };
+  | { kind: "limit"; value: number | null }
+  | { kind: "duration"; range: DurationRange | null }
+  | { kind: "customer"; value: string };
 
 /**
  * The parameters after a change: a period ("" = all data), a filter's values (none
  * removes it; one is a string, several a list), the grouping ("none" or null removes it;
- * a ranking's limit goes with it) or the number of rows. Other parameters are kept.
+ * a ranking's limit goes with it), the number of rows, a duration range (null removes
+ * it) or the customer ("" removes it). Other parameters are kept.
  */
 export function applyChange(
   params: Record<string, unknown>,
@@ -152,14 +156,25 @@ export function applyChange(
       if (change.value && change.value > 0) out.limit = Math.floor(change.value);
       else delete out.limit;
       break;
+    case "duration":
+      if (change.range && Object.keys(change.range).length) out.duration = { ...change.range };
+      else delete out.duration;
+      break;
+    case "customer":
+      if (change.value.trim()) out.customer = change.value.trim();
+      else delete out.customer;
+      break;
   }
   return out;
 }
 
 /** What a reading's chip edits: the chip's kind and, for a filter, its name. */
 export type ChipTarget =
+  | { kind: "metric" }
   | { kind: "period" }
   | { kind: "filter"; name: ListFilter }
+  | { kind: "duration" }
+  | { kind: "customer" }
   | { kind: "group" }
   | { kind: "limit" }
   | { kind: "add" };
@@ -177,4 +192,223 @@ export function readingReport(i: Interpretation | null | undefined): ReportCall 
   const r = i?.report;
   if (!r || typeof r.name !== "string" || !r.params || typeof r.params !== "object") return null;
   return { name: r.name, params: { ...(r.params as Record<string, unknown>) } };
+}
+
+/**
+ * The filters "add filter" offers besides the list filters: a duration range and a
+ * customer, when the entry takes them and the report does not have them yet.
+ */
+export function addableExtras(
+  accepted: readonly string[],
+  params: Record<string, unknown>,
+): ("duration" | "customer")[] {
+  return (["duration", "customer"] as const).filter((f) =>
+    accepted.includes(f) && (params[f] === undefined || params[f] === null || params[f] === "")
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Duration
+
+/** The longest duration a bound may name, in seconds (a week, as the catalog takes). */
+export const MAX_DURATION_SECONDS = 7 * 86_400;
+
+/** How a duration picker reads its bounds. */
+export type DurationMode = "longer" | "shorter" | "between";
+/** The unit a duration picker's numbers are in. */
+export type DurationUnit = "min" | "s";
+
+/** A duration picker's fields: `a` the one number (or the lower one), `b` the upper one. */
+export interface DurationInputs {
+  mode: DurationMode;
+  unit: DurationUnit;
+  a: string;
+  b: string;
+}
+
+function isWholeSeconds(n: unknown): n is number {
+  return typeof n === "number" && Number.isInteger(n) && n >= 0;
+}
+
+/** A duration range of a report's parameters (bounds as numbers), else null. */
+export function readDurationRange(v: unknown): DurationRange | null {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return null;
+  const raw = v as Record<string, unknown>;
+  const out: DurationRange = {};
+  for (const b of ["gt", "gte", "lt", "lte"] as const) {
+    const x = typeof raw[b] === "string" && /^\d+$/.test(raw[b] as string)
+      ? Number(raw[b])
+      : raw[b];
+    if (isWholeSeconds(x)) out[b] = x;
+  }
+  return Object.keys(out).length ? out : null;
+}
+
+/**
+ * The fields a duration picker opens with for a report's `duration` (minutes when every
+ * bound is whole minutes; "longer than" when there is none).
+ */
+export function durationInputs(v: unknown): DurationInputs {
+  const r = readDurationRange(v) ?? {};
+  const low = r.gt ?? r.gte;
+  const high = r.lt ?? r.lte;
+  const mode: DurationMode = low !== undefined && high !== undefined
+    ? "between"
+    : high !== undefined
+    ? "shorter"
+    : "longer";
+  const bounds = [low, high].filter((n): n is number => n !== undefined);
+  const unit: DurationUnit = bounds.every((n) => n % 60 === 0) ? "min" : "s";
+  const show = (n: number | undefined) =>
+    n === undefined ? "" : String(unit === "min" ? n / 60 : n);
+  if (mode === "between") return { mode, unit, a: show(low), b: show(high) };
+  return { mode, unit, a: show(mode === "shorter" ? high : low), b: "" };
+}
+
+/**
+ * The range a duration picker's fields ask for: longer than → `{gt}`, shorter than →
+ * `{lt}`, between → `{gte, lte}` (both included), in whole seconds (minutes may have
+ * decimals). Else what to fix, in words.
+ */
+export function durationFromInputs(
+  inputs: DurationInputs,
+): { range: DurationRange } | { problem: string } {
+  const unitWord = inputs.unit === "min" ? "minutes" : "seconds";
+  const max = inputs.unit === "min" ? MAX_DURATION_SECONDS / 60 : MAX_DURATION_SECONDS;
+  const read = (text: string): number | string => {
+    const t = text.trim();
+    if (!t) return `Enter a number of ${unitWord}.`;
+    const n = Number(t);
+    if (!Number.isFinite(n) || n < 0) return "Enter a number from 0.";
+    if (n > max) return `At most a week (${max.toLocaleString("en-US")} ${unitWord}).`;
+    return Math.round(n * (inputs.unit === "min" ? 60 : 1));
+  };
+  const a = read(inputs.a);
+  if (typeof a === "string") return { problem: a };
+  if (inputs.mode === "longer") return { range: { gt: a } };
+  if (inputs.mode === "shorter") {
+    return a > 0 ? { range: { lt: a } } : { problem: "Shorter than 0 matches no call." };
+  }
+  const b = read(inputs.b);
+  if (typeof b === "string") return { problem: inputs.b.trim() ? b : "Enter both numbers." };
+  if (a > b) return { problem: "The first number is larger than the second." };
+  return { range: { gte: a, lte: b } };
+}
+
+/** Seconds in words: "10 min", "45 s", "2 min 5 s". */
+export function secondsWords(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  if (m === 0) return `${s} s`;
+  return s === 0 ? `${m} min` : `${m} min ${s} s`;
+}
+
+/**
+ * A duration range in words: "longer than 10 min", "shorter than 30 s", "between 1 min
+ * and 3 min", "at least 1 min".
+ */
+export function durationText(range: DurationRange): string {
+  if (range.gte !== undefined && range.lte !== undefined) {
+    return `between ${secondsWords(range.gte)} and ${secondsWords(range.lte)}`;
+  }
+  const parts: string[] = [];
+  if (range.gt !== undefined) parts.push(`longer than ${secondsWords(range.gt)}`);
+  if (range.gte !== undefined) parts.push(`at least ${secondsWords(range.gte)}`);
+  if (range.lt !== undefined) parts.push(`shorter than ${secondsWords(range.lt)}`);
+  if (range.lte !== undefined) parts.push(`at most ${secondsWords(range.lte)}`);
+  return parts.join(" and ");
+}
+
+// ---------------------------------------------------------------------------------------
+// Customer
+
+/** The longest customer text a picker sends. */
+export const MAX_CUSTOMER_LENGTH = 100;
+
+/** What is wrong with a customer typed in a picker, or null when it can be sent. */
+export function customerProblem(text: string): string | null {
+  const t = text.trim();
+  if (!t) return "Type a name or a phone number.";
+  if (t.length > MAX_CUSTOMER_LENGTH) return `At most ${MAX_CUSTOMER_LENGTH} characters.`;
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Another report (the metric chip)
+
+/** Short descriptions of the catalog entries, for people (the catalog's are for the model). */
+const ENTRY_BLURBS: Record<string, string> = {
+  call_list: "One row per call: time, direction, status, agent, queue, customer, durations.",
+  call_count: "How many calls, split into incoming, outgoing, answered and missed.",
+  call_breakdown: "Calls, answered and missed per agent, queue, day, hour or another group.",
+  agent_performance: "Per agent: calls handled, talk time, AHT, hold and wrap-up.",
+  duration_stats: "Average, shortest, longest and total duration of answered calls.",
+  talk_time: "Total and average talk time of answered calls.",
+  handle_time: "AHT: average talk + hold + wrap-up of an answered call.",
+  abandonment_rate: "Share of incoming calls that were missed.",
+  service_level: "Share of incoming calls answered within 20 seconds of ringing.",
+  speed_of_answer: "ASA: how long incoming callers waited before an answer.",
+  answer_rate: "Share of calls that were answered.",
+  unique_customers: "How many different customers called or were called.",
+  top_customers: "The customers with the most calls, with their names.",
+};
+
+/** The first sentence of a catalog description (the rest is written for the model). */
+export function firstSentence(text: string): string {
+  const m = text.match(/^(.+?[.!?])(\s|$)/s);
+  return (m ? m[1] : text).trim();
+}
+
+/** A catalog entry's description for people: a short line. */
+export function entryBlurb(entry: Pick<CatalogEntryInfo, "name" | "description">): string {
+  const own = ENTRY_BLURBS[entry.name];
+  if (own) return own;
+  const first = firstSentence(entry.description);
+  return first.length > 110 ? `${first.slice(0, 108).trimEnd()}…` : first;
+}
+
+/** A parameter and its value in words ("direction: incoming", "by agent", "top 5"). */
+export function paramText(name: string, value: unknown): string {
+  if (name === "group_by") return `by ${String(value)}`;
+  if (name === "limit") return `top ${String(value)}`;
+  if (name === "period") return typeof value === "string" && value ? value : "all data";
+  if (name === "threshold_seconds") return `answered within ${String(value)} s`;
+  if (name === "duration") {
+    const range = readDurationRange(value);
+    return `duration: ${range ? durationText(range) : JSON.stringify(value)}`;
+  }
+  return `${name.replaceAll("_", " ")}: ${valuesOf(value).join(" or ")}`;
+}
+
+/** A report switched to another entry: its parameters, and what was left out or added. */
+export interface EntrySwitch {
+  params: Record<string, unknown>;
+  /** The parameters the entry does not take (or a grouping it does not offer), in words. */
+  dropped: string[];
+  /** What the entry needs that the report did not have (a grouping), in words. */
+  added: string[];
+}
+
+/**
+ * The parameters of `params` that `entry` takes: the others are dropped (and said), a
+ * grouping it does not offer too; a grouping it requires is added (its first one).
+ */
+export function switchEntry(
+  entry: Pick<CatalogEntryInfo, "params" | "required" | "group_by">,
+  params: Record<string, unknown>,
+): EntrySwitch {
+  const out: Record<string, unknown> = {};
+  const dropped: string[] = [];
+  const added: string[] = [];
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === "") continue;
+    const offered = k !== "group_by" || entry.group_by.includes(String(v));
+    if (entry.params.includes(k) && offered) out[k] = v;
+    else dropped.push(paramText(k, v));
+  }
+  if (entry.required.includes("group_by") && !out.group_by && entry.group_by.length) {
+    out.group_by = entry.group_by[0];
+    added.push(paramText("group_by", out.group_by));
+  }
+  return { params: out, dropped, added };
 }

@@ -1,12 +1,26 @@
 import assert from "node:assert/strict";
+import { catalogEntryInfo } from "../../routes/api/reports/catalog.ts";
+import { listReports } from "../reports/catalog.ts";
+import { MAX_DURATION_SECONDS as CATALOG_MAX, parseDurationRange } from "../reports/params.ts";
 import { resolvePeriod } from "../time/periods.ts";
+import { checkReportRequest } from "./direct_turn.ts";
 import {
+  addableExtras,
   addableFilters,
   applyChange,
+  customerProblem,
   dateRangePeriod,
+  durationFromInputs,
+  durationInputs,
+  durationText,
+  entryBlurb,
+  MAX_DURATION_SECONDS,
+  paramText,
   PERIOD_PRESETS,
   readDateRange,
+  readDurationRange,
   readingReport,
+  switchEntry,
   valuesOf,
 } from "./pickers.ts";
 
@@ -82,4 +96,180 @@ Deno.test("addableFilters, valuesOf and readingReport", () => {
   assert.equal(readingReport(null), null);
   const r = readingReport({ ...reading, report: { name: "call_count", params: { period: "x" } } });
   assert.deepEqual(r, { name: "call_count", params: { period: "x" } });
+});
+
+Deno.test("applyChange: a duration range and a customer, set and removed", () => {
+  const p = { period: "today", duration: { gt: 600 }, customer: "Asha" };
+  assert.deepEqual(applyChange(p, { kind: "duration", range: { gte: 60, lte: 180 } }).duration, {
+    gte: 60,
+    lte: 180,
+  });
+  assert.ok(!("duration" in applyChange(p, { kind: "duration", range: null })));
+  assert.ok(!("duration" in applyChange(p, { kind: "duration", range: {} })));
+  assert.equal(
+    applyChange(p, { kind: "customer", value: " +919800000001 " }).customer,
+    "+919800000001",
+  );
+  assert.ok(!("customer" in applyChange(p, { kind: "customer", value: "  " })));
+  assert.deepEqual(p, { period: "today", duration: { gt: 600 }, customer: "Asha" }, "pure");
+  assert.deepEqual(addableExtras(["period", "duration", "customer"], { customer: "x" }), [
+    "duration",
+  ]);
+  assert.deepEqual(addableExtras(["period"], {}), [], "only what the entry takes");
+});
+
+Deno.test("durationFromInputs: longer, shorter, between, in minutes or seconds", () => {
+  const ok = (mode: "longer" | "shorter" | "between", unit: "min" | "s", a: string, b = "") => {
+    const out = durationFromInputs({ mode, unit, a, b });
+    assert.ok("range" in out, `${mode} ${a} ${b} ${unit}: ${JSON.stringify(out)}`);
+    // Every range a picker sends is one the catalog takes.
+    assert.deepEqual(parseDurationRange(out.range), out.range);
+    return out.range;
+  };
+  assert.deepEqual(ok("longer", "min", "10"), { gt: 600 });
+  assert.deepEqual(ok("longer", "min", "1.5"), { gt: 90 }, "decimal minutes");
+  assert.deepEqual(ok("shorter", "s", "30"), { lt: 30 });
+  assert.deepEqual(ok("between", "min", "1", "3"), { gte: 60, lte: 180 });
+  assert.deepEqual(ok("between", "s", "45", "45"), { gte: 45, lte: 45 }, "one exact length");
+  assert.deepEqual(ok("longer", "s", "0"), { gt: 0 });
+  assert.deepEqual(ok("longer", "min", String(MAX_DURATION_SECONDS / 60)), {
+    gt: MAX_DURATION_SECONDS,
+  });
+  const problem = (mode: "longer" | "shorter" | "between", unit: "min" | "s", a: string, b = "") =>
+    (durationFromInputs({ mode, unit, a, b }) as { problem?: string }).problem;
+  assert.equal(problem("longer", "min", ""), "Enter a number of minutes.");
+  assert.equal(problem("longer", "s", " "), "Enter a number of seconds.");
+  assert.equal(problem("longer", "min", "-1"), "Enter a number from 0.");
+  assert.equal(problem("longer", "min", "abc"), "Enter a number from 0.");
+  assert.equal(problem("longer", "min", "10081"), "At most a week (10,080 minutes).");
+  assert.equal(problem("shorter", "s", "0"), "Shorter than 0 matches no call.");
+  assert.equal(problem("between", "min", "5", ""), "Enter both numbers.");
+  assert.equal(problem("between", "min", "5", "2"), "The first number is larger than the second.");
+  assert.equal(MAX_DURATION_SECONDS, CATALOG_MAX, "the same limit as the catalog");
+});
+
+Deno.test("durationInputs reads a report's range back into the picker's fields", () => {
+  assert.deepEqual(durationInputs({ gt: 600 }), { mode: "longer", unit: "min", a: "10", b: "" });
+  assert.deepEqual(durationInputs({ lt: 45 }), { mode: "shorter", unit: "s", a: "45", b: "" });
+  assert.deepEqual(durationInputs({ gte: 60, lte: 180 }), {
+    mode: "between",
+    unit: "min",
+    a: "1",
+    b: "3",
+  });
+  assert.deepEqual(durationInputs({ gt: 90, lt: 600 }), {
+    mode: "between",
+    unit: "s",
+    a: "90",
+    b: "600",
+  });
+  assert.deepEqual(durationInputs(undefined), { mode: "longer", unit: "min", a: "", b: "" });
+  assert.deepEqual(durationInputs("nonsense"), { mode: "longer", unit: "min", a: "", b: "" });
+  assert.deepEqual(readDurationRange({ gt: "600", lt: -1, x: 1 }), { gt: 600 });
+  assert.equal(readDurationRange({}), null);
+  // Round trip: what the picker shows applies as the same range.
+  for (const r of [{ gt: 600 }, { lt: 45 }, { gte: 60, lte: 180 }]) {
+    assert.deepEqual((durationFromInputs(durationInputs(r)) as { range: unknown }).range, r);
+  }
+});
+
+Deno.test("durationText and paramText say a parameter in words", () => {
+  assert.equal(durationText({ gt: 600 }), "longer than 10 min");
+  assert.equal(durationText({ lt: 30 }), "shorter than 30 s");
+  assert.equal(durationText({ gte: 60, lte: 125 }), "between 1 min and 2 min 5 s");
+  assert.equal(durationText({ gt: 60, lt: 180 }), "longer than 1 min and shorter than 3 min");
+  assert.equal(paramText("direction", "incoming"), "direction: incoming");
+  assert.equal(paramText("status", ["answered", "missed"]), "status: answered or missed");
+  assert.equal(paramText("group_by", "agent"), "by agent");
+  assert.equal(paramText("limit", 5), "top 5");
+  assert.equal(paramText("duration", { gt: 600 }), "duration: longer than 10 min");
+  assert.equal(paramText("threshold_seconds", 30), "answered within 30 s");
+});
+
+Deno.test("customerProblem: a name or a number, not blank, not too long", () => {
+  assert.equal(customerProblem("  "), "Type a name or a phone number.");
+  assert.equal(customerProblem("x".repeat(101)), "At most 100 characters.");
+  assert.equal(customerProblem("+919800000001"), null);
+  assert.equal(customerProblem(" Asha Rao "), null);
+});
+
+const ENTRIES = listReports().map(catalogEntryInfo);
+const entry = (name: string) => ENTRIES.find((e) => e.name === name)!;
+
+Deno.test("switchEntry keeps what the entry takes and says what it leaves out", () => {
+  const params = {
+    period: "last week",
+    direction: "incoming",
+    status: ["answered", "missed"],
+    queue: "sales",
+    group_by: "agent",
+    limit: 5,
+  };
+  // Abandonment is over incoming calls: no direction, no status.
+  const abandonment = switchEntry(entry("abandonment_rate"), params);
+  assert.deepEqual(abandonment.params, {
+    period: "last week",
+    queue: "sales",
+    group_by: "agent",
+    limit: 5,
+  });
+  assert.deepEqual(abandonment.dropped, ["direction: incoming", "status: answered or missed"]);
+  assert.deepEqual(abandonment.added, []);
+  // A listing has no grouping or row count.
+  const list = switchEntry(entry("call_list"), params);
+  assert.deepEqual(list.dropped, ["by agent", "top 5"]);
+  assert.equal(list.params.status, params.status);
+  // A breakdown needs a grouping: its first one is added.
+  const breakdown = switchEntry(entry("call_breakdown"), { period: "today" });
+  assert.deepEqual(breakdown.params, {
+    period: "today",
+    group_by: entry("call_breakdown").group_by[0],
+  });
+  assert.deepEqual(breakdown.added, [`by ${entry("call_breakdown").group_by[0]}`]);
+  // A grouping the entry does not offer is left out.
+  const fake = { params: ["period", "group_by"], required: [], group_by: ["day"] };
+  assert.deepEqual(switchEntry(fake, { period: "today", group_by: "agent" }).dropped, ["by agent"]);
+  assert.deepEqual(params.status, ["answered", "missed"], "pure");
+});
+
+Deno.test("every catalog entry switched to from a full reading runs as the server checks it", () => {
+  const full = {
+    period: "last week",
+    direction: "incoming",
+    status: "answered",
+    agent: ["priya", "rohit"],
+    queue: "sales",
+    customer: "+919800000001",
+    disposition: "resolved",
+    city: "Pune",
+    segment: "gold",
+    duration: { gt: 600 },
+    group_by: "queue",
+    limit: 5,
+    threshold_seconds: 30,
+  };
+  const now = new Date("2026-11-24T09:00:00Z");
+  for (const e of ENTRIES) {
+    const { params, dropped, added } = switchEntry(e, full);
+    const checked = checkReportRequest({ name: e.name, params }, { tz: "Asia/Kolkata", now });
+    assert.deepEqual(checked.params, params, `${e.name}: nothing more is dropped by the server`);
+    assert.equal(
+      Object.keys(params).length + dropped.length,
+      Object.keys(full).length,
+      `${e.name}: each parameter is kept or said to be left out`,
+    );
+    assert.deepEqual(added, [], `${e.name}: the grouping asked for is offered`);
+  }
+});
+
+Deno.test("every catalog entry has a short description for people", () => {
+  for (const e of ENTRIES) {
+    const blurb = entryBlurb(e);
+    assert.ok(blurb.length > 10 && blurb.length <= 110, `${e.name}: ${blurb}`);
+    assert.doesNotMatch(blurb, /_seconds|group_by|e\.g\.$/, `${e.name}: words for people`);
+  }
+  assert.equal(
+    entryBlurb({ name: "new_one", description: "A new report. With details for the model." }),
+    "A new report.",
+  );
 });

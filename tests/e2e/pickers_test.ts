@@ -3,8 +3,10 @@
  * app (offline planner, generated demo data): ask a question, change its period chip →
  * a new answer with the new period and another figure, and no model call; add a filter
  * with two values, then change that filter chip; build a report with Explore without
- * typing. Desktop (1440×900) and phone (390×844, bottom sheets). Screenshots go to
- * test_output/screenshots/pickers_*.png.
+ * typing; switch the metric chip to another catalog report (told what it leaves out
+ * first); change, remove and add a duration range; add a customer by name, ask for an
+ * unknown one (asked back) and remove it. Desktop (1440×900) and phone (390×844, bottom
+ * sheets). Screenshots go to test_output/screenshots/pickers_*.png.
  */
 import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
@@ -26,7 +28,13 @@ interface FinalEvent {
   type: "final";
   answer: string;
   usage: { model_calls: number };
-  interpretation: { period: { label: string } | null; filters: Record<string, unknown> } | null;
+  outcome: "answered" | "clarified" | "refused";
+  interpretation: {
+    metric: string;
+    period: { label: string } | null;
+    filters: Record<string, unknown>;
+    report?: { name: string; params: Record<string, unknown> };
+  } | null;
 }
 
 /** The demo login of this test's app (set here, so the default password may change). */
@@ -64,7 +72,7 @@ async function lastFinal(page: Page, url: string): Promise<FinalEvent> {
   return finals[0] as FinalEvent;
 }
 
-/** Waits until there are `n` finished turns, and returns the last one. */
+/** Waits until there are `n` finished turns, and returns the last one (the n-th, for good). */
 async function waitForTurns(page: Page, n: number): Promise<Locator> {
   await page.waitForFunction(
     (n) =>
@@ -73,7 +81,7 @@ async function waitForTurns(page: Page, n: number): Promise<Locator> {
     n,
     { timeout: 30_000 },
   );
-  const last = page.locator(".turn").last();
+  const last = page.locator(".turn").nth(n - 1);
   assert.match((await last.getAttribute("class")) ?? "", /turn-done/);
   return last;
 }
@@ -98,6 +106,22 @@ async function openChip(turn: Locator, chip: Locator, name: RegExp): Promise<Loc
   await dialog.waitFor();
   assert.equal(await chip.getAttribute("aria-expanded"), "true");
   return dialog;
+}
+
+/** The filter chip of a turn whose text starts with `name:`. */
+function filterChip(turn: Locator, name: string): Locator {
+  return turn.locator("button.reading-filter", { hasText: `${name}:` });
+}
+
+/** The dialog is a bottom sheet across the phone's width. */
+async function assertSheet(page: Page, dialog: Locator): Promise<void> {
+  await assertInView(page, dialog);
+  const box = (await dialog.boundingBox())!;
+  const view = page.viewportSize()!;
+  assert.ok(
+    Math.abs(box.y + box.height - view.height) < 2 && box.width > view.width - 10,
+    `a bottom sheet: ${JSON.stringify(box)}`,
+  );
 }
 
 /** The dialog's box is inside the viewport. */
@@ -271,6 +295,199 @@ Deno.test({
         assert.ok(await chip.evaluate((c) => c === document.activeElement));
       });
 
+      let customerName = "";
+      await t.step(
+        "desktop: the metric chip runs another report, saying what it leaves out",
+        async () => {
+          const input = page.getByLabel("Your question");
+          await input.fill("How many incoming calls longer than 5 minutes last week?");
+          await input.press("Enter");
+          const typed = await waitForTurns(page, ++turns);
+          const typedChips = await chipTexts(typed);
+          assert.ok(typedChips.includes("direction: incoming"), typedChips.join(" | "));
+          assert.ok(typedChips.includes("duration: > 5 min"), typedChips.join(" | "));
+
+          const chip = typed.locator("button.reading-metric");
+          assert.equal((await chip.innerText()).trim(), "Call count");
+          const dialog = await openChip(typed, chip, /Change the report/);
+          await assertInView(page, dialog);
+          const list = dialog.getByRole("group", { name: "Reports" });
+          const entries = list.getByRole("button");
+          assert.ok(await entries.count() >= 10, "the catalog's reports");
+          const current = list.locator('[aria-current="true"]');
+          assert.match(await current.innerText(), /^Call count\n/);
+          assert.ok(
+            await current.evaluate((el) => el === document.activeElement),
+            "the current report has the focus",
+          );
+          const abandonment = entries.filter({ hasText: "Abandonment rate" });
+          assert.match(await abandonment.innerText(), /missed/, "a short description");
+          assert.match(await abandonment.innerText(), /Leaves out direction: incoming/);
+          await page.screenshot({ path: await screenshotPath("pickers_metric_desktop.png") });
+
+          // Choosing it says again what is left out, and runs only on Apply.
+          await abandonment.click();
+          await dialog.getByText("Switch to Abandonment rate").waitFor();
+          assert.deepEqual(
+            await dialog.getByRole("list", { name: "Left out" }).getByRole("listitem")
+              .allInnerTexts(),
+            ["direction: incoming"],
+          );
+          await page.screenshot({
+            path: await screenshotPath("pickers_metric_confirm_desktop.png"),
+          });
+          assert.equal(await page.locator(".turn").count(), turns, "nothing runs yet");
+          await dialog.getByRole("button", { name: "Apply without it" }).click();
+          const switched = await waitForTurns(page, ++turns);
+          const chips = await chipTexts(switched);
+          assert.equal(chips[0], "Abandonment rate");
+          assert.ok(chips.some((c) => /^last week/.test(c)), chips.join(" | "));
+          assert.ok(chips.includes("duration: > 5 min"), "the duration is kept");
+          assert.ok(!chips.some((c) => c.startsWith("direction:")), "the direction is left out");
+          const final = await lastFinal(page, app.url);
+          assert.equal(final.usage.model_calls, 0, "no model call");
+          assert.equal(final.interpretation?.metric, "abandonment_rate");
+          assert.deepEqual(final.interpretation?.report?.params, {
+            period: "last week",
+            duration: { gt: 300 },
+          });
+
+          // A report that takes everything runs at once.
+          const again = await openChip(
+            switched,
+            switched.locator("button.reading-metric"),
+            /Change the report/,
+          );
+          const top = again.getByRole("button", { name: /^Top customers/ });
+          assert.doesNotMatch(await top.innerText(), /Leaves out/);
+          await top.click();
+          assert.equal(await again.count(), 0, "the picker closes");
+          const customers = await waitForTurns(page, ++turns);
+          assert.equal((await chipTexts(customers))[0], "Top customers");
+          assert.ok((await chipTexts(customers)).includes("duration: > 5 min"));
+          const topFinal = await lastFinal(page, app.url);
+          assert.equal(topFinal.usage.model_calls, 0);
+          assert.equal(topFinal.interpretation?.metric, "top_customers");
+          customerName = (await customers.locator(".result-table tbody tr").first()
+            .locator("td").nth(1).innerText()).trim();
+          assert.match(customerName, /^\p{L}+( \p{L}+)*$/u, `a customer's name: ${customerName}`);
+        },
+      );
+
+      await t.step("desktop: the duration chip: between, a wrong range, any, add", async () => {
+        const last = page.locator(".turn").nth(turns - 1);
+        const dialog = await openChip(last, filterChip(last, "duration"), /Call duration/);
+        await assertInView(page, dialog);
+        const value = dialog.getByRole("spinbutton", { name: "Longer than" });
+        assert.ok(await dialog.getByRole("radio", { name: "Longer than" }).isChecked());
+        assert.equal(await value.inputValue(), "5");
+        assert.equal(await dialog.getByLabel("Unit").inputValue(), "min");
+        assert.ok(await value.evaluate((el) => el === document.activeElement), "focus in");
+
+        await dialog.getByRole("radio", { name: "Between" }).check();
+        await dialog.getByRole("spinbutton", { name: "From" }).fill("5");
+        await dialog.getByRole("spinbutton", { name: "To" }).fill("2");
+        await dialog.getByRole("button", { name: "Apply" }).click();
+        assert.equal(
+          await dialog.getByRole("alert").innerText(),
+          "The first number is larger than the second.",
+        );
+        await page.screenshot({ path: await screenshotPath("pickers_duration_desktop.png") });
+        assert.equal(await page.locator(".turn").count(), turns, "nothing runs");
+        await dialog.getByRole("spinbutton", { name: "To" }).fill("8");
+        await dialog.getByRole("spinbutton", { name: "To" }).press("Enter");
+        const between = await waitForTurns(page, ++turns);
+        assert.ok(
+          (await chipTexts(between)).includes("duration: ≥ 5 min and ≤ 8 min"),
+          (await chipTexts(between)).join(" | "),
+        );
+        const final = await lastFinal(page, app.url);
+        assert.equal(final.usage.model_calls, 0);
+        assert.deepEqual(final.interpretation?.report?.params.duration, { gte: 300, lte: 480 });
+
+        // Any duration removes it.
+        const remove = await openChip(between, filterChip(between, "duration"), /Call duration/);
+        assert.equal(await remove.getByRole("radio", { name: "Between" }).isChecked(), true);
+        await remove.getByRole("button", { name: "Any duration" }).click();
+        const any = await waitForTurns(page, ++turns);
+        assert.ok(!(await chipTexts(any)).some((c) => c.startsWith("duration:")));
+        assert.equal(
+          (await lastFinal(page, app.url)).interpretation?.report?.params.duration,
+          undefined,
+        );
+
+        // "Add filter" offers it again: shorter than 90 seconds.
+        const menu = await openChip(
+          any,
+          any.getByRole("button", { name: /Add a filter/ }),
+          /Add to this answer/,
+        );
+        await menu.getByRole("button", { name: "Duration" }).click();
+        await menu.getByRole("radio", { name: "Shorter than" }).check();
+        await menu.getByRole("spinbutton", { name: "Shorter than" }).fill("90");
+        await menu.getByLabel("Unit").selectOption("s");
+        assert.equal(await menu.getByRole("button", { name: "Any duration" }).count(), 0);
+        await menu.getByRole("button", { name: "Apply" }).click();
+        const added = await waitForTurns(page, ++turns);
+        assert.ok((await chipTexts(added)).includes("duration: < 1 min 30 s"));
+        assert.deepEqual(
+          (await lastFinal(page, app.url)).interpretation?.report?.params.duration,
+          { lt: 90 },
+        );
+      });
+
+      await t.step(
+        "desktop: the customer chip: a name, a blank, an unknown name, any",
+        async () => {
+          const last = page.locator(".turn").nth(turns - 1);
+          const menu = await openChip(
+            last,
+            last.getByRole("button", { name: /Add a filter/ }),
+            /Add to this answer/,
+          );
+          await menu.getByRole("button", { name: "Customer" }).click();
+          const field = menu.getByLabel("Name or phone number");
+          assert.ok(await field.evaluate((el) => el === document.activeElement), "focus in");
+          await menu.getByRole("button", { name: "Apply" }).click();
+          assert.equal(await menu.getByRole("alert").innerText(), "Type a name or a phone number.");
+          assert.equal(await field.getAttribute("aria-invalid"), "true");
+          assert.equal(await page.locator(".turn").count(), turns, "nothing runs");
+          await field.fill(customerName);
+          await page.screenshot({ path: await screenshotPath("pickers_customer_desktop.png") });
+          await field.press("Enter");
+          const named = await waitForTurns(page, ++turns);
+          const chips = await chipTexts(named);
+          assert.ok(chips.includes(`customer: ${customerName}`), chips.join(" | "));
+          assert.ok(chips.includes("duration: < 1 min 30 s"), "other filters are kept");
+          const final = await lastFinal(page, app.url);
+          assert.equal(final.usage.model_calls, 0);
+          assert.equal(final.outcome, "answered");
+          assert.equal(final.interpretation?.report?.params.customer, customerName);
+
+          // A name in no address book: asked back by the server's name check.
+          const change = await openChip(named, filterChip(named, "customer"), /Choose a customer/);
+          const input = change.getByLabel("Name or phone number");
+          assert.equal(await input.inputValue(), customerName);
+          await input.fill("Zorro Nobody");
+          await change.getByRole("button", { name: "Apply" }).click();
+          const unknown = await waitForTurns(page, ++turns);
+          assert.match(await unknown.locator(".outcome-badge").innerText(), /Needs a detail/);
+          const asked = await lastFinal(page, app.url);
+          assert.equal(asked.usage.model_calls, 0);
+          assert.equal(asked.outcome, "clarified");
+
+          // Any customer removes it (from the answer that had one).
+          const remove = await openChip(named, filterChip(named, "customer"), /Choose a customer/);
+          await remove.getByRole("button", { name: "Any customer" }).click();
+          const any = await waitForTurns(page, ++turns);
+          assert.ok(!(await chipTexts(any)).some((c) => c.startsWith("customer:")));
+          assert.equal(
+            (await lastFinal(page, app.url)).interpretation?.report?.params.customer,
+            undefined,
+          );
+        },
+      );
+
       await t.step("phone: bottom sheets for the period, a filter and Explore", async () => {
         const url = page.url();
         await page.setViewportSize({ width: 390, height: 844 });
@@ -316,6 +533,76 @@ Deno.test({
         await built.evaluate((el) => el.scrollIntoView({ block: "start" }));
         await page.screenshot({ path: await screenshotPath("pickers_answer_phone.png") });
       });
+
+      await t.step(
+        "phone: the report, duration and customer pickers as bottom sheets",
+        async () => {
+          // The typed question with a direction and a duration.
+          const turn = page.locator(".turn")
+            .filter({ has: page.locator("button.reading-filter", { hasText: "direction:" }) })
+            .filter({ has: page.locator("button.reading-filter", { hasText: "duration:" }) });
+          assert.equal(await turn.count(), 1);
+          await turn.evaluate((el) => el.scrollIntoView({ block: "start" }));
+          const metric = await openChip(
+            turn,
+            turn.locator("button.reading-metric"),
+            /Change the report/,
+          );
+          await assertSheet(page, metric);
+          await page.waitForTimeout(150);
+          await page.screenshot({ path: await screenshotPath("pickers_metric_phone.png") });
+          await metric.getByRole("button", { name: /^Abandonment rate/ }).click();
+          await metric.getByText("Switch to Abandonment rate").waitFor();
+          await page.screenshot({ path: await screenshotPath("pickers_metric_confirm_phone.png") });
+          await metric.getByRole("button", { name: "Apply without it" }).click();
+          const switched = await waitForTurns(page, ++turns);
+          const chips = await chipTexts(switched);
+          assert.equal(chips[0], "Abandonment rate");
+          assert.ok(chips.includes("duration: > 5 min"), chips.join(" | "));
+          assert.equal((await lastFinal(page, app.url)).usage.model_calls, 0);
+
+          await switched.evaluate((el) => el.scrollIntoView({ block: "start" }));
+          const duration = await openChip(
+            switched,
+            filterChip(switched, "duration"),
+            /Call duration/,
+          );
+          await assertSheet(page, duration);
+          await duration.getByRole("radio", { name: "Between" }).check();
+          await page.waitForTimeout(150);
+          await page.screenshot({ path: await screenshotPath("pickers_duration_phone.png") });
+          await duration.getByRole("button", { name: "Close" }).click();
+          assert.equal(await duration.count(), 0);
+
+          const menu = await openChip(
+            switched,
+            switched.getByRole("button", { name: /Add a filter/ }),
+            /Add to this answer/,
+          );
+          await assertSheet(page, menu);
+          await menu.getByRole("button", { name: "Customer" }).click();
+          await menu.getByLabel("Name or phone number").fill(customerName);
+          await page.waitForTimeout(150);
+          await page.screenshot({ path: await screenshotPath("pickers_customer_phone.png") });
+          await menu.getByRole("button", { name: "Apply" }).click();
+          const named = await waitForTurns(page, ++turns);
+          assert.ok((await chipTexts(named)).includes(`customer: ${customerName}`));
+          assert.equal((await lastFinal(page, app.url)).usage.model_calls, 0);
+          const customer = await openChip(
+            named,
+            filterChip(named, "customer"),
+            /Choose a customer/,
+          );
+          await assertSheet(page, customer);
+          await page.keyboard.press("Escape");
+          assert.equal(await customer.count(), 0);
+          assert.equal(await page.locator(".turn").count(), turns, "closing runs nothing");
+          await named.evaluate((el) => el.scrollIntoView({ block: "start" }));
+          await page.screenshot({
+            path: await screenshotPath("pickers_customer_answer_phone.png"),
+          });
+        },
+      );
 
       assert.deepEqual(pageErrors, [], "no script errors or CSP violations in the page");
     } finally {
