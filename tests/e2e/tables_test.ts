@@ -271,6 +271,55 @@ Deno.test({
         await page.screenshot({ path: await screenshotPath("tables_so_far_desktop.png") });
       });
 
+      await t.step("one-row figures copy as CSV and download as Excel too", async () => {
+        const turn = await ask(page, "What was the abandonment rate yesterday?");
+        const figures = turn.locator(".result-figures");
+        await figures.waitFor();
+        assert.equal(await turn.locator(".result-table").count(), 0, "tiles, not a table");
+        const labels = (await figures.locator("dt").allInnerTexts()).map((x) => x.trim());
+        const shown = (await figures.locator("dd").allInnerTexts()).map((x) => x.trim());
+        assert.ok(labels.length >= 2, `tiles: ${labels}`);
+        const incoming = labels.indexOf("Incoming calls");
+        assert.ok(incoming >= 0, `an incoming calls tile: ${labels}`);
+
+        await figures.getByRole("button", { name: "Copy as CSV" }).click();
+        await figures.locator(".copied", { hasText: /^Copied 1 row$/ }).waitFor();
+        const csv = (await page.evaluate(() => navigator.clipboard.readText())).trimEnd()
+          .split("\r\n");
+        assert.equal(csv.length, 2, `a header and one row: ${csv}`);
+        const header = csv[0].split(",");
+        const values = csv[1].split(",");
+        assert.deepEqual(
+          header.map((h) => h.replace(/\s*\(%\)$/, "")),
+          labels,
+          "the tiles' labels, in order",
+        );
+        assert.equal(values[incoming], shown[incoming].replace(/,/g, ""), "raw values");
+
+        const [download] = await Promise.all([
+          page.waitForEvent("download"),
+          figures.getByRole("button", { name: "Download Excel" }).click(),
+        ]);
+        assert.match(download.suggestedFilename(), /\.xlsx$/);
+        const workbook = new ExcelJS.Workbook();
+        await workbook.xlsx.readFile(await download.path());
+        const sheet = workbook.worksheets[0];
+        const fileHeader = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+        assert.deepEqual(
+          fileHeader.map((h) => h.replace(/\s*\(%\)$/, "")),
+          labels,
+          "the file's columns",
+        );
+        assert.equal(
+          String(sheet.getRow(2).getCell(incoming + 1).value),
+          values[incoming],
+          "the file's row is the one shown",
+        );
+        await reveal(figures, "end");
+        await page.mouse.move(1, 1);
+        await page.screenshot({ path: await screenshotPath("tables_figures_desktop.png") });
+      });
+
       await t.step("on a phone: no horizontal page scroll; the table scrolls itself", async () => {
         const url = page.url();
         await page.setViewportSize({ width: 390, height: 844 });
@@ -303,6 +352,8 @@ Deno.test({
         await reveal(page.locator(".turn-done .result-chart").last(), "end");
         await page.waitForTimeout(300);
         await page.screenshot({ path: await screenshotPath("tables_so_far_phone.png") });
+        await reveal(page.locator(".turn-done .result-figures").last(), "end");
+        await page.screenshot({ path: await screenshotPath("tables_figures_phone.png") });
         await page.setViewportSize({ width: 1440, height: 900 });
       });
 
