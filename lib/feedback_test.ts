@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { answerExcerpt, csvCell, feedbackCsv } from "./feedback.ts";
 import type { FeedbackRecord } from "./kv.ts";
 
-Deno.test("csvCell quotes separators and neutralises formulas", () => {
+Deno.test("security: injection: csvCell quotes separators and neutralises formulas", () => {
   assert.equal(csvCell("plain"), "plain");
   assert.equal(csvCell('say "hi", then'), '"say ""hi"", then"');
   assert.equal(csvCell("two\nlines"), '"two\nlines"');

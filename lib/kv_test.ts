@@ -90,7 +90,7 @@ Deno.test("login attempts count within a window and reset after it", async () =>
   });
 });
 
-Deno.test("conversations: owner checks make another user's conversation not exist", async () => {
+Deno.test("security: idor: conversations: owner checks make another user's conversation not exist", async () => {
   await withStore(async (s) => {
     const c = await s.createConversation("u1", "");
     assert.equal(c.title, "New conversation");
@@ -225,7 +225,7 @@ Deno.test("deleting a conversation removes its messages, turns and events", asyn
   });
 });
 
-Deno.test("reports: saved per owner, listed newest first, hidden from others", async () => {
+Deno.test("security: idor: reports: saved per owner, listed newest first, hidden from others", async () => {
   await withStore(async (s) => {
     const base = {
       title: "T",

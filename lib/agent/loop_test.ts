@@ -96,7 +96,7 @@ Deno.test("runAgent answers an unknown tool with an error result", async () => {
   assert.match(String(tool?.error), /Unknown tool "drop_database"/);
 });
 
-Deno.test("runAgent answers invalid JSON arguments with an error result", async () => {
+Deno.test("security: input: runAgent answers invalid JSON arguments with an error result", async () => {
   let executed = 0;
   const { provider, opts } = setup([
     { tool_calls: [{ name: "echo", arguments: '{"a": 1' }, { name: "echo", arguments: "[1]" }] },
@@ -173,7 +173,7 @@ Deno.test("runAgent ends after tools when endAfterTools says so", async () => {
   assert.equal(result.usage.model_calls, 1);
 });
 
-Deno.test("runAgent turns a provider failure into a model_error", async () => {
+Deno.test("security: faults: runAgent turns a provider failure into a model_error", async () => {
   const { opts } = setup([{ error: new Error("socket hang up") }]);
   await assert.rejects(
     () => runAgent(opts),

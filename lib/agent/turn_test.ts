@@ -183,7 +183,7 @@ Deno.test("runTurn summarises a conversation past its token budget", async () =>
   assert.equal(supervisorMessages.at(-1)?.role, "user");
 });
 
-Deno.test("runTurn: a failed turn keeps the conversation and reports the error", async () => {
+Deno.test("security: faults: runTurn: a failed turn keeps the conversation and reports the error", async () => {
   const { turn, store, conv } = await setup([
     { error: new AgentError("quota_exceeded", "The model provider's quota is used up") },
   ]);
@@ -207,7 +207,7 @@ Deno.test("runTurn: a failed turn keeps the conversation and reports the error",
   assert.match(messages[3].content, /quota is used up/);
 });
 
-Deno.test("runTurn: cancellation ends with cancelled and keeps the question", async () => {
+Deno.test("security: streams: runTurn: cancellation ends with cancelled and keeps the question", async () => {
   const ctl = new AbortController();
   const { turn, store, conv } = await setup([
     route("How many calls today?"),
@@ -249,7 +249,7 @@ Deno.test("runTurn: a data agent failure goes back to the supervisor, which answ
   assert.equal(outcome.usage.model_calls, 4);
 });
 
-Deno.test("runTurn: a write request is declined in one line, with no data tool", async () => {
+Deno.test("security: read-only: runTurn: a write request is declined in one line, with no data tool", async () => {
   const catalog = fakeCatalog();
   const { turn, provider, store, conv } = await setup(
     [

@@ -5,12 +5,12 @@ function req(method: string, headers: Record<string, string>, url = "http://loca
   return new Request(url, { method, headers });
 }
 
-Deno.test("safe methods are never refused", () => {
+Deno.test("security: csrf: safe methods are never refused", () => {
   assert.equal(csrfProblem(req("GET", { Origin: "https://evil.example" }), []), null);
   assert.equal(csrfProblem(req("HEAD", { "Sec-Fetch-Site": "cross-site" }), []), null);
 });
 
-Deno.test("Sec-Fetch-Site decides when present", () => {
+Deno.test("security: csrf: Sec-Fetch-Site decides when present", () => {
   for (const site of ["same-origin", "none"]) {
     assert.equal(csrfProblem(req("POST", { "Sec-Fetch-Site": site }), []), null, site);
   }
@@ -24,7 +24,7 @@ Deno.test("Sec-Fetch-Site decides when present", () => {
   ));
 });
 
-Deno.test("without Sec-Fetch-Site, Origin must be the server's own or allowed", () => {
+Deno.test("security: csrf: without Sec-Fetch-Site, Origin must be the server's own or allowed", () => {
   assert.equal(csrfProblem(req("POST", { Origin: "http://localhost:8000" }), []), null);
   assert.ok(csrfProblem(req("POST", { Origin: "http://localhost:8001" }), []));
   assert.ok(csrfProblem(req("PATCH", { Origin: "null" }), []));
@@ -35,7 +35,7 @@ Deno.test("without Sec-Fetch-Site, Origin must be the server's own or allowed", 
   assert.match(csrfProblem(req("POST", {}), [])!, /neither/);
 });
 
-Deno.test("behind a proxy the origin follows Host and X-Forwarded-Proto", () => {
+Deno.test("security: csrf: behind a proxy the origin follows Host and X-Forwarded-Proto", () => {
   const r = req("POST", {
     Host: "cc.example.com",
     "X-Forwarded-Proto": "https",

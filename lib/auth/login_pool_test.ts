@@ -12,7 +12,7 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 }
 
-Deno.test("login pool: at most `concurrency` run at once, one per address", async () => {
+Deno.test("security: auth: login pool: at most `concurrency` run at once, one per address", async () => {
   const pool = new LoginPool({ concurrency: 2, perAddress: 1, queue: 8, queuePerAddress: 4 });
   const started: string[] = [];
   const jobs = new Map<string, ReturnType<typeof job>>();
@@ -49,7 +49,7 @@ Deno.test("login pool: at most `concurrency` run at once, one per address", asyn
   assert.equal(pool.waiting, 0);
 });
 
-Deno.test("security: the login pool refuses beyond its queues (per address, then overall)", () => {
+Deno.test("security: auth: the login pool refuses beyond its queues (per address, then overall)", () => {
   const pool = new LoginPool({ concurrency: 2, perAddress: 1, queue: 3, queuePerAddress: 2 });
   // One address: 1 running + 2 waiting, then refused without touching the others' room.
   assert.ok(pool.admit("A").ok);

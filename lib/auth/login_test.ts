@@ -8,7 +8,7 @@ const FAST = { iterations: 1000 };
 const POLICY = { loginMaxAttempts: 5, loginMaxAttemptsPerAddress: 1000, loginWindowMinutes: 15 };
 const NOW = new Date("2030-01-01T00:00:00Z");
 
-Deno.test("security: parallel logins cannot bypass the per-account limit (counted before the hash)", async () => {
+Deno.test("security: auth: parallel logins cannot bypass the per-account limit (counted before the hash)", async () => {
   const store = await openStore(":memory:");
   try {
     await addUser(store, "alice", "password-1234", FAST);
@@ -37,7 +37,7 @@ Deno.test("security: parallel logins cannot bypass the per-account limit (counte
   }
 });
 
-Deno.test("login: a success clears the account's failures; the window ends them too", async () => {
+Deno.test("security: auth: login: a success clears the account's failures; the window ends them too", async () => {
   const store = await openStore(":memory:");
   try {
     await addUser(store, "bob", "password-1234", FAST);

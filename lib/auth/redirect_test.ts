@@ -6,7 +6,7 @@ function landing(location: string): string {
   return new URL(location, "http://app.example/login").origin;
 }
 
-Deno.test("security: next accepts only a same-origin path (open redirect after sign-in)", () => {
+Deno.test("security: auth: next accepts only a same-origin path (open redirect after sign-in)", () => {
   const attacks = [
     "/\t/evil.example/", // ?next=%2F%09%2Fevil.example%2F: browsers drop the tab
     "/\n/evil.example/",
@@ -38,7 +38,7 @@ Deno.test("security: next accepts only a same-origin path (open redirect after s
   }
 });
 
-Deno.test("safeNext keeps same-origin paths with their query and fragment", () => {
+Deno.test("security: auth: safeNext keeps same-origin paths with their query and fragment", () => {
   assert.equal(safeNext("/"), "/");
   assert.equal(safeNext("/?c=abc"), "/?c=abc");
   assert.equal(safeNext("/reports?id=r_1#top"), "/reports?id=r_1#top");

@@ -10,13 +10,13 @@ import {
   sessionCookie,
 } from "./session.ts";
 
-Deno.test("tokens are 256-bit base64url and differ every time", () => {
+Deno.test("security: auth: tokens are 256-bit base64url and differ every time", () => {
   const a = newToken();
   assert.match(a, /^[A-Za-z0-9_-]{43}$/);
   assert.notEqual(a, newToken());
 });
 
-Deno.test("sessions resolve to their user and end with the user", async () => {
+Deno.test("security: auth: sessions resolve to their user and end with the user", async () => {
   const store = await openStore(":memory:");
   try {
     const user = (await store.createUser("ann", {
@@ -41,7 +41,7 @@ Deno.test("sessions resolve to their user and end with the user", async () => {
   }
 });
 
-Deno.test("cookies: flags, Secure per mode, reading one cookie among many", () => {
+Deno.test("security: auth: cookies: flags, Secure per mode, reading one cookie among many", () => {
   assert.equal(
     sessionCookie("abc", 60, true),
     "cca_session=abc; Path=/; HttpOnly; SameSite=Strict; Max-Age=60; Secure",

@@ -45,7 +45,7 @@ Deno.test("DEMO_USER empty disables the demo user", async () => {
   }
 });
 
-Deno.test("user rules: valid names, 12+ character passwords, no duplicates", async () => {
+Deno.test("security: auth: user rules: valid names, 12+ character passwords, no duplicates", async () => {
   const store = await openStore(":memory:");
   try {
     await assert.rejects(() => addUser(store, "a b", "password-1234", FAST), UserError);
@@ -62,7 +62,7 @@ Deno.test("user rules: valid names, 12+ character passwords, no duplicates", asy
   }
 });
 
-Deno.test("security: the demo password follows the same rules as every other", async () => {
+Deno.test("security: auth: the demo password follows the same rules as every other", async () => {
   const store = await openStore(":memory:");
   try {
     await assert.rejects(

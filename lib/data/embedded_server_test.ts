@@ -274,7 +274,7 @@ const FORBIDDEN: [string, string, Record<string, unknown>, RegExp][] = [
 ];
 
 for (const [name, tool, args, pattern] of FORBIDDEN) {
-  Deno.test(`read-only: ${name} is rejected`, async () => {
+  Deno.test(`security: read-only: ${name} is rejected`, async () => {
     await withClient(async (c) => {
       const res = await c.callTool(tool, { collection: "calling_cdr", ...args });
       assert.equal(res.isError, true);
@@ -290,7 +290,7 @@ for (const [name, tool, args, pattern] of FORBIDDEN) {
   });
 }
 
-Deno.test("bad input and unknown connections are tool errors, not protocol errors", async () => {
+Deno.test("security: input: bad input and unknown connections are tool errors, not protocol errors", async () => {
   const raw = await rawClient();
   try {
     const unknown = await raw.call("find", {

@@ -143,7 +143,7 @@ function slowServer(ms: number): McpServer {
   return server;
 }
 
-Deno.test("calls time out with a DataError", async () => {
+Deno.test("security: limits: calls time out with a DataError", async () => {
   const client = await createDataClient({
     mcp: { ...EMBEDDED, timeoutMs: 100 },
     server: slowServer(2_000),
@@ -163,7 +163,7 @@ Deno.test("calls time out with a DataError", async () => {
   }
 });
 
-Deno.test("an AbortSignal cancels a call", async () => {
+Deno.test("security: limits: an AbortSignal cancels a call", async () => {
   const client = await createDataClient({ mcp: EMBEDDED, server: slowServer(2_000) });
   try {
     const ac = new AbortController();
@@ -267,7 +267,7 @@ Deno.test("tool errors throw DataError from find, aggregate and count", async ()
   }
 });
 
-Deno.test("unreachable servers fail with a clear DataError", async () => {
+Deno.test("security: faults: unreachable servers fail with a clear DataError", async () => {
   await assert.rejects(
     () =>
       createDataClient({

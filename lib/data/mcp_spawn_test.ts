@@ -32,7 +32,7 @@ const PROCESS_ENV = {
   SECRET_NOT_FOR_CHILD: "s3cret",
 };
 
-Deno.test("security: a spawned MCP server gets telemetry off, proxy and CA variables, no secrets", async () => {
+Deno.test("security: mcp: a spawned MCP server gets telemetry off, proxy and CA variables, no secrets", async () => {
   const client = await createDataClient({
     mcp: fakeStdio(),
     processEnv: { ...PROCESS_ENV, DENO_DIR: PROCESS_ENV.DENO_DIR || "" },
@@ -71,7 +71,7 @@ Deno.test("stdioEnvironment keeps an explicit MDB_MCP_TELEMETRY", () => {
   assert.equal(stdioEnvironment({}).MDB_MCP_TELEMETRY, "disabled");
 });
 
-Deno.test("security: the first connect waits MCP_CONNECT_TIMEOUT_MS, not the per-call timeout", async () => {
+Deno.test("security: mcp: the first connect waits MCP_CONNECT_TIMEOUT_MS, not the per-call timeout", async () => {
   // A server that takes 1.5 s to answer (a first `npx` install) connects under a longer
   // connect timeout, although each call times out after 500 ms.
   const slow = { FAKE_MCP_DELAY_MS: "1500" };
@@ -103,7 +103,7 @@ Deno.test("security: the first connect waits MCP_CONNECT_TIMEOUT_MS, not the per
   assert.ok(tookMs < 1_400, `gave up after ${tookMs} ms`);
 });
 
-Deno.test("the connect timeout defaults to 120 s", () => {
+Deno.test("security: mcp: the connect timeout defaults to 120 s", () => {
   assert.equal(loadConfig({}).mcp.connectTimeoutMs, 120_000);
   assert.equal(loadConfig({}).mcp.maxTimeMs, 30_000);
 });

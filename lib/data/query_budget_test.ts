@@ -30,7 +30,7 @@ const SLOW_PIPELINES: [string, Document[]][] = [
 ];
 
 for (const [name, pipeline] of SLOW_PIPELINES) {
-  Deno.test(`security: a slow aggregation with ${name} stops near its maxTimeMS`, async () => {
+  Deno.test(`security: limits: a slow aggregation with ${name} stops near its maxTimeMS`, async () => {
     // QUERY_MAX_TIME_MS reaches the embedded server through the one opener.
     const config = loadConfig({ QUERY_MAX_TIME_MS: "300" });
     const client = await openDataClient(config, {
@@ -51,7 +51,7 @@ for (const [name, pipeline] of SLOW_PIPELINES) {
   });
 }
 
-Deno.test("security: an AbortSignal ends an engine scan within ~100 ms", async () => {
+Deno.test("security: limits: an AbortSignal ends an engine scan within ~100 ms", async () => {
   const engine = createQueryEngine(createMemoryStore({ c: calls(40_000) }), "ccs_dev");
   for (
     const run of [
@@ -82,7 +82,7 @@ Deno.test("security: an AbortSignal ends an engine scan within ~100 ms", async (
   assert.equal(engine.stats.stopped, 2);
 });
 
-Deno.test("security: Stop through the MCP client ends the embedded server's scan", async () => {
+Deno.test("security: limits: Stop through the MCP client ends the embedded server's scan", async () => {
   const client: EmbeddedDataClient = await createEmbeddedClient(
     { calling_cdr: calls(40_000) },
     { maxTimeMs: 60_000 },

@@ -44,7 +44,7 @@ const WRITES: [string, Document[]][] = [
   ["$where under $and in $match", [{ $match: { $and: [{ a: 1 }, { $where: "true" }] } }]],
 ];
 
-Deno.test("security: the read-only guard finds writes and JavaScript at any depth", () => {
+Deno.test("security: read-only: the read-only guard finds writes and JavaScript at any depth", () => {
   for (const [name, pipeline] of WRITES) {
     assert.throws(() => assertReadOnly(pipeline), ReadOnlyError, name);
   }
@@ -63,7 +63,7 @@ Deno.test("security: the read-only guard finds writes and JavaScript at any dept
   assert.ok(READ_TOOLS.has("find") && !READ_TOOLS.has("insert-many"));
 });
 
-Deno.test("security: the MCP client refuses writes before they reach any server", async () => {
+Deno.test("security: read-only: the MCP client refuses writes before they reach any server", async () => {
   // A server that would run anything: records what it receives.
   const received: unknown[] = [];
   const server = new McpServer({ name: "any", version: "1" }, { capabilities: { tools: {} } });
@@ -108,7 +108,7 @@ Deno.test("security: the MCP client refuses writes before they reach any server"
   }
 });
 
-Deno.test("security: the embedded server refuses writes sent past the client", async () => {
+Deno.test("security: read-only: the embedded server refuses writes sent past the client", async () => {
   const store = createMemoryStore({ ...fixtureDataset() });
   const server = createEmbeddedMcpServer(store);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -139,7 +139,7 @@ Deno.test("security: the embedded server refuses writes sent past the client", a
   }
 });
 
-Deno.test("security: the agent's custom Excel pipelines use the same guard", async () => {
+Deno.test("security: read-only: the agent's custom Excel pipelines use the same guard", async () => {
   const client = fakeDataClient();
   const events: unknown[] = [];
   const tools = await createDataTools({
@@ -170,7 +170,7 @@ Deno.test("security: the agent's custom Excel pipelines use the same guard", asy
   assert.deepEqual(client.log.aggregates, [], "no query ran");
 });
 
-Deno.test("one openDataClient: the agent's is the data layer's, and --data DIR is embedded", async () => {
+Deno.test("security: read-only: one openDataClient: the agent's is the data layer's, and --data DIR is embedded", async () => {
   assert.equal(agentDataSource.openDataClient, openClient.openDataClient);
   // An explicit directory is served by the embedded server even when MCP_MODE says http.
   const dir = await Deno.makeTempDir({ prefix: "guard_test_" });

@@ -18,7 +18,7 @@ function evilDocs(n: number): Document[] {
   }));
 }
 
-Deno.test("security: $regex ^(\\w+\\s?)*!$ over 3000 long strings ends fast and other work goes on", async () => {
+Deno.test("security: limits: $regex ^(\\w+\\s?)*!$ over 3000 long strings ends fast and other work goes on", async () => {
   const client = await createEmbeddedClient({ calling_cdr: evilDocs(3000) });
   try {
     await client.count("calling_cdr"); // connected, tools listed
@@ -60,7 +60,7 @@ Deno.test("security: $regex ^(\\w+\\s?)*!$ over 3000 long strings ends fast and 
   }
 });
 
-Deno.test("security: regex options and syntax keep MongoDB's meaning", async () => {
+Deno.test("security: limits: regex options and syntax keep MongoDB's meaning", async () => {
   const docs: Document[] = [
     { _id: 1, name: "Rohit Sharma", phone: "+919812341234", note: "line one\nSecond line" },
     { _id: 2, name: "rohan mehta", phone: "+919800001111", note: "nothing" },
@@ -123,7 +123,7 @@ Deno.test("security: regex options and syntax keep MongoDB's meaning", async () 
   }
 });
 
-Deno.test("security: patterns RE2 cannot run and unknown options are clear tool errors", async () => {
+Deno.test("security: limits: patterns RE2 cannot run and unknown options are clear tool errors", async () => {
   const client = await createEmbeddedClient({ calling_cdr: evilDocs(3) });
   try {
     const lookahead = await client.callTool("count", {

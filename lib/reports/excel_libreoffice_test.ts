@@ -188,7 +188,7 @@ function csvCells(line: string): string[] {
   return cells;
 }
 
-Deno.test("the xlsx XML: plain string cells, neutralised formulas, print setup", async () => {
+Deno.test("security: injection: the xlsx XML: plain string cells, neutralised formulas, print setup", async () => {
   const rows = craftedRows(40);
   const files = await unzip(await xlsxBytes(CRAFTED_INFO, rows));
   const sheet = files.get("xl/worksheets/sheet1.xml")!;
@@ -266,7 +266,8 @@ async function convert(dir: string, format: string, files: string[]): Promise<vo
 const skipNote = OFFICE ? "" : " (skipped: libreoffice/soffice not on PATH)";
 
 Deno.test({
-  name: "LibreOffice reads phones as plain text, formulas neutralised, fit-to-width landscape" +
+  name:
+    "security: injection: LibreOffice reads phones as plain text, formulas neutralised, fit-to-width landscape" +
     skipNote,
   ignore: !OFFICE,
   async fn() {

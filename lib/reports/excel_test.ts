@@ -101,7 +101,7 @@ const INFO = {
   summary: { calls: 8, top_name: "+91 tricky" },
 };
 
-Deno.test("isFormulaLike: formulas and signed expressions, not signed numbers", () => {
+Deno.test("security: injection: isFormulaLike: formulas and signed expressions, not signed numbers", () => {
   const formulas = [
     "=1+1",
     '=HYPERLINK("http://x","y")',

@@ -3,7 +3,7 @@ import { hashToken, SESSION_COOKIE } from "../auth/session.ts";
 import { CONTENT_SECURITY_POLICY } from "./security.ts";
 import { ORIGIN, testApp, TestClient } from "./test_helpers.ts";
 
-Deno.test("login sets an HttpOnly SameSite=Strict cookie whose token is stored only hashed", async () => {
+Deno.test("security: auth: login sets an HttpOnly SameSite=Strict cookie whose token is stored only hashed", async () => {
   const t = await testApp();
   try {
     const c = new TestClient(t.app);
@@ -31,7 +31,7 @@ Deno.test("login sets an HttpOnly SameSite=Strict cookie whose token is stored o
   }
 });
 
-Deno.test("the cookie is Secure behind an HTTPS proxy (COOKIE_SECURE=auto)", async () => {
+Deno.test("security: auth: the cookie is Secure behind an HTTPS proxy (COOKIE_SECURE=auto)", async () => {
   const t = await testApp();
   try {
     const res = await new TestClient(t.app).request(
@@ -47,7 +47,7 @@ Deno.test("the cookie is Secure behind an HTTPS proxy (COOKIE_SECURE=auto)", asy
   }
 });
 
-Deno.test("bad password and unknown user get the same 401", async () => {
+Deno.test("security: auth: bad password and unknown user get the same 401", async () => {
   const t = await testApp();
   try {
     const c = new TestClient(t.app);
@@ -63,7 +63,7 @@ Deno.test("bad password and unknown user get the same 401", async () => {
   }
 });
 
-Deno.test("login validates its body: bad JSON, missing or non-string fields → 400", async () => {
+Deno.test("security: input: login validates its body: bad JSON, missing or non-string fields → 400", async () => {
   const t = await testApp();
   try {
     const c = new TestClient(t.app);
@@ -83,7 +83,7 @@ Deno.test("login validates its body: bad JSON, missing or non-string fields → 
   }
 });
 
-Deno.test("me answers the user, 401 JSON without a session; logout ends the session server-side", async () => {
+Deno.test("security: auth: me answers the user, 401 JSON without a session; logout ends the session server-side", async () => {
   const t = await testApp();
   try {
     const c = new TestClient(t.app);
@@ -107,7 +107,7 @@ Deno.test("me answers the user, 401 JSON without a session; logout ends the sess
   }
 });
 
-Deno.test("sessions expire after the idle time, and activity keeps them alive", async () => {
+Deno.test("security: auth: sessions expire after the idle time, and activity keeps them alive", async () => {
   const t = await testApp(); // idle 120 min, max 24 h
   try {
     const c = await new TestClient(t.app).login("alice");
@@ -123,7 +123,7 @@ Deno.test("sessions expire after the idle time, and activity keeps them alive", 
   }
 });
 
-Deno.test("sessions end at the absolute expiry even when active", async () => {
+Deno.test("security: auth: sessions end at the absolute expiry even when active", async () => {
   const t = await testApp({ env: { SESSION_MAX_HOURS: "2", SESSION_IDLE_MINUTES: "60" } });
   try {
     const c = await new TestClient(t.app).login("alice");
@@ -138,7 +138,7 @@ Deno.test("sessions end at the absolute expiry even when active", async () => {
   }
 });
 
-Deno.test("failed logins are rate-limited per account with Retry-After", async () => {
+Deno.test("security: auth: failed logins are rate-limited per account with Retry-After", async () => {
   const t = await testApp({ env: { LOGIN_MAX_ATTEMPTS: "3", LOGIN_WINDOW_MINUTES: "10" } });
   try {
     const c = new TestClient(t.app);
@@ -164,7 +164,7 @@ Deno.test("failed logins are rate-limited per account with Retry-After", async (
   }
 });
 
-Deno.test("CSRF: cross-site state-changing requests are refused with 403 JSON", async () => {
+Deno.test("security: csrf: cross-site state-changing requests are refused with 403 JSON", async () => {
   const t = await testApp({ env: { ALLOWED_ORIGINS: "https://app.example.com" } });
   try {
     const c = await new TestClient(t.app).login("alice");
@@ -212,7 +212,7 @@ Deno.test("CSRF: cross-site state-changing requests are refused with 403 JSON", 
   }
 });
 
-Deno.test("pages redirect to /login without a session; API routes answer 401", async () => {
+Deno.test("security: auth: pages redirect to /login without a session; API routes answer 401", async () => {
   const t = await testApp();
   try {
     const c = new TestClient(t.app);

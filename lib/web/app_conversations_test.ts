@@ -71,7 +71,7 @@ Deno.test("conversations: messages come back without the runner's private contex
   }
 });
 
-Deno.test("conversations: validation answers 400 with a readable message", async () => {
+Deno.test("security: input: conversations: validation answers 400 with a readable message", async () => {
   const t = await testApp();
   try {
     const c = await new TestClient(t.app).login("alice");
@@ -104,7 +104,7 @@ Deno.test("conversations: validation answers 400 with a readable message", async
   }
 });
 
-Deno.test("ownership: another user's conversation, turn and report are 404", async () => {
+Deno.test("security: idor: another user's conversation, turn and report are 404", async () => {
   const t = await testApp();
   try {
     const alice = await new TestClient(t.app).login("alice");

@@ -40,7 +40,7 @@ async function askOne(t: TestApp, c: TestClient, question: string) {
   return { conv, turnId: r.body.turn_id as string };
 }
 
-Deno.test("feedback: stored per turn, latest wins, shown in the history, owner-checked", async () => {
+Deno.test("security: idor: feedback: stored per turn, latest wins, shown in the history, owner-checked", async () => {
   const t = await testApp();
   t.script.current = storingScript(t);
   try {
@@ -94,7 +94,7 @@ Deno.test("feedback: stored per turn, latest wins, shown in the history, owner-c
   }
 });
 
-Deno.test("feedback: bad input is a 4xx that says what is wrong", async () => {
+Deno.test("security: input: feedback: bad input is a 4xx that says what is wrong", async () => {
   const t = await testApp();
   t.script.current = storingScript(t);
   try {

@@ -15,7 +15,7 @@ function scripts(html: string): [string, string][] {
   return [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)].map((m) => [m[1], m[2]]);
 }
 
-Deno.test("the app page renders the chat island with props JSON and no inline script", async () => {
+Deno.test("security: responses: the app page renders the chat island with props JSON and no inline script", async () => {
   const t = await testApp({ buildManifest: BUILD });
   try {
     const c = await new TestClient(t.app).login("alice");

@@ -88,7 +88,7 @@ Deno.test("POST turns {report} runs the report with no model call and remembers 
   }
 });
 
-Deno.test("POST turns {report}: 400 with what is wrong, 404 for another user's conversation", async () => {
+Deno.test("security: input: POST turns {report}: 400 with what is wrong, 404 for another user's conversation", async () => {
   const { t, c, conv, model } = await setup();
   try {
     const post = (body: unknown) => c.json("POST", `/api/conversations/${conv}/turns`, body);

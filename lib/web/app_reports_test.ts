@@ -74,7 +74,7 @@ Deno.test("reports: download streams the exporter's bytes with attachment header
   }
 });
 
-Deno.test("reports: an exporter failing before its first byte gives a generic 500", async () => {
+Deno.test("security: faults: reports: an exporter failing before its first byte gives a generic 500", async () => {
   const t = await testApp({
     exportReport: () => Promise.reject(new Error("mongodb://user:secret@host refused")),
   });
@@ -93,7 +93,7 @@ Deno.test("reports: an exporter failing before its first byte gives a generic 50
   }
 });
 
-Deno.test("reports: the exporter gets a signal that aborts when the client goes away", async () => {
+Deno.test("security: streams: reports: the exporter gets a signal that aborts when the client goes away", async () => {
   let signal: AbortSignal | undefined;
   const t = await testApp({
     exportReport: async (_m, _c, sink, opts) => {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { ORIGIN, testApp, TestClient } from "./test_helpers.ts";
 
-Deno.test("security: a signed-in /login?next= redirect stays on this site", async () => {
+Deno.test("security: auth: a signed-in /login?next= redirect stays on this site", async () => {
   const t = await testApp();
   try {
     const c = await new TestClient(t.app).login("alice");
@@ -46,7 +46,7 @@ function count(statuses: number[], status: number): number {
   return statuses.filter((s) => s === status).length;
 }
 
-Deno.test("security: parallel logins cannot bypass the limit (29 wrong + 1 right at once)", async () => {
+Deno.test("security: auth: parallel logins cannot bypass the limit (29 wrong + 1 right at once)", async () => {
   const t = await testApp({ env: { LOGIN_MAX_ATTEMPTS: "5" } });
   try {
     // From 30 addresses, so that only the per-account count stands in the way.
@@ -73,7 +73,7 @@ Deno.test("security: parallel logins cannot bypass the limit (29 wrong + 1 right
   }
 });
 
-Deno.test("security: 100 parallel wrong logins are not all checked", async () => {
+Deno.test("security: auth: 100 parallel wrong logins are not all checked", async () => {
   const t = await testApp({ env: { LOGIN_MAX_ATTEMPTS: "5" } });
   try {
     const c = new TestClient(t.app);
@@ -106,7 +106,7 @@ Deno.test("security: 100 parallel wrong logins are not all checked", async () =>
   }
 });
 
-Deno.test("security: one client address cannot go through many accounts", async () => {
+Deno.test("security: auth: one client address cannot go through many accounts", async () => {
   const t = await testApp({
     env: { LOGIN_MAX_ATTEMPTS: "5", LOGIN_MAX_ATTEMPTS_PER_ADDRESS: "10" },
   });
@@ -135,7 +135,7 @@ Deno.test("security: one client address cannot go through many accounts", async 
   }
 });
 
-Deno.test("security: successful logins do not use up the address's allowance", async () => {
+Deno.test("security: auth: successful logins do not use up the address's allowance", async () => {
   const t = await testApp({ env: { LOGIN_MAX_ATTEMPTS_PER_ADDRESS: "3" } });
   try {
     // An office behind one address: many people sign in, a few mistype.
@@ -161,7 +161,7 @@ Deno.test("security: successful logins do not use up the address's allowance", a
   }
 });
 
-Deno.test("security: a question in invalid UTF-8 is refused with 400", async () => {
+Deno.test("security: input: a question in invalid UTF-8 is refused with 400", async () => {
   const t = await testApp();
   try {
     const c = await new TestClient(t.app).login("alice");
@@ -191,7 +191,7 @@ Deno.test("security: a question in invalid UTF-8 is refused with 400", async () 
   }
 });
 
-Deno.test("security: bodies over 64 KiB are refused with 413, with or without Content-Length", async () => {
+Deno.test("security: input: bodies over 64 KiB are refused with 413, with or without Content-Length", async () => {
   const t = await testApp();
   try {
     const c = await new TestClient(t.app).login("alice");

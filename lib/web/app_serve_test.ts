@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { aborted, testApp } from "./test_helpers.ts";
 
 Deno.test({
-  name: "over a real socket: a client that disconnects from the stream gets its turn cancelled",
+  name:
+    "security: streams: over a real socket: a client that disconnects from the stream gets its turn cancelled",
   async fn() {
     const t = await testApp({ graceMs: 50 });
     const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, t.app.fetch);

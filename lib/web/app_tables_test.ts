@@ -55,7 +55,7 @@ async function setup(exported: ReportMeta[] = []) {
   return { t, alice, meta };
 }
 
-Deno.test("tables: rows come in cursor pages to the last one, owner only", async () => {
+Deno.test("security: idor: tables: rows come in cursor pages to the last one, owner only", async () => {
   const { t, alice, meta } = await setup();
   try {
     const url = `/api/tables/${meta.id}/rows`;
@@ -88,7 +88,7 @@ Deno.test("tables: rows come in cursor pages to the last one, owner only", async
   }
 });
 
-Deno.test("tables: sorting on the server, and readable 400s", async () => {
+Deno.test("security: input: tables: sorting on the server, and readable 400s", async () => {
   const { t, alice, meta } = await setup();
   try {
     const url = `/api/tables/${meta.id}/rows`;

@@ -8,7 +8,7 @@ async function setup(options: Parameters<typeof testApp>[0] = {}) {
   return { t, c, conv: body.id as string };
 }
 
-Deno.test("a turn streams its events with ids and types, and ends after final", async () => {
+Deno.test("security: streams: a turn streams its events with ids and types, and ends after final", async () => {
   const { t, c, conv } = await setup();
   try {
     const r = await c.json("POST", `/api/conversations/${conv}/turns`, { message: "calls today?" });
@@ -38,7 +38,7 @@ Deno.test("a turn streams its events with ids and types, and ends after final", 
   }
 });
 
-Deno.test("resuming with Last-Event-ID (header or query) gets exactly the rest", async () => {
+Deno.test("security: streams: resuming with Last-Event-ID (header or query) gets exactly the rest", async () => {
   const { t, c, conv } = await setup();
   try {
     const { body } = await c.json("POST", `/api/conversations/${conv}/turns`, { message: "q" });
@@ -69,7 +69,7 @@ Deno.test("resuming with Last-Event-ID (header or query) gets exactly the rest",
   }
 });
 
-Deno.test("a live stream follows new events and sends pings while idle", async () => {
+Deno.test("security: streams: a live stream follows new events and sends pings while idle", async () => {
   const { t, c, conv } = await setup({ heartbeatMs: 30 });
   try {
     let release!: () => void;
@@ -104,7 +104,7 @@ Deno.test("a live stream follows new events and sends pings while idle", async (
   }
 });
 
-Deno.test("cancel → 202 and the turn ends with an error event of code cancelled", async () => {
+Deno.test("security: streams: cancel → 202 and the turn ends with an error event of code cancelled", async () => {
   const { t, c, conv } = await setup();
   try {
     t.script.current = async (input) => {
@@ -144,7 +144,7 @@ Deno.test("cancel → 202 and the turn ends with an error event of code cancelle
   }
 });
 
-Deno.test("a runner that ignores the abort is ended anyway after the wait", async () => {
+Deno.test("security: faults: a runner that ignores the abort is ended anyway after the wait", async () => {
   const { t, c, conv } = await setup({ cancelWaitMs: 20 });
   try {
     let release!: () => void;
@@ -177,7 +177,7 @@ Deno.test("a runner that ignores the abort is ended anyway after the wait", asyn
   }
 });
 
-Deno.test("a failed turn ends with an error event and leaves the conversation intact", async () => {
+Deno.test("security: faults: a failed turn ends with an error event and leaves the conversation intact", async () => {
   const { t, c, conv } = await setup();
   try {
     const first = await c.json("POST", `/api/conversations/${conv}/turns`, { message: "first" });
@@ -212,7 +212,7 @@ Deno.test("a failed turn ends with an error event and leaves the conversation in
   }
 });
 
-Deno.test("an error outcome keeps its code", async () => {
+Deno.test("security: faults: an error outcome keeps its code", async () => {
   const { t, c, conv } = await setup();
   try {
     t.script.current = () =>
@@ -238,7 +238,7 @@ Deno.test("an error outcome keeps its code", async () => {
   }
 });
 
-Deno.test("a turn whose stream clients all leave is cancelled after the grace period", async () => {
+Deno.test("security: streams: a turn whose stream clients all leave is cancelled after the grace period", async () => {
   const { t, c, conv } = await setup({ graceMs: 30 });
   try {
     let gotAbort = false;
@@ -268,7 +268,7 @@ Deno.test("a turn whose stream clients all leave is cancelled after the grace pe
   }
 });
 
-Deno.test("a client that reconnects within the grace period keeps the turn alive", async () => {
+Deno.test("security: streams: a client that reconnects within the grace period keeps the turn alive", async () => {
   const { t, c, conv } = await setup({ graceMs: 80 });
   try {
     let release!: () => void;
@@ -299,7 +299,7 @@ Deno.test("a client that reconnects within the grace period keeps the turn alive
   }
 });
 
-Deno.test("turn messages are validated: non-empty string of at most 4,000 characters", async () => {
+Deno.test("security: input: turn messages are validated: non-empty string of at most 4,000 characters", async () => {
   const { t, c, conv } = await setup();
   try {
     const cases: [unknown, string][] = [

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { contentDisposition, streamExport } from "./download.ts";
 
-Deno.test("Content-Disposition has a safe ASCII name and the UTF-8 name", () => {
+Deno.test("security: injection: Content-Disposition has a safe ASCII name and the UTF-8 name", () => {
   assert.equal(
     contentDisposition("calls_2030-01-01.xlsx"),
     `attachment; filename="calls_2030-01-01.xlsx"; filename*=UTF-8''calls_2030-01-01.xlsx`,
@@ -94,7 +94,7 @@ async function downloadWith(data: DataClient) {
   return { t, res: await c.request("GET", "/api/reports/r_1") };
 }
 
-Deno.test("security: export failing on page 1 answers a JSON 500 error before any byte", async () => {
+Deno.test("security: faults: export failing on page 1 answers a JSON 500 error before any byte", async () => {
   const data = failingClient(1);
   const { t, res } = await downloadWith(data);
   try {
@@ -110,7 +110,7 @@ Deno.test("security: export failing on page 1 answers a JSON 500 error before an
   }
 });
 
-Deno.test("security: export failing on page 2 errors the download stream, not a complete 200 file", async () => {
+Deno.test("security: faults: export failing on page 2 errors the download stream, not a complete 200 file", async () => {
   const data = failingClient(2);
   const { t, res } = await downloadWith(data);
   try {

@@ -28,7 +28,7 @@ async function closedAfter(conn: Deno.Conn, t0: number, limitMs: number): Promis
 
 const text = new TextEncoder();
 
-Deno.test("security: 50 idle connections are closed within the header timeout", async () => {
+Deno.test("security: load: 50 idle connections are closed within the header timeout", async () => {
   const server = start(() => new Response("ok"));
   try {
     const t0 = performance.now();
@@ -47,7 +47,7 @@ Deno.test("security: 50 idle connections are closed within the header timeout", 
   }
 });
 
-Deno.test("security: a slowloris sending a header byte every 200 ms is closed", async () => {
+Deno.test("security: load: a slowloris sending a header byte every 200 ms is closed", async () => {
   let served = 0;
   const server = start(() => {
     served++;
@@ -79,7 +79,7 @@ Deno.test("security: a slowloris sending a header byte every 200 ms is closed", 
   }
 });
 
-Deno.test("idle keep-alive connections are closed; requests on them work until then", async () => {
+Deno.test("security: limits: idle keep-alive connections are closed; requests on them work until then", async () => {
   const server = start(() => new Response("ok"));
   try {
     const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
@@ -98,7 +98,7 @@ Deno.test("idle keep-alive connections are closed; requests on them work until t
   }
 });
 
-Deno.test("streams that keep sending are not cut; a stalled one is", async () => {
+Deno.test("security: limits: streams that keep sending are not cut; a stalled one is", async () => {
   const server = start((req) => {
     const stalled = new URL(req.url).pathname === "/stalled";
     let n = 0;
@@ -134,7 +134,7 @@ Deno.test("streams that keep sending are not cut; a stalled one is", async () =>
   }
 });
 
-Deno.test("the handler sees the client's own address, not the guard's", async () => {
+Deno.test("security: auth: the handler sees the client's own address, not the guard's", async () => {
   const server = start((_req, info) => new Response((info.remoteAddr as Deno.NetAddr).hostname));
   try {
     const seen = await new Promise<string>((resolve, reject) => {

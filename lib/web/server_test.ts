@@ -64,7 +64,7 @@ Deno.test("page without islands gets no script; middleware state and headers app
   assert.ok(!html.includes("<script"));
 });
 
-Deno.test("every response carries the CSP and security headers", async () => {
+Deno.test("security: responses: every response carries the CSP and security headers", async () => {
   const app = await server();
   for (const path of ["/", "/api/items/1", "/nope", "/hello.css", "/api/items/boom"]) {
     const res = await app.fetch(get(path));
@@ -114,7 +114,7 @@ Deno.test("typed errors map to JSON under /api and to a page elsewhere", async (
   assert.equal(logged.length, 0);
 });
 
-Deno.test("unexpected errors answer 500 with a generic message and are logged", async () => {
+Deno.test("security: responses: unexpected errors answer 500 with a generic message and are logged", async () => {
   const logged: unknown[] = [];
   const app = await server(logged);
   const res = await app.fetch(get("/api/items/boom"));
@@ -128,7 +128,7 @@ Deno.test("unexpected errors answer 500 with a generic message and are logged", 
   assert.equal(logged.length, 1);
 });
 
-Deno.test("static files: ETag and 304, immutable /build, no traversal or dotfiles", async () => {
+Deno.test("security: traversal: static files: ETag and 304, immutable /build, no traversal or dotfiles", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.mkdir(`${dir}/build`);

@@ -5,7 +5,7 @@ import { aborted } from "./test_helpers.ts";
 
 const USAGE = { model_calls: 0, input_tokens: 0, output_tokens: 0 };
 
-Deno.test("recover ends turns left running by an earlier process", async () => {
+Deno.test("security: faults: recover ends turns left running by an earlier process", async () => {
   const store = await openStore(":memory:");
   try {
     const conv = await store.createConversation("u1", "x");
@@ -32,7 +32,7 @@ Deno.test("recover ends turns left running by an earlier process", async () => {
   }
 });
 
-Deno.test("events after the terminal one are dropped; the runner's turn_started is replaced", async () => {
+Deno.test("security: streams: events after the terminal one are dropped; the runner's turn_started is replaced", async () => {
   const store = await openStore(":memory:");
   try {
     const conv = await store.createConversation("u1", "x");
@@ -71,7 +71,7 @@ Deno.test("events after the terminal one are dropped; the runner's turn_started 
   }
 });
 
-Deno.test("shutdown cancels running turns and waits for them", async () => {
+Deno.test("security: faults: shutdown cancels running turns and waits for them", async () => {
   const store = await openStore(":memory:");
   try {
     const conv = await store.createConversation("u1", "x");

@@ -16,7 +16,7 @@ async function account(q: string) {
   return accountFor(await parseQuestion(q, CTX), VOCAB);
 }
 
-Deno.test("writes, actions and other topics are declined; questions about data are not", () => {
+Deno.test("security: read-only: writes, actions and other topics are declined; questions about data are not", () => {
   for (
     const q of [
       "delete all calls from yesterday",

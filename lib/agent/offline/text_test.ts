@@ -41,7 +41,7 @@ Deno.test("lower-casing keeps positions even for characters that grow", () => {
   assert.ok(r.has(/\bcalls\b/u));
 });
 
-Deno.test("mdText: text from the data shows as written in markdown", async () => {
+Deno.test("security: injection: mdText: text from the data shows as written in markdown", async () => {
   const { mdText } = await import("./format.ts");
   const { markdownToHtml } = await import("../../../components/markdown.ts");
   const nasty = [

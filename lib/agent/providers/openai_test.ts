@@ -102,7 +102,7 @@ Deno.test("openai provider assembles chunked and parallel tool calls", async () 
   }
 });
 
-Deno.test("openai provider: malformed tool arguments reach the model as an error and the loop goes on", async () => {
+Deno.test("security: input: openai provider: malformed tool arguments reach the model as an error and the loop goes on", async () => {
   const mock = mockServer([
     {
       sse: [
@@ -157,7 +157,7 @@ Deno.test("openai provider: malformed tool arguments reach the model as an error
   }
 });
 
-Deno.test("openai provider retries a 429 after Retry-After, then succeeds", async () => {
+Deno.test("security: faults: openai provider retries a 429 after Retry-After, then succeeds", async () => {
   const mock = mockServer([
     {
       status: 429,
@@ -177,7 +177,7 @@ Deno.test("openai provider retries a 429 after Retry-After, then succeeds", asyn
   }
 });
 
-Deno.test("openai provider retries a 500, then succeeds", async () => {
+Deno.test("security: faults: openai provider retries a 500, then succeeds", async () => {
   const mock = mockServer([
     { status: 500, json: { error: { message: "The server had an error" } } },
     { status: 503, json: { error: { message: "Overloaded" } } },
@@ -192,7 +192,7 @@ Deno.test("openai provider retries a 500, then succeeds", async () => {
   }
 });
 
-Deno.test("openai provider gives up after its retries with rate_limited", async () => {
+Deno.test("security: faults: openai provider gives up after its retries with rate_limited", async () => {
   const limited = () => ({
     status: 429,
     headers: { "retry-after": "0" },
@@ -210,7 +210,7 @@ Deno.test("openai provider gives up after its retries with rate_limited", async 
   }
 });
 
-Deno.test("openai provider does not retry insufficient_quota", async () => {
+Deno.test("security: faults: openai provider does not retry insufficient_quota", async () => {
   const mock = mockServer([
     {
       status: 429,
@@ -235,7 +235,7 @@ Deno.test("openai provider does not retry insufficient_quota", async () => {
   }
 });
 
-Deno.test("openai provider: a stream cut mid-way is a model_error, not retried", async () => {
+Deno.test("security: faults: openai provider: a stream cut mid-way is a model_error, not retried", async () => {
   for (const cut of ["error", "close"] as const) {
     const mock = mockServer([
       { sse: [chunk({ content: "There were " })], cut },
@@ -255,7 +255,7 @@ Deno.test("openai provider: a stream cut mid-way is a model_error, not retried",
   }
 });
 
-Deno.test("openai provider: cancellation mid-stream ends with cancelled", async () => {
+Deno.test("security: faults: openai provider: cancellation mid-stream ends with cancelled", async () => {
   const mock = mockServer([{ sse: [chunk({ content: "Counting" })], hang: true }]);
   try {
     const ctl = new AbortController();
@@ -274,7 +274,7 @@ Deno.test("openai provider: cancellation mid-stream ends with cancelled", async 
   }
 });
 
-Deno.test("openai provider: an attempt past its timeout ends with timeout", async () => {
+Deno.test("security: faults: openai provider: an attempt past its timeout ends with timeout", async () => {
   const mock = mockServer([{ sse: [chunk({ content: "slow" })], hang: true }]);
   try {
     await assert.rejects(
@@ -286,7 +286,7 @@ Deno.test("openai provider: an attempt past its timeout ends with timeout", asyn
   }
 });
 
-Deno.test("openai provider: 401 is a model_error without retry", async () => {
+Deno.test("security: faults: openai provider: 401 is a model_error without retry", async () => {
   const mock = mockServer([
     {
       status: 401,

@@ -143,7 +143,7 @@ async function mockTurn(
 const lastTool = (b: Body) =>
   parseToolResult(String(b.messages.findLast((m) => m.role === "tool")!.content))!;
 
-Deno.test("OpenAI turn: a delete request is refused in one line, no data agent", async () => {
+Deno.test("security: read-only: OpenAI turn: a delete request is refused in one line, no data agent", async () => {
   const catalog = fakeCatalog();
   const { outcome, events, bodies } = await mockTurn("Delete yesterday's missed calls", [
     toolCall("s1", "decline_request", {
