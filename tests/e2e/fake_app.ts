@@ -5,7 +5,9 @@
  * in answers, model errors, slow turns. The full-stack test (`app_test.ts`) uses the real app.
  *
  * Questions steer the script: containing "html" → an answer with hostile HTML; "fail" → an
- * `error` event; "slow" → a turn that runs until stopped; "zorro" → a question asked back
+ * `error` event; "slow" → a turn that runs until stopped; "long answer" → an answer of
+ * {@linkcode LONG_ANSWER_PARAGRAPHS} paragraphs streamed one text delta each, one
+ * `stepMs` apart; "zorro" → a question asked back
  * (`clarified`, with a partial reading); "delete" → a declined question (`refused`);
  * anything else → steps, how the question was read, a tool call, streamed text, a table, a
  * chart and a report. Stored assistant messages carry `interpretation` and `outcome`.
@@ -63,6 +65,15 @@ export const ZORRO_READING: Interpretation = {
   group_by: null,
   unplaced: ["zorro"],
 };
+
+/** Paragraphs of the "long answer" script (one text delta each). */
+export const LONG_ANSWER_PARAGRAPHS = 120;
+
+/** The n-th paragraph of the "long answer" script (1-based), with its blank line. */
+export function longAnswerParagraph(n: number): string {
+  return `Paragraph ${n}: queue sales answered most calls this hour, and the wait ` +
+    `stayed under twenty seconds for every agent on shift.\n\n`;
+}
 
 function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -158,6 +169,19 @@ export async function startFakeApp(options: FakeAppOptions): Promise<FakeApp> {
       ];
     }
     const usage = { model_calls: 1, input_tokens: 10, output_tokens: 10 };
+    if (q.includes("long answer")) {
+      const pieces = Array.from(
+        { length: LONG_ANSWER_PARAGRAPHS },
+        (_, i) => longAnswerParagraph(i + 1),
+      );
+      const answer = pieces.join("").trim();
+      return [
+        started,
+        { type: "step", text: "Writing a long answer" },
+        ...pieces.map((delta): AgentEvent => ({ type: "text", delta })),
+        { type: "final", answer, usage, outcome: "answered", interpretation: null },
+      ];
+    }
     if (q.includes("zorro")) {
       const answer = "I don't know **zorro**: no agent, queue or customer has that name. " +
         "Which agent did you mean?";
