@@ -8,15 +8,26 @@ export class AgentError extends Error {
   /** What kind of failure it is. */
   readonly code: ErrorCode;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  readonly #fatal: boolean | undefined;
+
+  /** `fatal` overrides the code's default (a tool error that must end the turn). */
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; fatal?: boolean },
+  ) {
     super(message, options);
     this.name = "AgentError";
     this.code = code;
+    this.#fatal = options?.fatal;
   }
 
-  /** True when the whole turn must end (tool errors go back to the model instead). */
+  /**
+   * True when the whole turn must end: by default every code but `tool_error` and
+   * `too_many_rounds` (those go back to the model instead).
+   */
   get fatal(): boolean {
-    return this.code !== "tool_error" && this.code !== "too_many_rounds";
+    return this.#fatal ?? (this.code !== "tool_error" && this.code !== "too_many_rounds");
   }
 }
 

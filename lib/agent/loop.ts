@@ -4,6 +4,7 @@
  * failures, cancellation and the round limit end the run with an {@link AgentError}.
  */
 import { ATTR, type Attributes, markError, SPAN, type Span, withSpan } from "../telemetry.ts";
+import { DataConnectionError } from "../data/errors.ts";
 import { AgentError, cancelledError, isAbortError } from "./errors.ts";
 import { wrapToolError, wrapToolResult } from "./envelope.ts";
 import type { EmitEvent, Usage } from "./events.ts";
@@ -310,6 +311,13 @@ async function executeWithTimeout(
   } catch (e) {
     if (signal.aborted) throw cancelledError();
     if (e instanceof AgentError && e.fatal) throw e;
+    // The data source went away (not the query): no other call can do better this turn.
+    if (e instanceof DataConnectionError) {
+      throw new AgentError("tool_error", `${e.message}. Ask again: the next question reconnects.`, {
+        cause: e,
+        fatal: true,
+      });
+    }
     if (timeout?.aborted) {
       return { call, args, ok: false, error: `${call.name} timed out after ${ms} ms` };
     }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DataConnectionError } from "../data/errors.ts";
 import { AgentError } from "./errors.ts";
 import { parseToolResult } from "./envelope.ts";
 import type { AgentEvent } from "./events.ts";
@@ -83,6 +84,28 @@ Deno.test("runAgent returns a failing tool's error to the model and goes on", as
   >;
   assert.equal(end.ok, false);
   assert.match(end.summary, /database is down/);
+});
+
+Deno.test("security: faults: a lost data connection ends the run with a fatal tool_error", async () => {
+  const { provider, events, opts } = setup([
+    { tool_calls: [{ name: "boom" }] },
+    { text: "never asked" },
+  ], {
+    executeTool: () => {
+      throw new DataConnectionError(
+        'The "aggregate" call failed: the MCP server closed the connection',
+        "aggregate",
+      );
+    },
+  });
+  await assert.rejects(
+    () => runAgent(opts),
+    (e) =>
+      e instanceof AgentError && e.code === "tool_error" && e.fatal &&
+      /closed the connection\. Ask again/.test(e.message),
+  );
+  assert.equal(provider.requests.length, 1, "the model is not asked again");
+  assert.deepEqual(events.map((e) => e.type), ["tool_start"]);
 });
 
 Deno.test("runAgent answers an unknown tool with an error result", async () => {

@@ -15,3 +15,14 @@ export class DataError extends Error {
     this.tool = tool;
   }
 }
+
+/**
+ * The connection to the MCP server closed (a stdio server killed or crashed) with a call in
+ * flight, or could not be opened again: the data source, not the query, failed.
+ */
+export class DataConnectionError extends DataError {
+  constructor(message: string, tool?: string) {
+    super(message, tool);
+    this.name = "DataConnectionError";
+  }
+}

@@ -39,7 +39,7 @@ import {
   PRECONFIGURED,
 } from "./embedded_server.ts";
 import { fromRelaxedEjson } from "./ejson_fast.ts";
-import { DataError } from "./errors.ts";
+import { DataConnectionError, DataError } from "./errors.ts";
 import { createMemoryStore, type MemoryStore } from "./memory_store.ts";
 import { assertReadOnlyCall, READ_TOOLS, ReadOnlyError } from "./read_only_guard.ts";
 import type {
@@ -53,7 +53,7 @@ import type {
   ToolResult,
 } from "./types.ts";
 
-export { DataError };
+export { DataConnectionError, DataError };
 
 export { READ_TOOLS };
 
@@ -244,29 +244,63 @@ export function structuredFromText(
     : { documents, count: total ?? "indeterminate", appliedLimits };
 }
 
+/** Rejects with the signal's reason when it aborts. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+}
+
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** A connected MCP client and the embedded server it talks to, if any. */
+interface Live {
+  client: Client;
+  server?: McpServer;
+  /** Set when the transport closed without {@link createDataClient}'s `close()`. */
+  lost: boolean;
+}
+
+/** Opens a connection to the server `opts` describes, within `timeoutMs`. */
+async function connect(
+  opts: CreateDataClientOptions,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<Live> {
+  const { transport, server, serverTransport } = transportFor(opts);
+  const client = new Client({ name: "contact-center-assistant", version: "1.0.0" });
+  const live: Live = { client, server, lost: false };
+  try {
+    if (server && serverTransport) await server.connect(serverTransport);
+    await client.connect(transport, { timeout: timeoutMs, maxTotalTimeout: timeoutMs, signal });
+  } catch (e) {
+    await client.close().catch(() => {});
+    throw e;
+  }
+  // A stdio server that exits (killed, crashed) or a transport that fails closes the client.
+  client.onclose = () => live.lost = true;
+  return live;
 }
 
 /**
  * Connects a read-only data client to the MCP server `opts.mcp` describes, waiting up
  * to `mcp.connectTimeoutMs` (default {@link CONNECT_TIMEOUT_MS}) for the first answer.
  * Throws a {@link DataError} when the server cannot be reached.
+ *
+ * When the connection closes by itself (a stdio server killed or crashed), the calls in
+ * flight fail with a {@link DataConnectionError} and the next call connects again (a new
+ * process for stdio), unless the client was given a ready `transport`.
  */
 export async function createDataClient(opts: CreateDataClientOptions): Promise<DataClient> {
   const { mcp } = opts;
-  const { transport, server, serverTransport } = transportFor(opts);
-  const client = new Client({ name: "contact-center-assistant", version: "1.0.0" });
   const connectTimeout = mcp.connectTimeoutMs ?? Math.max(mcp.timeoutMs, CONNECT_TIMEOUT_MS);
+  let live: Live;
   try {
-    if (server && serverTransport) await server.connect(serverTransport);
-    await client.connect(transport, {
-      timeout: connectTimeout,
-      maxTotalTimeout: connectTimeout,
-      signal: opts.signal,
-    });
+    live = await connect(opts, connectTimeout, opts.signal);
   } catch (e) {
-    await client.close().catch(() => {});
     if (opts.signal?.aborted) throw opts.signal.reason;
     const timedOut = (e as { code?: unknown })?.code === -32001;
     throw new DataError(
@@ -279,6 +313,38 @@ export async function createDataClient(opts: CreateDataClientOptions): Promise<D
   }
 
   let serverTools: Promise<Map<string, ServerTool>> | null = null;
+  let reconnecting: Promise<Live> | null = null;
+  let closed = false;
+
+  /** The live client, connecting again first when the connection was lost. */
+  const connected = async (callOpts?: CallOptions): Promise<Client> => {
+    if (closed) throw new DataError("The data client is closed");
+    if (!live.lost) return live.client;
+    if (opts.transport) {
+      throw new DataConnectionError("The connection to the MCP server has closed");
+    }
+    if (!reconnecting) {
+      const old = live;
+      reconnecting = connect(opts, connectTimeout, undefined).then((next) => {
+        live = next;
+        serverTools = null;
+        old.client.close().catch(() => {});
+        return next;
+      }).finally(() => reconnecting = null);
+      reconnecting.catch(() => {});
+    }
+    try {
+      const next = await (callOpts?.signal
+        ? Promise.race([reconnecting, aborted(callOpts.signal)])
+        : reconnecting);
+      return next.client;
+    } catch (e) {
+      if (callOpts?.signal?.aborted) throw callOpts.signal.reason;
+      throw new DataConnectionError(
+        `The connection to the MCP server closed and cannot be opened again: ${errorMessage(e)}`,
+      );
+    }
+  };
 
   const requestOptions = (opts?: CallOptions) => ({
     signal: opts?.signal,
@@ -289,7 +355,15 @@ export async function createDataClient(opts: CreateDataClientOptions): Promise<D
   const wrapFailure = (e: unknown, what: string, callOpts?: CallOptions, tool?: string): never => {
     // The SDK reports an abort as a timeout error: rethrow the caller's abort reason.
     if (callOpts?.signal?.aborted) throw callOpts.signal.reason;
+    if (e instanceof DataError) throw e;
     const code = (e as { code?: unknown })?.code;
+    // -32000: the connection closed with the call in flight; "Not connected": just before it.
+    if (code === -32000 || (e instanceof Error && e.message === "Not connected")) {
+      throw new DataConnectionError(
+        `${what} failed: the MCP server closed the connection (it stopped or crashed)`,
+        tool,
+      );
+    }
     if (code === -32001) {
       throw new DataError(
         `${what} timed out after ${callOpts?.timeoutMs ?? mcp.timeoutMs} ms`,
@@ -305,7 +379,7 @@ export async function createDataClient(opts: CreateDataClientOptions): Promise<D
         const map = new Map<string, ServerTool>();
         let cursor: string | undefined;
         do {
-          const page = await client.listTools(
+          const page = await (await connected(callOpts)).listTools(
             cursor ? { cursor } : undefined,
             requestOptions(callOpts),
           );
@@ -347,7 +421,7 @@ export async function createDataClient(opts: CreateDataClientOptions): Promise<D
     if ("database" in props) full.database = mcp.database;
     let result: CallResult;
     try {
-      result = await client.callTool(
+      result = await (await connected(callOpts)).callTool(
         { name, arguments: EJSON.serialize(full, { relaxed: true }) },
         undefined,
         requestOptions(callOpts),
@@ -423,8 +497,11 @@ export async function createDataClient(opts: CreateDataClientOptions): Promise<D
       return n;
     },
     async close(): Promise<void> {
-      await client.close().catch(() => {});
-      if (server) await server.close().catch(() => {});
+      closed = true;
+      await reconnecting?.catch(() => {});
+      live.lost = false;
+      await live.client.close().catch(() => {});
+      if (live.server) await live.server.close().catch(() => {});
     },
   };
 }
