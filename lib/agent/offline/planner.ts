@@ -395,8 +395,13 @@ export function intentFromReport(report: unknown): Intent | null {
   if (p.direction) filters.direction = p.direction;
   if (p.status) filters.status = Array.isArray(p.status) ? [...p.status] : [p.status];
   for (const k of ["agent", "queue", "customer", "disposition", "city", "segment"] as const) {
-    if (typeof p[k] === "string") filters[k] = p[k];
+    const v = p[k];
+    if (typeof v === "string") filters[k] = v;
+    else if (Array.isArray(v) && v.length && k !== "customer") {
+      (filters as Record<string, unknown>)[k] = v.length === 1 ? v[0] : [...v];
+    }
   }
+  if (p.duration && typeof p.duration === "object") filters.duration = { ...p.duration };
   return normalize({
     metric,
     period: typeof p.period === "string" ? p.period : undefined,

@@ -331,3 +331,18 @@ Deno.test("vocabulary and names are read past the server's per-query cap", async
   });
   assert.equal(client.stats.finds - before, 1, "one name look-up per question");
 });
+
+Deno.test("a report run from the chips is put in words with every filter it ran with", async () => {
+  const { intentFromReport } = await import("./planner.ts");
+  const { renderQuestion } = await import("./render.ts");
+  const words = (name: string, params: Record<string, unknown>) =>
+    renderQuestion(intentFromReport({ name, params })!);
+  assert.equal(
+    words("top_customers", { period: "last week", duration: { gt: 300 } }),
+    "Who are the top 10 customers by number of calls lasting longer than 5 minutes last week?",
+  );
+  assert.equal(
+    words("call_count", { period: "today", queue: ["billing", "sales"], agent: ["priya"] }),
+    "How many calls in the billing or sales queues for agent priya today?",
+  );
+});

@@ -44,20 +44,29 @@ export function callsPhrase(f: Filters, opts: { compare?: Intent["compare"] } = 
   else if (f.direction) adj.push(f.direction);
   const parts = [[...adj, "calls"].join(" ")];
   if (cmp?.dim === "queue") parts.push(`in the ${cmp.values.join(" vs ")} queues`);
-  else if (f.queue) parts.push(`in the ${f.queue} queue`);
+  else if (f.queue) parts.push(`in the ${names(f.queue)} queue${many(f.queue)}`);
   if (cmp?.dim === "agent") parts.push(`of ${cmp.values.map((a) => `agent ${a}`).join(" vs ")}`);
-  else if (f.agent) parts.push(`for agent ${f.agent}`);
+  else if (f.agent) parts.push(`for agent${many(f.agent)} ${names(f.agent)}`);
   if (f.customer) parts.push(`with customer ${f.customer}`);
   if (cmp?.dim === "disposition") {
     parts.push(`with ${cmp.values.map((d) => `disposition ${d}`).join(" vs ")}`);
-  } else if (f.disposition) parts.push(`with disposition ${f.disposition}`);
+  } else if (f.disposition) parts.push(`with disposition ${names(f.disposition)}`);
   if (cmp?.dim === "city") parts.push(`from customers in ${cmp.values.join(" vs ")}`);
-  else if (f.city) parts.push(`from customers in ${f.city}`);
+  else if (f.city) parts.push(`from customers in ${names(f.city)}`);
   if (cmp?.dim === "segment") {
     parts.push(`from ${cmp.values.map((s) => `${s} customers`).join(" vs ")}`);
-  } else if (f.segment) parts.push(`from ${f.segment} customers`);
+  } else if (f.segment) parts.push(`from ${names(f.segment)} customers`);
   if (f.duration) parts.push(durationPhrase(f.duration));
   return parts.join(" ");
+}
+
+/** One name, or several as "a, b or c" (filters that take a list). */
+function names(v: string | string[]): string {
+  return Array.isArray(v) ? orList(v) : v;
+}
+
+function many(v: string | string[]): string {
+  return Array.isArray(v) && v.length > 1 ? "s" : "";
 }
 
 /** "lasting longer than 10 minutes", "lasting between 1 minutes and 3 minutes". */
