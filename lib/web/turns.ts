@@ -282,16 +282,47 @@ export class TurnManager {
       const events = await this.#store.listEvents(turn.id, 0);
       const last = events[events.length - 1]?.event;
       if (last?.type !== "final" && last?.type !== "error") {
-        await this.#store.appendEvent(turn.id, {
-          type: "error",
-          code: "internal",
-          message: "The turn was interrupted by a server restart",
-        });
+        const message = "The turn was interrupted by a server restart";
+        await this.#store.appendEvent(turn.id, { type: "error", code: "internal", message });
+        await this.#keepInterrupted(turn, events.map((e) => e.event), message).catch((e) =>
+          this.#log(`Cannot keep the interrupted turn ${turn.id} in its conversation`, e)
+        );
       }
       await this.#store.finishTurn(turn.id, last?.type === "final" ? "done" : "error");
       n++;
     }
     return n;
+  }
+
+  /**
+   * Keeps an interrupted turn in its conversation as a failed answer would be: the question
+   * (when the turn had not saved it yet) and an answer with what was written of it, the
+   * failure note and `error`, so a reload shows how it ended.
+   */
+  async #keepInterrupted(turn: TurnRecord, events: AgentEvent[], message: string): Promise<void> {
+    const messages = await this.#store.listMessages(turn.owner, turn.conversation_id);
+    const mine = messages.filter((m) => m.turn_id === turn.id);
+    if (mine.some((m) => m.role === "assistant")) return;
+    const now = new Date().toISOString();
+    if (!mine.some((m) => m.role === "user")) {
+      const started = events.find((e) => e.type === "turn_started");
+      if (started?.type !== "turn_started" || !started.question) return;
+      await this.#store.appendMessage(turn.owner, turn.conversation_id, {
+        role: "user",
+        content: started.question,
+        turn_id: turn.id,
+        created_at: turn.created_at,
+      });
+    }
+    const partial = events.map((e) => e.type === "text" ? e.delta : "").join("").trim();
+    const note = `_(No complete answer: ${message}.)_`;
+    await this.#store.appendMessage(turn.owner, turn.conversation_id, {
+      role: "assistant",
+      content: partial ? `${partial}\n\n${note}` : note,
+      turn_id: turn.id,
+      created_at: now,
+      error: { code: "internal", message },
+    });
   }
 
   /** Cancels every running turn and waits for them to end. */

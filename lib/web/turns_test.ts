@@ -32,6 +32,55 @@ Deno.test("security: faults: recover ends turns left running by an earlier proce
   }
 });
 
+Deno.test("security: faults: recover keeps interrupted turns in their conversation as failed answers", async () => {
+  const store = await openStore(":memory:");
+  try {
+    const conv = await store.createConversation("u1", "x");
+    const started = (id: string, question: string) => ({
+      type: "turn_started" as const,
+      turn_id: id,
+      conversation_id: conv.id,
+      question,
+    });
+    // Interrupted while answering: the question is saved, some text was written.
+    await store.createTurn({ id: "t_a", owner: "u1", conversation_id: conv.id });
+    await store.appendEvent("t_a", started("t_a", "Calls today?"));
+    await store.appendMessage("u1", conv.id, {
+      role: "user",
+      content: "Calls today?",
+      turn_id: "t_a",
+      created_at: "2030-01-01T00:00:00.000Z",
+    });
+    await store.appendEvent("t_a", { type: "text", delta: "There were " });
+    await store.appendEvent("t_a", { type: "text", delta: "**12** calls" });
+    const manager = new TurnManager({
+      store,
+      runner: () => Promise.reject(new Error("unused")),
+      log: () => {},
+    });
+    assert.equal(await manager.recover(), 1);
+    // Interrupted before the question was saved.
+    await store.createTurn({ id: "t_b", owner: "u1", conversation_id: conv.id });
+    await store.appendEvent("t_b", started("t_b", "And yesterday?"));
+    assert.equal(await manager.recover(), 1);
+    assert.equal(await manager.recover(), 0);
+    const messages = await store.listMessages("u1", conv.id);
+    const note = "_(No complete answer: The turn was interrupted by a server restart.)_";
+    const error = { code: "internal", message: "The turn was interrupted by a server restart" };
+    assert.deepEqual(
+      messages.map((m) => [m.role, m.turn_id, m.content, m.error]),
+      [
+        ["user", "t_a", "Calls today?", undefined],
+        ["assistant", "t_a", `There were **12** calls\n\n${note}`, error],
+        ["user", "t_b", "And yesterday?", undefined],
+        ["assistant", "t_b", note, error],
+      ],
+    );
+  } finally {
+    store.close();
+  }
+});
+
 Deno.test("security: streams: events after the terminal one are dropped; the runner's turn_started is replaced", async () => {
   const store = await openStore(":memory:");
   try {

@@ -67,7 +67,7 @@ export interface TurnResult {
 /** An HTTP client over real sockets that keeps the session cookie and sends its origin. */
 export class HttpClient {
   cookie: string | null = null;
-  constructor(readonly base: string) {}
+  constructor(public base: string) {}
 
   /** Sends a request (JSON when `body` is given). */
   async request(method: string, path: string, body?: unknown): Promise<Response> {

@@ -1,0 +1,143 @@
+/**
+ * The app process killed with SIGKILL mid-turn (`main.ts` as `deno task start` runs it, KV in
+ * a file), then started again on the same KV: the session still works, the turn that was
+ * running ends failed, the conversation keeps its question, and the next question is
+ * answered. The model is the OpenAI mock on loopback, holding the first answer back so the
+ * turn is running when the process dies.
+ */
+import assert from "node:assert/strict";
+import {
+  chunk,
+  type MockReply,
+  mockServer,
+  textReply,
+} from "../../lib/agent/providers/mock_openai.ts";
+import { HttpClient, lastEvent, ROOT, TEST_ENV, waitFor } from "./helpers.ts";
+
+/** A `main.ts` process and the URL it listens on. */
+interface AppProcess {
+  child: Deno.ChildProcess;
+  url: string;
+  output: string[];
+}
+
+/** Starts `main.ts` with `env` (cwd `dir`, so no `.env` is read) and waits for its URL. */
+async function startMain(dir: string, env: Record<string, string>): Promise<AppProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}/main.ts`],
+    cwd: dir,
+    env: { ...env, NO_COLOR: "1" },
+    clearEnv: false,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const output: string[] = [];
+  let url = "";
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    for await (const bytes of stream) {
+      output.push(decoder.decode(bytes, { stream: true }));
+      const m = /Listening on http:\/\/localhost:(\d+)/.exec(output.join(""));
+      if (m) url = `http://127.0.0.1:${m[1]}`;
+    }
+  };
+  collect(child.stdout);
+  collect(child.stderr);
+  await waitFor(() => url, 60_000, `main.ts to listen (output: ${output.join("")})`);
+  return { child, url, output };
+}
+
+Deno.test({
+  name:
+    "security: faults: kill -9 of the app mid-turn, then a restart: the turn ends failed, the session and conversation stay, the next question is answered",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "app_kill_" });
+    let modelAsked = false;
+    const replies: (MockReply | (() => MockReply))[] = [() => {
+      modelAsked = true;
+      return { sse: [chunk({ role: "assistant", content: "" })], hang: true };
+    }];
+    const mock = mockServer(replies);
+    const env = {
+      ...TEST_ENV,
+      KV_PATH: `${dir}/app.kv`,
+      MODEL_PROVIDER: "openai",
+      OPENAI_API_KEY: "sk-test",
+      OPENAI_BASE_URL: mock.baseUrl,
+    };
+    let app: AppProcess | null = null;
+    try {
+      app = await startMain(dir, env);
+      const c = await new HttpClient(app.url).login();
+      const conv = await c.conversation();
+      const question = "How many calls were made today?";
+      const posted = await c.json("POST", `/api/conversations/${conv}/turns`, {
+        message: question,
+      });
+      assert.equal(posted.status, 202);
+      const turnId = posted.body.turn_id as string;
+      await waitFor(() => modelAsked, 30_000, "the turn to call the model");
+      assert.equal(
+        (await c.json("GET", `/api/conversations/${conv}`)).body.running_turn_id,
+        turnId,
+      );
+
+      app.child.kill("SIGKILL");
+      const status = await app.child.status;
+      assert.equal(status.signal, "SIGKILL");
+
+      replies.push(textReply("Back again: ask me about calls."));
+      app = await startMain(dir, env);
+      c.base = app.url;
+      const me = await c.json("GET", "/api/auth/me");
+      assert.deepEqual([me.status, me.body], [200, { username: "demo" }], "the session stays");
+
+      const got = await c.json("GET", `/api/conversations/${conv}`);
+      assert.equal(got.status, 200);
+      assert.equal(got.body.running_turn_id, null, "no turn is left running");
+      const history = got.body.messages as {
+        role: string;
+        content: string;
+        error?: { code: string; message: string };
+      }[];
+      assert.deepEqual(history.map((m) => m.role), ["user", "assistant"]);
+      assert.equal(history[0].content, question);
+      assert.equal(history[1].error?.code, "internal", "the answer is kept as failed");
+      assert.match(history[1].content, /No complete answer: The turn was interrupted/);
+
+      const killed = await c.follow(turnId);
+      const end = lastEvent(killed);
+      assert.equal(end.type, "error", JSON.stringify(end));
+      assert.equal(end.code, "internal");
+      assert.match(String(end.message), /interrupted by a server restart/);
+      assert.deepEqual(
+        killed.events.map((e) => e._id),
+        killed.events.map((_, i) => i + 1),
+        "event ids stay a sequence",
+      );
+
+      const next = await c.ask(conv, "Are you back?");
+      const final = lastEvent(next);
+      assert.equal(final.type, "final", JSON.stringify(final));
+      assert.equal(final.answer, "Back again: ask me about calls.");
+      const after = await c.json("GET", `/api/conversations/${conv}`);
+      const messages = after.body.messages as { role: string; content: string }[];
+      assert.deepEqual(messages.map((m) => [m.role, m.content]).slice(2), [
+        ["user", "Are you back?"],
+        ["assistant", "Back again: ask me about calls."],
+      ]);
+    } finally {
+      if (app) {
+        try {
+          app.child.kill("SIGTERM");
+        } catch { /* already gone */ }
+        await app.child.status;
+      }
+      await mock.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
