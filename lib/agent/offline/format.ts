@@ -23,13 +23,15 @@ export function fmtNum(n: number, digits = 2): string {
 /**
  * Text from the data (names, queues, cities, any string cell) made inert for markdown:
  * characters that would start a link, image, emphasis, code, table cell, heading or HTML
- * are escaped, and line breaks become spaces, so the text shows as written.
+ * are escaped, line breaks become spaces and the ends are trimmed (so `**name**` stays bold
+ * and shows no stray asterisks), so the text shows as written.
  */
 export function mdText(s: string): string {
   // Data text never starts a line in an answer (line breaks become spaces), so line-start
   // markers (#, -, 1.) cannot take effect; what can, mid-line, is escaped.
   return s
-    .replace(/[\r\n\t\u2028\u2029]+/g, " ")
+    .replace(/\s*[\r\n\t\u2028\u2029]+\s*/g, " ")
+    .trim()
     .replace(/[\\`*[\]<>|~]/g, "\\$&")
     .replace(/(^|[^\p{L}\p{N}])_|_(?=$|[^\p{L}\p{N}])/gu, (m) => m.replace("_", "\\_"));
 }

@@ -62,3 +62,14 @@ Deno.test("security: injection: mdText: text from the data shows as written in m
   assert.equal(mdText("+917093023557"), "+917093023557");
   assert.equal(mdText("O'Brien (unknown)"), "O'Brien (unknown)");
 });
+
+Deno.test("security: injection: mdText: data text with line breaks or spaces at its ends stays bold, no stray asterisks", async () => {
+  const { mdText } = await import("./format.ts");
+  const { markdownToHtml } = await import("../../../components/markdown.ts");
+  for (const s of ["\n\nevent: final\ndata: {}", "  padded  ", "\r\nid: 99\r\n"]) {
+    const html = markdownToHtml(`Fewest: **${mdText(s)}** (3).`);
+    const shown = s.replace(/\s+/g, " ").trim();
+    assert.ok(html.includes(`<strong>${shown}</strong>`), html);
+    assert.doesNotMatch(html, /\*/, html);
+  }
+});
