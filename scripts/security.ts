@@ -321,6 +321,7 @@ async function main(): Promise<number> {
   console.log(`\n${table}\n`);
   for (const p of found) console.log(`security: ${p}`);
   console.log(summary);
+  console.log(`security suite: ${found.length ? `FAILED (${found.length} problems)` : "ok"}`);
   if (values.all) console.log(totals(cases));
   else if (!success && found.length === 0) console.log("security: deno test failed (see above)");
   return found.length === 0 && success ? 0 : 1;

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { listen, type Listening } from "./listen.ts";
+import { reportFigure } from "../../tests/security/figures.ts";
 
 const LIMITS = { headersTimeoutMs: 1000, keepAliveTimeoutMs: 500, idleTimeoutMs: 1000 };
 
@@ -28,7 +29,7 @@ async function closedAfter(conn: Deno.Conn, t0: number, limitMs: number): Promis
 
 const text = new TextEncoder();
 
-Deno.test("security: load: 50 idle connections are closed within the header timeout", async () => {
+Deno.test("security: load: 50 idle connections are closed within the header timeout", async (t) => {
   const server = start(() => new Response("ok"));
   try {
     const t0 = performance.now();
@@ -40,6 +41,11 @@ Deno.test("security: load: 50 idle connections are closed within the header time
     );
     const times = await Promise.all(conns.map((c) => closedAfter(c, t0, 5000)));
     const last = Math.max(...times);
+    reportFigure(
+      t.name,
+      `50 idle sockets closed ${Math.round(Math.min(...times))}-${Math.round(last)} ms after ` +
+        `connecting (header timeout ${LIMITS.headersTimeoutMs} ms)`,
+    );
     assert.ok(last < LIMITS.headersTimeoutMs + 700, `closed after ${last.toFixed(0)} ms`);
     assert.ok(Math.min(...times) >= LIMITS.headersTimeoutMs - 50, "not before the timeout");
   } finally {
@@ -47,7 +53,7 @@ Deno.test("security: load: 50 idle connections are closed within the header time
   }
 });
 
-Deno.test("security: load: a slowloris sending a header byte every 200 ms is closed", async () => {
+Deno.test("security: load: a slowloris sending a header byte every 200 ms is closed", async (t) => {
   let served = 0;
   const server = start(() => {
     served++;
@@ -72,6 +78,13 @@ Deno.test("security: load: a slowloris sending a header byte every 200 ms is clo
     const after = await closedAfter(conn, t0, 5000);
     stop = true;
     await dribble;
+    reportFigure(
+      t.name,
+      `closed ${
+        Math.round(after)
+      } ms after connecting (header timeout ${LIMITS.headersTimeoutMs} ms), ` +
+        `${served} requests served`,
+    );
     assert.ok(after < LIMITS.headersTimeoutMs + 700, `closed after ${after.toFixed(0)} ms`);
     assert.equal(served, 0);
   } finally {
