@@ -192,8 +192,12 @@ Deno.test({
         await box.press("Enter");
         await page.locator(".conv-title", { hasText: "Weekly agent review" }).waitFor();
         assert.equal(await page.locator(".topbar-title").innerText(), "Weekly agent review");
-        const stored = [...app.conversations.values()].map((c) => c.title);
-        assert.ok(stored.includes("Weekly agent review"));
+        // The list updates at once; the server has it when the PATCH arrives.
+        const stored = () => [...app.conversations.values()].map((c) => c.title);
+        for (let i = 0; i < 50 && !stored().includes("Weekly agent review"); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.ok(stored().includes("Weekly agent review"), "the new title is stored");
         const count = await page.locator(".conv-item").count();
         const renamed = page.locator(".conv-item", { hasText: "Weekly agent review" });
         await renamed.hover();
