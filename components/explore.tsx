@@ -20,37 +20,12 @@ import {
   switchEntry,
   valuesOf,
 } from "../lib/agent/pickers.ts";
-import type { IconProps } from "./icons.tsx";
-import { IconX } from "./icons.tsx";
+import { IconSliders, IconX } from "./icons.tsx";
 import { FILTER_WORDS, PeriodPicker, PickerStatus, Popover, ValuesPicker } from "./picker.tsx";
 import { type PickerHost, useLoaded, usePickerHost } from "./picker_context.ts";
 
 /** The report Explore starts from. */
 export const EXPLORE_START = { name: "call_count", period: "last 7 days" };
-
-/** Sliders (explore). */
-function IconSliders(p: IconProps): JSX.Element {
-  return (
-    <svg
-      class={`icon${p.class ? ` ${p.class}` : ""}`}
-      viewBox="0 0 24 24"
-      width="20"
-      height="20"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      <path d="M4 6h9M17 6h3M4 12h3M11 12h9M4 18h11M19 18h1" />
-      <circle cx="15" cy="6" r="2" />
-      <circle cx="9" cy="12" r="2" />
-      <circle cx="17" cy="18" r="2" />
-    </svg>
-  );
-}
 
 /** The Explore button and, while open, its panel; nothing without a picker host. */
 export function ExploreButton(): JSX.Element | null {

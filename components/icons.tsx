@@ -224,3 +224,47 @@ export function IconBan(p: IconProps): JSX.Element {
     </Svg>
   );
 }
+
+/** Two overlapping sheets (copy). */
+export function IconCopy(p: IconProps): JSX.Element {
+  return (
+    <Svg class={p.class}>
+      <rect x="9" y="9" width="12" height="12" rx="2" />
+      <path d="M5 15H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v1" />
+    </Svg>
+  );
+}
+
+/** A thumb up. */
+export function IconThumbUp(p: IconProps): JSX.Element {
+  return (
+    <Svg class={p.class}>
+      <path d="M7 10v11" />
+      <path d="M15 5.9 14 10h5.8a2 2 0 0 1 2 2.4l-1.4 7A2 2 0 0 1 18.5 21H7V10l4-8a3 3 0 0 1 4 3.9z" />
+      <path d="M7 21H4a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1h3" />
+    </Svg>
+  );
+}
+
+/** A thumb down. */
+export function IconThumbDown(p: IconProps): JSX.Element {
+  return (
+    <Svg class={p.class}>
+      <path d="M17 14V3" />
+      <path d="M9 18.1 10 14H4.2a2 2 0 0 1-2-2.4l1.4-7A2 2 0 0 1 5.5 3H17v11l-4 8a3 3 0 0 1-4-3.9z" />
+      <path d="M17 3h3a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1h-3" />
+    </Svg>
+  );
+}
+
+/** Sliders (explore). */
+export function IconSliders(p: IconProps): JSX.Element {
+  return (
+    <Svg class={p.class}>
+      <path d="M4 6h9M17 6h3M4 12h3M11 12h9M4 18h11M19 18h1" />
+      <circle cx="15" cy="6" r="2" />
+      <circle cx="9" cy="12" r="2" />
+      <circle cx="17" cy="18" r="2" />
+    </Svg>
+  );
+}

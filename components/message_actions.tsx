@@ -7,65 +7,13 @@
 import type { ComponentChildren, JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Feedback } from "./chat_state.ts";
-import { IconCheck, IconRetry } from "./icons.tsx";
+import { IconCheck, IconCopy, IconRetry, IconThumbDown, IconThumbUp } from "./icons.tsx";
 import { messageTime } from "./time_format.ts";
 
 /** Longest feedback comment (characters); the API's limit. */
 export const MAX_COMMENT = 2000;
 
 const COPIED = "Copied";
-
-function ActionIcon({ children }: { children: ComponentChildren }): JSX.Element {
-  return (
-    <svg
-      class="icon"
-      viewBox="0 0 24 24"
-      width="20"
-      height="20"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      {children}
-    </svg>
-  );
-}
-
-/** Two overlapping sheets (copy). */
-export function IconCopy(): JSX.Element {
-  return (
-    <ActionIcon>
-      <rect x="9" y="9" width="12" height="12" rx="2" />
-      <path d="M5 15H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v1" />
-    </ActionIcon>
-  );
-}
-
-/** A thumb up. */
-export function IconThumbUp(): JSX.Element {
-  return (
-    <ActionIcon>
-      <path d="M7 10v11" />
-      <path d="M15 5.9 14 10h5.8a2 2 0 0 1 2 2.4l-1.4 7A2 2 0 0 1 18.5 21H7V10l4-8a3 3 0 0 1 4 3.9z" />
-      <path d="M7 21H4a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1h3" />
-    </ActionIcon>
-  );
-}
-
-/** A thumb down. */
-export function IconThumbDown(): JSX.Element {
-  return (
-    <ActionIcon>
-      <path d="M17 14V3" />
-      <path d="M9 18.1 10 14H4.2a2 2 0 0 1-2-2.4l1.4-7A2 2 0 0 1 5.5 3H17v11l-4 8a3 3 0 0 1-4-3.9z" />
-      <path d="M17 3h3a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1h-3" />
-    </ActionIcon>
-  );
-}
 
 /**
  * Puts text on the clipboard: the Clipboard API, or a hidden textarea and `copy` where

@@ -25,7 +25,7 @@ import {
   toCellType,
   toCsv,
 } from "./format.ts";
-import { IconCheck, IconDownload } from "./icons.tsx";
+import { IconCheck, IconCopy, IconDownload } from "./icons.tsx";
 
 /** Rows shown before the user asks for more (tables that hold every row). */
 export const INITIAL_ROWS = 10;
@@ -433,27 +433,6 @@ function SortMark({ order }: { order: "asc" | "desc" | null }): JSX.Element {
     >
       {order !== "desc" && <path d="M3 5l3-3 3 3" fill="none" stroke="currentColor" />}
       {order !== "asc" && <path d="M3 7l3 3 3-3" fill="none" stroke="currentColor" />}
-    </svg>
-  );
-}
-
-function IconCopy(): JSX.Element {
-  return (
-    <svg
-      class="icon"
-      viewBox="0 0 24 24"
-      width="20"
-      height="20"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      <rect x="9" y="9" width="11" height="11" rx="2" />
-      <path d="M5 15V5a2 2 0 0 1 2-2h10" />
     </svg>
   );
 }
