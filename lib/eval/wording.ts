@@ -4,21 +4,7 @@
  * local hour that a text check can look for without matching another hour.
  */
 import { dateOf, isoDate } from "./local_time.ts";
-
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
+import { MONTH_NAMES } from "./periods.ts";
 
 /** A PRNG in [0, 1) for one purpose (`salt`) under `seed` (mulberry32 over a string hash). */
 export function randomFor(seed: number, salt: string): () => number {
@@ -58,7 +44,7 @@ export function formatDay(day: number, style: DateStyle, currentYear: number): s
   const { year, month, day: d } = dateOf(day);
   const yearless = style === "day_month" || style === "month_ordinal";
   if (yearless && year !== currentYear) return isoDate(day);
-  const name = MONTHS[month - 1];
+  const name = MONTH_NAMES[month - 1];
   switch (style) {
     case "day_month":
       return `${d} ${name.slice(0, 3)}`;
