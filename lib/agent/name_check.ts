@@ -12,11 +12,7 @@ import { CUSTOMERS, type DataClient, type Document } from "../data/types.ts";
 import { containsCaseless, looksLikePhone } from "../reports/filters.ts";
 import type { ReportParams } from "../reports/types.ts";
 import { editDistance } from "./offline/text.ts";
-import {
-  createVocabularyCache,
-  type Vocabulary,
-  type VocabularyCache,
-} from "./offline/vocabulary.ts";
+import { type Vocabulary, vocabularyFor } from "./offline/vocabulary.ts";
 
 /** The parameters whose values are names checked against the data. */
 export type NameField = "agent" | "queue" | "disposition" | "city" | "segment" | "customer";
@@ -69,17 +65,7 @@ const PLURALS: Record<NameField, string> = {
   customer: "customers",
 };
 
-const caches = new WeakMap<DataClient, VocabularyCache>();
-
-/** The vocabulary cache of `client` (one per client, shared by every turn). */
-export function vocabularyFor(client: DataClient): VocabularyCache {
-  let cache = caches.get(client);
-  if (!cache) {
-    cache = createVocabularyCache(client);
-    caches.set(client, cache);
-  }
-  return cache;
-}
+export { vocabularyFor };
 
 /** How far a candidate may be from `value` and still be suggested. */
 export function suggestionDistance(value: string): number {

@@ -43,7 +43,7 @@ import {
   unplacedReply,
   unsupportedReply,
 } from "./clarify.ts";
-import { createVocabularyCache, type Vocabulary } from "./vocabulary.ts";
+import { createVocabularyCache, type Vocabulary, vocabularyFor } from "./vocabulary.ts";
 
 /** Options of {@link createOfflineProvider}. */
 export interface OfflineProviderOptions {
@@ -85,7 +85,11 @@ export interface OfflinePlanner extends ModelProvider {
 
 /** Creates the offline planner. */
 export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlanner {
-  const vocabulary = createVocabularyCache(opts.client, { ttlMs: opts.vocabularyTtlMs });
+  // The client's shared cache (also read by the name checks and pickers), unless a test
+  // asks for its own lifetime.
+  const vocabulary = opts.vocabularyTtlMs === undefined
+    ? vocabularyFor(opts.client)
+    : createVocabularyCache(opts.client, { ttlMs: opts.vocabularyTtlMs });
   const names = createNameCache(opts.client);
   const nameLookup = (candidates: string[], signal?: AbortSignal) => names(candidates, signal);
   let seq = 0;

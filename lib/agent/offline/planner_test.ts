@@ -346,3 +346,26 @@ Deno.test("a report run from the chips is put in words with every filter it ran 
     "How many calls in the billing or sales queues for agent priya today?",
   );
 });
+
+Deno.test("the planner and the name checks read the data's names once per client", async () => {
+  const { createOfflinePlanner } = await import("./planner.ts");
+  const { vocabularyFor } = await import("./vocabulary.ts");
+  const base = fixtureClient(DATA_A);
+  let agentScans = 0;
+  const client = {
+    ...base,
+    aggregate: (collection: string, pipeline: Record<string, unknown>[], o?: never) => {
+      if (JSON.stringify(pipeline).includes('"$agent_name"')) agentScans++;
+      return base.aggregate(collection, pipeline, o);
+    },
+  } as typeof base;
+  const planner = createOfflinePlanner({
+    tz: "Asia/Kolkata",
+    now: () => new Date("2026-11-24T09:00:00Z"),
+    client,
+  });
+  await planner.understand("How many calls did agent aditya handle?");
+  await vocabularyFor(client).get();
+  await planner.understand("calls today");
+  assert.equal(agentScans, 1);
+});

@@ -113,3 +113,18 @@ export function createVocabularyCache(
     },
   };
 }
+
+const caches = new WeakMap<DataClient, VocabularyCache>();
+
+/**
+ * The vocabulary cache of `client`: one per client, shared by every turn, the planner,
+ * the data tools' name checks and the pickers, so the distinct values are read once.
+ */
+export function vocabularyFor(client: DataClient): VocabularyCache {
+  let cache = caches.get(client);
+  if (!cache) {
+    cache = createVocabularyCache(client);
+    caches.set(client, cache);
+  }
+  return cache;
+}
