@@ -33,6 +33,8 @@ import { once } from "node:events";
 import { Writable } from "node:stream";
 import { type DataClient, type Document } from "../data/types.ts";
 import { readAll } from "../data/read_all.ts";
+import { prefetchBatches } from "./prefetch.ts";
+import { DirectRowWriter, type PlainCell, type ZipQueue, zipQueue } from "./xlsx_sheet_rows.ts";
 import {
   civilString,
   daysInMonth,
@@ -76,10 +78,39 @@ export interface WriteXlsxOptions {
   signal?: AbortSignal;
   /** When the file is made, shown on the summary sheet (default: the real clock). */
   generatedAt?: Date;
+  /** Deflate level of the zip, 0–9 (default `DEFAULT_DEFLATE_LEVEL`). */
+  deflateLevel?: number;
+  /**
+   * Data rows per sheet before the rows continue on the next sheet (default and maximum
+   * `EXCEL_MAX_ROWS - 1`, Excel's limit less the header row; smaller values are for tests).
+   */
+  sheetRowLimit?: number;
+  /**
+   * How data rows become XML: `direct` (default) renders them in `xlsx_sheet_rows.ts`,
+   * `exceljs` through exceljs's own `addRow().commit()` (the reference the direct renderer
+   * is tested against, and the benchmark's comparison).
+   */
+  rowRenderer?: "direct" | "exceljs";
+  /** Batches of 1,000 rows read ahead of the writer (default 2). */
+  prefetch?: number;
 }
 
 /** Where the file goes. */
 export type XlsxSink = Writable | WritableStream<Uint8Array>;
+
+/** Rows per sheet in Excel, header row included (2^20). */
+export const EXCEL_MAX_ROWS = 1_048_576;
+
+/**
+ * Deflate level of the zip. Level 1 against 3 and 6 on the call list (15 columns, 1M rows,
+ * `bench/excel.ts --levels 1,3,6`): level 1 writes fastest, the file 20–25% larger than at
+ * level 6; the export is meant to run at the speed of the disk, and the size difference is
+ * small next to the XML it compresses (~10×).
+ */
+export const DEFAULT_DEFLATE_LEVEL = 1;
+
+/** Uncompressed XML allowed to wait in front of the zip before the writer pauses. */
+const ZIP_QUEUE_LIMIT = 1024 * 1024;
 
 const BATCH = 1000;
 /** Whitespace a spreadsheet or CSV reader may drop before reading the rest. */
@@ -110,6 +141,9 @@ export function isFormulaLike(s: string): boolean {
  * leading apostrophe; everything else, phone numbers included, stays as it is.
  */
 export function escapeCellText(s: string): string {
+  // Fast path: text starting with an ASCII letter or digit is never formula-like.
+  const c = s.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return s;
   return isFormulaLike(s) ? `'${s}` : s;
 }
 
@@ -252,6 +286,29 @@ function cellValue(v: unknown, c: Column, localize: (d: Date) => Date): unknown 
 }
 
 /**
+ * The conversion of a column's values, chosen once per column kind: the common type of
+ * each kind (a number in a numeric column, a string in a text column) takes a short path,
+ * anything else goes through `cellValue`.
+ */
+function columnConverter(c: Column, localize: (d: Date) => Date): (v: unknown) => PlainCell {
+  const general = (v: unknown) => cellValue(v, c, localize) as PlainCell;
+  switch (c.type) {
+    case "datetime":
+    case "date":
+      return (v) => v instanceof Date && !Number.isNaN(v.getTime()) ? localize(v) : general(v);
+    case "string":
+      return (v) => typeof v === "string" ? escapeCellText(v) : general(v);
+    case "seconds":
+    case "percent":
+    case "integer":
+    case "number":
+      return (v) => typeof v === "number" ? (Number.isFinite(v) ? v : null) : general(v);
+    default:
+      return general;
+  }
+}
+
+/**
  * A valid sheet name: no `[]:*?/\`, at most 31 characters, and no apostrophe (exceljs
  * quotes the name in the print-titles reference without doubling one, which Excel would
  * reject as a damaged file), so `'` becomes `’`.
@@ -313,18 +370,100 @@ function abortError(signal: AbortSignal): Error {
     : new DOMException("The export was cancelled", "AbortError");
 }
 
-/** Lets the zip and the sink catch up: waits for `drain` when the sink's buffer is full. */
-async function backpressure(out: Writable): Promise<void> {
+/** Lets the sink catch up: waits for `drain` when its buffer is full. */
+async function sinkBackpressure(out: Writable): Promise<void> {
   await new Promise((r) => setTimeout(r, 0));
   if (out.writableLength >= out.writableHighWaterMark && !out.destroyed) {
     await once(out, "drain");
   }
 }
 
+/** The name of the `part`-th data sheet (1-based): `Calls`, `Calls (2)`, …. */
+function partName(base: string, part: number): string {
+  if (part === 1) return base;
+  const suffix = ` (${part})`;
+  return `${base.slice(0, 31 - suffix.length).trim()}${suffix}`;
+}
+
+/** One data sheet being written. */
+interface DataSheet {
+  ws: ExcelJS.Worksheet;
+  add(values: PlainCell[]): void;
+  /** Bytes of XML waiting in front of the zip, and its drain. */
+  queue: ZipQueue;
+  commit(): void;
+}
+
+/**
+ * Adds a data sheet: columns with their formats, the header row (bold, filled, frozen,
+ * filtered, repeated on printed pages), committed so the data rows can follow.
+ */
+function addDataSheet(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  name: string,
+  info: XlsxReportInfo,
+  styles: Partial<ExcelJS.Style>[],
+  renderer: "direct" | "exceljs",
+): DataSheet {
+  const columns = info.columns;
+  const print = printSetup("landscape", {
+    left: info.title,
+    right: info.periodLabel ?? "All data",
+  });
+  const ws = wb.addWorksheet(name, {
+    views: [{ state: "frozen", ySplit: 1 }],
+    // The header row repeats on every printed page.
+    pageSetup: { ...print.pageSetup, printTitlesRow: "1:1" },
+    headerFooter: print.headerFooter,
+  });
+  ws.columns = columns.map((c, i) => ({
+    header: c.label,
+    key: c.key,
+    width: widthOf(c),
+    style: styles[i],
+  }));
+  const header = ws.getRow(1);
+  header.font = { bold: true };
+  header.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE8EEF4" } };
+  header.numFmt = "@";
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  header.commit();
+  const queue = zipQueue(ws);
+  if (renderer === "direct") {
+    const direct = new DirectRowWriter(ws, styles, 2);
+    return {
+      ws,
+      queue,
+      add: (values) => direct.add(values),
+      commit() {
+        direct.flush();
+        ws.commit();
+      },
+    };
+  }
+  return {
+    ws,
+    queue,
+    add(values) {
+      const row = ws.addRow(values);
+      // One style object per column, so exceljs's style cache (keyed by object) hits.
+      for (let i = 0; i < styles.length; i++) row.getCell(i + 1).style = styles[i];
+      row.commit();
+    },
+    commit: () => ws.commit(),
+  };
+}
+
 /**
  * Writes an `.xlsx` of `rows` (documents keyed by column key, or arrays in column order)
  * to `sink`, then ends the sink. Resolves with the number of data rows written once the
  * file is complete. On error or abort the sink is destroyed (a file is left incomplete).
+ *
+ * Rows past Excel's limit (`EXCEL_MAX_ROWS`, header included) continue on a second sheet
+ * (`<sheet> (2)`, then `(3)`…) with the same header row and column formats; the summary
+ * sheet names the sheets the rows span. The rows are read ahead of the writer in batches
+ * (`prefetch`), and the writer pauses while more than 1 MB of XML waits for the zip, so a
+ * slow sink holds the export back instead of filling memory.
  */
 export async function writeReportXlsx(
   info: XlsxReportInfo,
@@ -335,70 +474,107 @@ export async function writeReportXlsx(
   const out = sink instanceof WritableStream ? adaptWebSink(sink) : sink;
   const started = Date.now();
   const every = opts.progressEvery ?? 10_000;
+  const perSheet = Math.min(opts.sheetRowLimit ?? EXCEL_MAX_ROWS - 1, EXCEL_MAX_ROWS - 1);
+  if (!(perSheet >= 1)) throw new RangeError("The sheet row limit must be at least 1");
   const localizeOffset = offsetCache(opts.tz);
   const localize = (d: Date) => new Date(d.getTime() + localizeOffset(d));
   const columns = info.columns;
-  const totals = new Map<string, number>();
-  for (const c of columns) if (isAdditive(c)) totals.set(c.key, 0);
+  const keys = columns.map((c) => c.key);
+  const convert = columns.map((c) => columnConverter(c, localize));
+  const additive = columns.flatMap((c, i) => isAdditive(c) ? [i] : []);
+  const sums = additive.map(() => 0);
+  // One style object per column, shared by all its cells on every data sheet.
+  const styles = columns.map((c): Partial<ExcelJS.Style> => {
+    const fmt = numFmt(c);
+    return fmt ? { numFmt: fmt } : {};
+  });
+  const renderer = opts.rowRenderer ?? "direct";
   let count = 0;
+  const sheetNames: { name: string; rows: number }[] = [];
+  // Settles when the sink or the zip fails, so that no wait for a drain outlives them.
+  let onFailure: (e: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => onFailure = reject);
+  failed.catch(() => {});
+  const fail = (e: unknown) => onFailure(e);
+  const closedEarly = () => {
+    if (!out.writableFinished) onFailure(new Error("The sink closed before the file was complete"));
+  };
+  out.on("error", fail);
+  out.on("close", closedEarly);
   try {
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
       stream: out,
       useStyles: true,
       useSharedStrings: false,
+      zip: { zlib: { level: opts.deflateLevel ?? DEFAULT_DEFLATE_LEVEL } },
     });
-    const print = printSetup("landscape", {
-      left: info.title,
-      right: info.periodLabel ?? "All data",
-    });
-    const ws = wb.addWorksheet(sheetName(info.title), {
-      views: [{ state: "frozen", ySplit: 1 }],
-      // The header row repeats on every printed page.
-      pageSetup: { ...print.pageSetup, printTitlesRow: "1:1" },
-      headerFooter: print.headerFooter,
-    });
-    ws.columns = columns.map((c) => {
-      const fmt = numFmt(c);
-      return { header: c.label, key: c.key, width: widthOf(c), style: fmt ? { numFmt: fmt } : {} };
-    });
-    const header = ws.getRow(1);
-    header.font = { bold: true };
-    header.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE8EEF4" } };
-    header.numFmt = "@";
-    ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
-    header.commit();
-
-    for await (const r of rows) {
-      if (opts.signal?.aborted) throw abortError(opts.signal);
-      const values = new Array(columns.length);
-      for (let i = 0; i < columns.length; i++) {
-        const c = columns[i];
-        const raw = Array.isArray(r) ? r[i] : (r as Document)[c.key];
-        values[i] = cellValue(raw, c, localize);
-        const t = totals.get(c.key);
-        if (t !== undefined && typeof raw === "number") totals.set(c.key, t + raw);
+    (wb as unknown as { zip: Writable }).zip.on("error", fail);
+    const base = sheetName(info.title);
+    const open = () => {
+      const name = partName(base, sheetNames.length + 1);
+      sheetNames.push({ name, rows: 0 });
+      return addDataSheet(wb, name, info, styles, renderer);
+    };
+    let sheet = open();
+    let inSheet = 0;
+    const values: PlainCell[] = new Array(columns.length);
+    const n = columns.length;
+    for await (const batch of prefetchBatches(rows, { batchSize: BATCH, ahead: opts.prefetch })) {
+      for (const r of batch) {
+        if (opts.signal?.aborted) throw abortError(opts.signal);
+        if (inSheet === perSheet) {
+          sheet.commit();
+          sheetNames[sheetNames.length - 1].rows = inSheet;
+          sheet = open();
+          inSheet = 0;
+        }
+        if (Array.isArray(r)) {
+          for (let i = 0; i < n; i++) values[i] = convert[i](r[i]);
+          for (let a = 0; a < additive.length; a++) {
+            const raw = r[additive[a]];
+            if (typeof raw === "number") sums[a] += raw;
+          }
+        } else {
+          const doc = r as Document;
+          for (let i = 0; i < n; i++) values[i] = convert[i](doc[keys[i]]);
+          for (let a = 0; a < additive.length; a++) {
+            const raw = doc[keys[additive[a]]];
+            if (typeof raw === "number") sums[a] += raw;
+          }
+        }
+        sheet.add(renderer === "direct" ? values : values.slice());
+        inSheet++;
+        count++;
+        if (opts.onProgress && count % every === 0) {
+          opts.onProgress({ rows: count, elapsedMs: Date.now() - started });
+        }
       }
-      ws.addRow(values).commit();
-      count++;
-      if (count % BATCH === 0) await backpressure(out);
-      if (opts.onProgress && count % every === 0) {
-        opts.onProgress({ rows: count, elapsedMs: Date.now() - started });
+      if (!sheet.queue.tracked) await Promise.race([sinkBackpressure(out), failed]);
+      else if (sheet.queue.queued() > ZIP_QUEUE_LIMIT) {
+        await Promise.race([sheet.queue.drained(), failed]);
       }
     }
-    ws.commit();
+    sheet.commit();
+    sheetNames[sheetNames.length - 1].rows = inSheet;
+    const totals = new Map<string, number>();
+    additive.forEach((i, a) => totals.set(keys[i], sums[a]));
     writeSummarySheet(wb, info, {
       rows: count,
       totals,
+      sheets: sheetNames,
       tz: opts.tz,
       generatedAt: opts.generatedAt ?? new Date(),
     });
-    await wb.commit();
-    if (!out.writableFinished) await once(out, "finish");
+    await Promise.race([wb.commit(), failed]);
+    if (!out.writableFinished) await Promise.race([once(out, "finish"), failed]);
   } catch (e) {
     // The zip may still write into the sink: swallow its late errors, the caller gets `e`.
     out.on("error", () => {});
     out.destroy(e instanceof Error ? e : new Error(String(e)));
     throw e;
+  } finally {
+    out.off("error", fail);
+    out.off("close", closedEarly);
   }
   opts.onProgress?.({ rows: count, elapsedMs: Date.now() - started });
   return { rows: count };
@@ -444,7 +620,13 @@ function figureCell(key: string, v: number | string | null): { value: unknown; f
 function writeSummarySheet(
   wb: ExcelJS.stream.xlsx.WorkbookWriter,
   info: XlsxReportInfo,
-  facts: { rows: number; totals: Map<string, number>; tz: string; generatedAt: Date },
+  facts: {
+    rows: number;
+    totals: Map<string, number>;
+    sheets: { name: string; rows: number }[];
+    tz: string;
+    generatedAt: Date;
+  },
 ): void {
   const period = info.periodLabel ?? "All data";
   const print = printSetup("portrait", { left: info.title, right: period });
@@ -486,6 +668,15 @@ function writeSummarySheet(
   if (filters.length) filters.forEach((f, i) => field(i === 0 ? "Filters" : "", text(f)));
   else field("Filters", "none");
   field("Rows", facts.rows, "#,##0");
+  if (facts.sheets.length > 1) {
+    // Past Excel's row limit the rows continue on further sheets: say where.
+    const fmt = (n: number) => n.toLocaleString("en-US");
+    field(
+      "Sheets",
+      `The rows span ${facts.sheets.length} sheets: ` +
+        facts.sheets.map((s) => `"${s.name}" (${fmt(s.rows)} rows)`).join(", "),
+    );
+  }
   field("Data as of", `${wordsDateTime(info.asOf, facts.tz)} (${facts.tz})`);
   field("Generated", `${wordsDateTime(facts.generatedAt, facts.tz)} (${facts.tz})`);
   if (info.name) field("Catalog report", text(info.name));
