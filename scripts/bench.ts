@@ -24,7 +24,7 @@ const benches: { title: string; args: string[] }[] = [
     args: [
       "run",
       "-A",
-      "scripts/bench_excel.ts",
+      "bench/excel.ts",
       "--rows",
       quick ? "20000,100000" : "50000,500000",
     ],
