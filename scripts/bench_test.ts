@@ -1,0 +1,264 @@
+import assert from "node:assert/strict";
+import {
+  appRows,
+  components,
+  engineRows,
+  excelRows,
+  markdownReport,
+  markdownTable,
+  type Merged,
+  mergeResults,
+  ratio,
+  sizesFor,
+  summaryRows,
+  textTable,
+  tokenRows,
+  turnBenchRows,
+} from "./bench.ts";
+import {
+  type AppBenchResult,
+  demoSizing,
+  percentile,
+  runAppBench,
+  summarize,
+} from "../bench/app.ts";
+import { compareTokens, verdict } from "../bench/tokens.ts";
+
+const EXCEL = {
+  deflate_level: 1,
+  runs: [{
+    rows: 100000,
+    app_rows_per_s: 200000,
+    openpyxl_rows_per_s: 50000,
+    floor_rows_per_s: 400000,
+    extra_rss_mb: 30,
+    openpyxl_extra_rss_mb: 15,
+  }, {
+    rows: 1000000,
+    app_rows_per_s: 180000,
+    openpyxl_rows_per_s: null,
+    floor_rows_per_s: 360000,
+  }],
+};
+
+const ENGINE = {
+  calls: 1000000,
+  load_ms: 4200,
+  rss_mb: 900,
+  queries: [
+    { name: "calls this month", p50_ms: 12, p95_ms: 20, mingo: { p50_ms: 480, p95_ms: 520 } },
+    { name: "no figures" },
+  ],
+};
+
+const summary = (n: number, p50: number, p95: number, max: number) => ({ n, p50, p95, max });
+
+const APP: AppBenchResult = {
+  bench: "app",
+  calls_requested: 1000000,
+  calls: 982000,
+  days: 60,
+  calls_per_day: 16667,
+  now: "2026-11-24T09:00:00Z",
+  startup: { listen_ms: 15000, rss_mb: 1200, peak_rss_mb: 1500 },
+  turns: [1, 50].map((c) => ({
+    concurrency: c,
+    started: c,
+    completed: c,
+    failed: c === 50 ? 2 : 0,
+    outcomes: { answered: c },
+    first_event_ms: summary(c, 5, 9, 12),
+    first_work_event_ms: summary(c, 6, 10, 13),
+    final_ms: summary(c, 300 * c, 400 * c, 500 * c),
+    wall_ms: 500 * c,
+  })),
+  unrelated: {
+    route: "GET /api/auth/me",
+    heavy_question: "Calls by customer for the last 60 days",
+    heavy_turns: 2,
+    heavy_turn_ms: [2000, 2100],
+    heavy_outcomes: ["answered", "answered"],
+    idle_ms: summary(20, 2, 3, 4),
+    during_heavy_ms: summary(20, 8, 30, 40),
+  },
+  questions: ["q"],
+};
+
+const TOKENS = {
+  bench: "tokens",
+  method: "m",
+  sizes: [
+    { calls: 10000, questions: [{ question: "A", input_tokens: 1000, shape_tokens: 900 }] },
+    { calls: 1000000, questions: [{ question: "A", input_tokens: 1002, shape_tokens: 900 }] },
+  ],
+  comparison: { equal: false, shape_equal: true, max_diff_tokens: 2, max_diff_ratio: 0.002 },
+};
+
+const TURNS = {
+  benches: [{ name: "turn (48k calls): q", results: [{ ok: { avg: 25e6, p75: 30e6 } }] }],
+};
+
+function merged(): Merged {
+  return mergeResults({
+    quick: false,
+    sizes: sizesFor(false),
+    status: {
+      excel: "ok",
+      engine: "ok",
+      worker_read: "missing",
+      app: "ok",
+      tokens: "ok",
+      turns: "ok",
+    },
+    results: { excel: EXCEL, engine: ENGINE, app: APP, tokens: TOKENS, turns: TURNS },
+    now: new Date("2026-12-01T10:00:00Z"),
+  });
+}
+
+Deno.test("ratio: a over b with two decimals, none for missing or zero figures", () => {
+  assert.equal(ratio(3, 2), "1.50×");
+  assert.equal(ratio(40, 2), "20×");
+  assert.equal(ratio(1, 0), "");
+  assert.equal(ratio(null, 2), "");
+});
+
+Deno.test("percentiles and summaries of a series", () => {
+  const xs = Array.from({ length: 100 }, (_, i) => i + 1);
+  assert.equal(percentile(xs, 50), 50);
+  assert.equal(percentile(xs, 95), 95);
+  assert.equal(percentile([], 50), 0);
+  assert.deepEqual(summarize([3, 1, 2]), { n: 3, p50: 2, p95: 3, max: 3 });
+  assert.deepEqual(demoSizing(1_000_000, 60), { days: 60, callsPerDay: 16667 });
+});
+
+Deno.test("excel rows: ratios vs openpyxl and vs the deflate floor; a missing peer says so", () => {
+  const rows = excelRows(EXCEL);
+  const vsPeer = rows.find((r) => r.what.startsWith("Excel export 100,000 rows vs openpyxl"))!;
+  assert.equal(vsPeer.ratio, "4.00×");
+  const vsFloor = rows.find((r) => r.what.startsWith("Excel export 1,000,000 rows vs deflate"))!;
+  assert.equal(vsFloor.ratio, "0.50×");
+  const missing = rows.find((r) => r.what.startsWith("Excel export 1,000,000 rows vs openpyxl"))!;
+  assert.equal(missing.reference, "openpyxl missing");
+  assert.equal(missing.ratio, "");
+});
+
+Deno.test("engine rows: load, RSS and each query's p50/p95 beside plain mingo", () => {
+  const rows = engineRows(ENGINE, 1_000_000);
+  assert.equal(rows[0].app, "4,200 ms");
+  assert.equal(rows[1].app, "900 MB");
+  const q = rows.find((r) => r.what.includes("calls this month"))!;
+  assert.equal(q.app, "12 ms / 20 ms");
+  assert.equal(q.reference, "480 ms / 520 ms (plain mingo)");
+  assert.equal(q.ratio, "40× faster");
+  assert.equal(rows.filter((r) => r.what.includes("no figures")).length, 0);
+});
+
+Deno.test("app rows: start, RSS, first and final event per concurrency, unrelated request", () => {
+  const rows = appRows(APP);
+  assert.match(rows[0].what, /982,000 calls/);
+  assert.equal(rows[0].app, "15.0 s");
+  const final50 = rows.find((r) => r.what.startsWith("50 concurrent turns: final"))!;
+  assert.equal(final50.app, "15.0 s / 20.0 s / 25.0 s");
+  assert.equal(final50.reference, "50/50 done, 2 not answered");
+  const first1 = rows.find((r) => r.what.startsWith("1 concurrent turns: first"))!;
+  assert.equal(first1.app, "5.0 ms / 9.0 ms / 12 ms");
+  const unrelated = rows.at(-1)!;
+  assert.equal(unrelated.ratio, "4.00×");
+  assert.equal(unrelated.reference, "2.0 ms / 4.0 ms idle");
+});
+
+Deno.test("token rows: each question at both sizes and the verdict", () => {
+  const rows = tokenRows(TOKENS);
+  assert.equal(rows[0].app, "1,002");
+  assert.equal(rows[0].reference, "1,000");
+  assert.match(rows[0].ratio, /\(\+2\)/);
+  assert.equal(rows[1].app, "≈ (values in previews)");
+  assert.equal(
+    verdict(compareTokens([
+      { calls: 1, questions: [{ input_tokens: 10, shape_tokens: 5 } as never] },
+      { calls: 2, questions: [{ input_tokens: 10, shape_tokens: 5 } as never] },
+    ])),
+    "✓ equal",
+  );
+  assert.equal(
+    verdict(compareTokens([
+      { calls: 1, questions: [{ input_tokens: 100, shape_tokens: 5 } as never] },
+      { calls: 2, questions: [{ input_tokens: 150, shape_tokens: 5 } as never] },
+    ])),
+    "DIFFERENT",
+  );
+});
+
+Deno.test("turn bench rows read deno bench --json", () => {
+  const rows = turnBenchRows(TURNS);
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].app, "25 ms / 30 ms");
+});
+
+Deno.test("summary: components in order, a missing one on its own line; text and Markdown", () => {
+  const m = merged();
+  const rows = summaryRows(m);
+  assert.ok(rows[0].what.startsWith("Excel export"));
+  assert.deepEqual(rows.find((r) => r.what === "(worker_read)"), {
+    what: "(worker_read)",
+    app: "missing",
+    reference: "",
+    ratio: "",
+  });
+  const text = textTable(rows);
+  assert.match(text.split("\n")[0], /^what\s+this app\s+reference\s+ratio$/);
+  assert.equal(text.split("\n").length, rows.length + 2);
+  const md = markdownTable(rows);
+  assert.equal(md.split("\n")[1], "|---|---|---|---|");
+  assert.ok(md.includes("\n| (worker_read) | missing |  |  |\n"));
+  assert.equal(md.split("\n").length, rows.length + 2);
+  assert.match(markdownReport(m), /^Benchmarks of 2026-12-01 on /);
+  assert.equal(JSON.parse(JSON.stringify(m)).results.app.calls, 982000);
+});
+
+Deno.test("summary: unrecognised figures point to the JSON", () => {
+  const m = merged();
+  m.results.engine = { something: "else" };
+  const row = summaryRows(m).find((r) => r.what === "(engine)")!;
+  assert.match(row.app, /not recognised/);
+});
+
+Deno.test("components: every one writes JSON, quick sizes are smaller", () => {
+  const full = components(sizesFor(false));
+  assert.deepEqual(full.map((c) => c.id), [
+    "engine",
+    "worker_read",
+    "excel",
+    "app",
+    "tokens",
+    "turns",
+  ]);
+  for (const c of full) assert.ok(c.jsonOnStdout || c.args.includes("{json}"), c.id);
+  assert.ok(full.find((c) => c.id === "app")!.args.includes("1,50,200"));
+  assert.ok(sizesFor(true).calls < sizesFor(false).calls);
+});
+
+Deno.test({
+  name: "bench/app.ts smoke: the real app on 2,000 calls at 1 and 5 concurrent turns",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const r = await runAppBench({ calls: 2000, concurrency: [1, 5], probes: 5 });
+    assert.ok(r.calls !== null && r.calls > 1500 && r.calls < 2500, `calls ${r.calls}`);
+    assert.ok(r.startup.listen_ms > 0);
+    assert.ok(r.startup.rss_mb > 10, `rss ${r.startup.rss_mb}`);
+    assert.deepEqual(r.turns.map((t) => t.concurrency), [1, 5]);
+    for (const t of r.turns) {
+      assert.equal(t.completed, t.concurrency);
+      assert.equal(t.failed, 0, JSON.stringify(t.outcomes));
+      assert.equal(t.final_ms.n, t.concurrency);
+      assert.ok(t.first_event_ms.p50 <= t.final_ms.p50);
+      assert.ok(t.final_ms.p50 <= t.final_ms.max);
+    }
+    assert.equal(r.unrelated?.idle_ms.n, 5);
+    assert.ok((r.unrelated?.heavy_turns ?? 0) >= 1);
+    assert.ok(r.unrelated?.heavy_outcomes.every((o) => o === "answered"));
+    const rows = appRows(r);
+    assert.ok(rows.some((row) => row.what.startsWith("5 concurrent turns: final")));
+  },
+});
