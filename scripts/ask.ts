@@ -21,6 +21,7 @@ import {
 } from "../lib/config.ts";
 import type { DataClient } from "../lib/data/types.ts";
 import { openDataClient } from "../lib/agent/data_source.ts";
+import { warmVocabulary } from "../lib/agent/offline/vocabulary.ts";
 import type { AgentEvent, Interpretation, Outcome, TableSpec, Usage } from "../lib/agent/events.ts";
 import { interpretationLine } from "../lib/agent/interpretation.ts";
 import { createProvider } from "../lib/agent/provider.ts";
@@ -354,10 +355,13 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  // The planner's names from the data, read while the rest starts.
+  const vocabulary = warmVocabulary(client);
   let provider: ModelProvider;
   try {
     provider = createProvider(config, { tz, now, client });
   } catch (e) {
+    vocabulary.close();
     await client.close().catch(() => {});
     throw new UsageError((e as Error).message);
   }
@@ -396,6 +400,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     await Promise.resolve(store.close()).catch(() => {});
+    vocabulary.close();
     await client.close().catch(() => {});
   }
   return 0;

@@ -6,6 +6,7 @@
 import { dirname } from "node:path";
 import { clock, type Config } from "../config.ts";
 import { openDataClient } from "../agent/data_source.ts";
+import { type VocabularyCache, warmVocabulary } from "../agent/offline/vocabulary.ts";
 import { createProvider } from "../agent/provider.ts";
 import type { ModelProvider } from "../agent/types.ts";
 import { ensureDemoUser } from "../auth/users.ts";
@@ -58,6 +59,7 @@ export async function assembleApp(
   }
   const store = await openStore(config.kvPath);
   let data: DataClient | undefined;
+  let vocabulary: VocabularyCache | undefined;
   try {
     const demoLine = await ensureDemoUser(store, config.auth).catch((e) => {
       throw new StartupError(reason(e));
@@ -66,6 +68,8 @@ export async function assembleApp(
     data = await openDataClient(config, { tz: config.tz, now: now() }).catch((e) => {
       throw new StartupError(`Cannot open the data source: ${reason(e)}`);
     });
+    // The planner's names from the data, read in the background and kept up to date.
+    vocabulary = warmVocabulary(data, { log: options.log });
     let provider = createProvider(config, { tz: config.tz, now, client: data });
     if (options.wrapProvider) provider = options.wrapProvider(provider);
     const app = await createApp({
@@ -91,6 +95,7 @@ export async function assembleApp(
       }),
     });
     const client = data;
+    const names = vocabulary;
     return {
       fetch: app.fetch,
       store,
@@ -99,11 +104,13 @@ export async function assembleApp(
       demoLine,
       async close() {
         await app.close();
+        names.close();
         await client.close().catch(() => {});
         store.close();
       },
     };
   } catch (e) {
+    vocabulary?.close();
     await data?.close().catch(() => {});
     store.close();
     throw e;
