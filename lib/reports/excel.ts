@@ -385,6 +385,9 @@ function partName(base: string, part: number): string {
   return `${base.slice(0, 31 - suffix.length).trim()}${suffix}`;
 }
 
+/** The style of every data row (none), one object so exceljs resolves it once. */
+const ROW_STYLE: Partial<ExcelJS.Style> = {};
+
 /** One data sheet being written. */
 interface DataSheet {
   ws: ExcelJS.Worksheet;
@@ -446,7 +449,9 @@ function addDataSheet(
     queue,
     add(values) {
       const row = ws.addRow(values);
-      // One style object per column, so exceljs's style cache (keyed by object) hits.
+      // One style object per column, and one for all rows, so exceljs's style cache
+      // (keyed by object) hits.
+      (row as unknown as { style: object }).style = ROW_STYLE;
       for (let i = 0; i < styles.length; i++) row.getCell(i + 1).style = styles[i];
       row.commit();
     },

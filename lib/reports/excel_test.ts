@@ -6,6 +6,7 @@ import { generateDataset } from "../data/seed.ts";
 import { getReport } from "./catalog.ts";
 import {
   escapeCellText,
+  EXCEL_MAX_ROWS,
   exportReport,
   isFormulaLike,
   reportFileName,
@@ -374,4 +375,215 @@ Deno.test("exportReport reruns the saved query: the same rows every time, past t
   const times = files[0].slice(1).map((r) => (r[0] as Date).getTime());
   assert.deepEqual(times, [...times].sort((a, b) => a - b), "oldest first");
   await client.close();
+});
+
+/** The entries of a zip archive (stored or deflated), by name, as text. */
+async function unzipText(bytes: Uint8Array): Promise<Map<string, string>> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let eocd = bytes.length - 22;
+  while (eocd >= 0 && view.getUint32(eocd, true) !== 0x06054b50) eocd--;
+  assert.ok(eocd >= 0, "a zip archive");
+  let at = view.getUint32(eocd + 16, true);
+  const files = new Map<string, string>();
+  const dec = new TextDecoder();
+  for (let i = view.getUint16(eocd + 10, true); i > 0; i--) {
+    const method = view.getUint16(at + 10, true);
+    const size = view.getUint32(at + 20, true);
+    const nameLen = view.getUint16(at + 28, true);
+    const skip = nameLen + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+    const local = view.getUint32(at + 42, true);
+    const name = dec.decode(bytes.subarray(at + 46, at + 46 + nameLen)).replace(/^\//, "");
+    const dataAt = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    const raw = bytes.subarray(dataAt, dataAt + size);
+    const data = method === 0 ? raw : new Uint8Array(
+      await new Response(
+        new Blob([raw.slice()]).stream().pipeThrough(new DecompressionStream("deflate-raw")),
+      ).arrayBuffer(),
+    );
+    files.set(name, dec.decode(data));
+    at += 46 + skip;
+  }
+  return files;
+}
+
+Deno.test("writeReportXlsx continues past the per-sheet row limit on a second sheet", async () => {
+  const { sink, bytes } = memorySink();
+  const data = rowsFor("UTC");
+  const res = await writeReportXlsx(INFO, asAsync(data), sink, {
+    tz: "UTC",
+    sheetRowLimit: 5,
+  });
+  assert.equal(res.rows, data.length);
+  const wb = await readBack(bytes());
+  assert.deepEqual(wb.worksheets.map((w) => w.name), [
+    "Incoming calls",
+    "Incoming calls (2)",
+    "Summary",
+  ]);
+  const [first, second] = wb.worksheets.map(sheetValues);
+  const header = COLUMNS.map((c) => c.label);
+  assert.deepEqual(first[0], header);
+  assert.deepEqual(second[0], header, "the same header row");
+  assert.equal(first.length, 1 + 5);
+  assert.equal(second.length, 1 + data.length - 5);
+  assert.deepEqual(
+    [...first.slice(1), ...second.slice(1)].map((r) => r[1]),
+    data.map((d) => d.call_id),
+    "every row once, in order",
+  );
+  const ws2 = wb.worksheets[1];
+  assert.equal(ws2.getCell("A2").numFmt, "yyyy-mm-dd hh:mm:ss", "the same column formats");
+  assert.equal(ws2.getCell("C2").numFmt, "@");
+  assert.equal((ws2.views[0] as { ySplit?: number }).ySplit, 1, "frozen header");
+  assert.equal(ws2.pageSetup.printTitlesRow, "1:1");
+  const summary = sheetValues(wb.getWorksheet("Summary")!);
+  assert.equal(summary.find((r) => r[0] === "Rows")?.[1], data.length);
+  assert.equal(
+    summary.find((r) => r[0] === "Sheets")?.[1],
+    `The rows span 2 sheets: "Incoming calls" (5 rows), "Incoming calls (2)" (3 rows)`,
+  );
+});
+
+Deno.test("writeReportXlsx: one sheet at exactly the limit; Excel's limit is 2^20 rows", async () => {
+  assert.equal(EXCEL_MAX_ROWS, 1_048_576);
+  const { sink, bytes } = memorySink();
+  const data = rowsFor("UTC").slice(0, 4);
+  await writeReportXlsx(INFO, data, sink, { tz: "UTC", sheetRowLimit: 4 });
+  const wb = await readBack(bytes());
+  assert.deepEqual(wb.worksheets.map((w) => w.name), ["Incoming calls", "Summary"]);
+  assert.equal(
+    sheetValues(wb.worksheets[1]).find((r) => r[0] === "Sheets"),
+    undefined,
+    "no sheet note for one sheet",
+  );
+  // A limit past Excel's is capped at Excel's.
+  await assert.rejects(
+    writeReportXlsx(INFO, [], memorySink().sink, { tz: "UTC", sheetRowLimit: 0 }),
+    RangeError,
+  );
+});
+
+Deno.test({
+  name: "writeReportXlsx at the real limit: 1,048,575 data rows on sheet 1, the next on sheet 2",
+  async fn() {
+    const cols: Column[] = [{ key: "calls", label: "Calls", type: "integer" }];
+    const n = EXCEL_MAX_ROWS; // data rows: one more than sheet 1 holds below its header
+    function* rows() {
+      for (let i = 0; i < n; i++) yield [i];
+    }
+    const { sink, bytes } = memorySink();
+    await writeReportXlsx({ ...INFO, columns: cols, summary: null }, rows(), sink, {
+      tz: "UTC",
+    });
+    const files = await unzipText(bytes());
+    const sheet1 = files.get("xl/worksheets/sheet1.xml")!;
+    const sheet2 = files.get("xl/worksheets/sheet2.xml")!;
+    const rowNumbers = (xml: string) => [...xml.matchAll(/<row r="(\d+)"/g)].map((m) => +m[1]);
+    const r1 = rowNumbers(sheet1);
+    assert.equal(r1.length, EXCEL_MAX_ROWS, "sheet 1 full: header + 1,048,575 rows");
+    assert.equal(r1[r1.length - 1], EXCEL_MAX_ROWS);
+    assert.match(
+      sheet1,
+      new RegExp(
+        `<row r="${EXCEL_MAX_ROWS}"[^>]*><c r="A${EXCEL_MAX_ROWS}"[^>]*><v>${
+          EXCEL_MAX_ROWS - 2
+        }</v>`,
+      ),
+    );
+    assert.deepEqual(rowNumbers(sheet2), [1, 2]);
+    assert.match(sheet2, /<row r="2"[^>]*><c r="A2"[^>]*><v>1048575<\/v>/);
+    assert.match(files.get("xl/workbook.xml")!, /name="Incoming calls \(2\)"/);
+  },
+});
+
+Deno.test("writeReportXlsx shares one style object per column (exceljs's style cache hits)", async () => {
+  const proto = Object.getPrototypeOf(
+    (new ExcelJS.stream.xlsx.WorkbookWriter({ useStyles: true }) as unknown as {
+      styles: object;
+    }).styles,
+  );
+  const original = proto.addStyleModel;
+  /** Distinct style objects and calls exceljs's style registry sees for `n` rows. */
+  async function styleUse(n: number, rowRenderer: "direct" | "exceljs") {
+    const objects = new Set<object>();
+    let calls = 0;
+    proto.addStyleModel = function (this: unknown, model: object, type: number) {
+      calls++;
+      objects.add(model);
+      return original.call(this, model, type);
+    };
+    try {
+      const data = Array.from({ length: n }, (_, i) => rowsFor("UTC")[i % 8]);
+      await writeReportXlsx(INFO, data, memorySink().sink, { tz: "UTC", rowRenderer });
+    } finally {
+      proto.addStyleModel = original;
+    }
+    return { objects: objects.size, calls };
+  }
+  for (const renderer of ["direct", "exceljs"] as const) {
+    const small = await styleUse(100, renderer);
+    const large = await styleUse(300, renderer);
+    // 200 more rows × 8 columns: not one more style object (a copy per cell would add 1,600).
+    assert.equal(large.objects, small.objects, `${renderer}: style objects per column`);
+    assert.ok(small.objects < 100, `${renderer}: ${small.objects} style objects`);
+    if (renderer === "direct") {
+      assert.equal(large.calls, small.calls, "direct: one registry call per column");
+    } else {
+      assert.equal(large.calls - small.calls, 200 * 9, "exceljs: a cached call per cell and row");
+    }
+  }
+});
+
+Deno.test("writeReportXlsx waits for a slow sink: the XML queued in front of the zip stays bounded", async () => {
+  let release: (() => void) | null = null;
+  let written = 0;
+  let maxQueued = 0;
+  // A sink that takes a chunk only when the test releases it.
+  const sink = new Writable({
+    highWaterMark: 16 * 1024,
+    write(chunk: Uint8Array, _enc, cb) {
+      written += chunk.length;
+      release = () => cb();
+    },
+  });
+  let produced = 0;
+  const cols: Column[] = [
+    { key: "call_id", label: "Call ID", type: "string" },
+    { key: "note", label: "Note", type: "string" },
+  ];
+  async function* rows() {
+    for (let i = 0; i < 200_000; i++) {
+      produced = i;
+      // Incompressible-ish text, so the zip output grows with the input.
+      yield [`C${i}`, crypto.randomUUID()];
+    }
+  }
+  const done = writeReportXlsx({ ...INFO, columns: cols }, rows(), sink, { tz: "UTC" });
+  // Let the writer run with the sink blocked.
+  await new Promise((r) => setTimeout(r, 300));
+  const stalledAt = produced;
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(produced, stalledAt, "the producer waits while the sink does not take data");
+  assert.ok(stalledAt < 100_000, `stopped early, at ${stalledAt} rows of 200,000`);
+  // Roughly 70 bytes of XML per row: a few MB at most are held in front of the sink.
+  assert.ok(stalledAt * 70 < 8 * 1024 * 1024, `${stalledAt} rows produced while blocked`);
+  // Now let the sink go, and watch the memory as the rest streams through.
+  const timer = setInterval(() => {
+    const r = release;
+    release = null;
+    r?.();
+  }, 0);
+  const base = Deno.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    maxQueued = Math.max(maxQueued, Deno.memoryUsage().rss - base);
+  }, 5);
+  try {
+    const res = await done;
+    assert.equal(res.rows, 200_000);
+    assert.ok(written > 4 * 1024 * 1024);
+  } finally {
+    clearInterval(timer);
+    clearInterval(sampler);
+  }
+  assert.ok(maxQueued < 200 * 1024 * 1024, `RSS grew ${maxQueued} bytes`);
 });
