@@ -410,13 +410,9 @@ export function createEmbeddedMcpServer(
     },
     "collection-schema": (args) => {
       const db = args.database as string, name = args.collection as string;
-      const docs = (store.collection(db, name)?.documents ?? []) as Document[];
       const sampleSize = Math.max(1, Math.floor(Number(args.sampleSize) || 50));
-      const step = Math.max(1, Math.floor(docs.length / sampleSize));
-      const sample: Document[] = [];
-      for (let i = 0; i < docs.length && sample.length < sampleSize; i += step) {
-        sample.push(docs[i]);
-      }
+      // Spread over the collection; a columnar one materialises only the sampled rows.
+      const sample: Document[] = store.collection(db, name)?.sample(sampleSize) ?? [];
       const schema = inferSchema(sample);
       const fieldsCount = Object.keys(schema).length;
       return {

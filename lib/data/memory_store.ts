@@ -11,6 +11,21 @@
 import { calculateObjectSize, ObjectId } from "bson";
 import { compareAt, encodeColumn, type KeyColumn, positionComparator } from "./sort_keys.ts";
 import { CALLS, CUSTOMERS, type Document } from "./types.ts";
+import { ColumnTable, ColumnTableBuilder } from "./columnar/column_table.ts";
+import { keyColumnOf } from "./columnar/key_columns.ts";
+
+export { ColumnTable, ColumnTableBuilder };
+
+/** Where an index reads its keys from: a row count and an encoder per field. */
+export interface KeySource {
+  readonly size: number;
+  /** Encoded keys of `field`, or null when its values cannot be encoded. */
+  keyColumn(field: string): KeyColumn | null;
+}
+
+function documentKeySource(docs: readonly Document[]): KeySource {
+  return { size: docs.length, keyColumn: (field) => encodeColumn(docs, field) };
+}
 
 /** An index declaration, as MongoDB's `key` document (`{start_time: 1, _id: 1}`). */
 export interface IndexSpec {
@@ -39,13 +54,15 @@ export class SortedIndex {
   readonly fields: string[];
   /** Direction of each key field. */
   readonly directions: (1 | -1)[];
-  readonly #docs: readonly Document[];
+  readonly #source: KeySource;
   #positions: Int32Array | null = null;
   #columns: KeyColumn[] | null = null;
   #built = false;
 
-  constructor(docs: readonly Document[], spec: IndexSpec) {
-    this.#docs = docs;
+  constructor(source: readonly Document[] | KeySource, spec: IndexSpec) {
+    this.#source = Array.isArray(source)
+      ? documentKeySource(source as readonly Document[])
+      : source as KeySource;
     this.key = { ...spec.key };
     this.name = spec.name ?? indexName(spec.key);
     this.fields = Object.keys(spec.key);
@@ -57,11 +74,11 @@ export class SortedIndex {
     this.#built = true;
     const columns: KeyColumn[] = [];
     for (const field of this.fields) {
-      const col = encodeColumn(this.#docs, field);
+      const col = this.#source.keyColumn(field);
       if (!col) return;
       columns.push(col);
     }
-    const positions = new Int32Array(this.#docs.length);
+    const positions = new Int32Array(this.#source.size);
     for (let i = 0; i < positions.length; i++) positions[i] = i;
     positions.sort(positionComparator(columns, this.directions));
     this.#columns = columns;
@@ -96,45 +113,101 @@ export class SortedIndex {
   }
 }
 
-/** One collection: its documents (insertion order) and its indexes. */
+/**
+ * One collection: its documents (insertion order) and its indexes. Small collections
+ * keep their documents as frozen objects; large ones keep a {@link ColumnTable} and
+ * materialise documents on demand ({@link MemoryCollection.doc}).
+ */
 export class MemoryCollection {
   readonly name: string;
-  readonly documents: readonly Document[];
   readonly indexes: SortedIndex[];
+  /** The columns, for a columnar collection; null when documents are kept as objects. */
+  readonly table: ColumnTable | null;
+  readonly #documents: readonly Document[] | null;
   #bytes: number | null = null;
 
-  constructor(name: string, documents: Document[], indexes: IndexSpec[] = []) {
+  constructor(name: string, documents: Document[] | ColumnTable, indexes: IndexSpec[] = []) {
     this.name = name;
-    for (const doc of documents) {
-      // MongoDB gives every document an _id; so does the store (keyset paging relies on it).
-      if (doc._id === undefined && !Object.isFrozen(doc)) doc._id = new ObjectId();
-      deepFreeze(doc);
+    let source: KeySource;
+    if (documents instanceof ColumnTable) {
+      this.table = documents;
+      this.#documents = null;
+      const table = documents;
+      const cache = new Map<string, KeyColumn | null>();
+      source = {
+        size: table.size,
+        keyColumn: (field) => {
+          if (!cache.has(field)) cache.set(field, keyColumnOf(table, field));
+          return cache.get(field)!;
+        },
+      };
+    } else {
+      this.table = null;
+      for (const doc of documents) {
+        // MongoDB gives every document an _id; so does the store (keyset paging relies on it).
+        if (doc._id === undefined && !Object.isFrozen(doc)) doc._id = new ObjectId();
+        deepFreeze(doc);
+      }
+      this.#documents = Object.freeze(documents);
+      source = documentKeySource(this.#documents);
     }
-    this.documents = Object.freeze(documents);
     const specs = [{ key: { _id: 1 as const }, name: "_id_" }, ...indexes];
     const seen = new Set<string>();
     this.indexes = [];
     for (const spec of specs) {
-      const index = new SortedIndex(this.documents, spec);
+      const index = new SortedIndex(source, spec);
       if (seen.has(index.name)) continue;
       seen.add(index.name);
       this.indexes.push(index);
     }
   }
 
+  /**
+   * Every document, in insertion order. A columnar collection materialises them all on
+   * each call (slow for large ones: prefer {@link doc}, {@link docsAt} or {@link sample}).
+   */
+  get documents(): readonly Document[] {
+    if (this.#documents) return this.#documents;
+    const table = this.table!;
+    const out = new Array<Document>(table.size);
+    for (let i = 0; i < out.length; i++) out[i] = table.doc(i);
+    return out;
+  }
+
+  /** The document at position `i` (frozen). */
+  doc(i: number): Document {
+    return this.#documents ? this.#documents[i] : this.table!.doc(i);
+  }
+
+  /** The documents at `positions`, in that order. */
+  docsAt(positions: ArrayLike<number>): Document[] {
+    const out = new Array<Document>(positions.length);
+    for (let k = 0; k < positions.length; k++) out[k] = this.doc(positions[k]);
+    return out;
+  }
+
+  /** Up to `n` documents spread evenly over the collection (all of them when it is small). */
+  sample(n: number): Document[] {
+    const size = this.size;
+    const step = Math.max(1, Math.floor(size / Math.max(1, n)));
+    const out: Document[] = [];
+    for (let i = 0; i < size && out.length < n; i += step) out.push(this.doc(i));
+    return out;
+  }
+
   /** Number of documents. */
   get size(): number {
-    return this.documents.length;
+    return this.#documents ? this.#documents.length : this.table!.size;
   }
 
   /** Approximate BSON size of all documents (sampled above 2,000 documents). */
   get bytes(): number {
     if (this.#bytes === null) {
-      const n = this.documents.length;
+      const n = this.size;
       const step = Math.max(1, Math.floor(n / 2000));
       let sampled = 0, total = 0;
       for (let i = 0; i < n; i += step) {
-        total += calculateObjectSize(this.documents[i]);
+        total += calculateObjectSize(this.doc(i));
         sampled++;
       }
       this.#bytes = sampled === 0 ? 0 : Math.round((total / sampled) * n);
@@ -159,11 +232,14 @@ function deepFreeze(value: unknown): void {
 export class MemoryStore {
   readonly #databases = new Map<string, Map<string, MemoryCollection>>();
 
-  /** Adds (or replaces) a collection. The documents are frozen in place, not copied. */
+  /**
+   * Adds (or replaces) a collection. Documents given as an array are frozen in place,
+   * not copied; a {@link ColumnTable} makes a columnar collection.
+   */
   addCollection(
     database: string,
     name: string,
-    documents: Document[],
+    documents: Document[] | ColumnTable,
     indexes: IndexSpec[] = [],
   ): MemoryCollection {
     let db = this.#databases.get(database);
@@ -219,22 +295,47 @@ export interface CreateStoreOptions {
   database?: string;
   /** Indexes per collection name; default {@link DEFAULT_INDEXES}. */
   indexes?: Record<string, IndexSpec[]>;
+  /**
+   * Collections with at least this many documents are stored column by column
+   * ({@link ColumnTable}); default {@link COLUMNAR_THRESHOLD}. `Infinity` keeps every
+   * collection as objects, 0 makes every collection columnar.
+   */
+  columnarFrom?: number;
 }
 
+/** Default size from which a collection is stored column by column. */
+export const COLUMNAR_THRESHOLD = 20_000;
+
 /**
- * Builds a store holding one database with the given collections. The documents
- * are used as they are, not copied: they (and the arrays) are frozen, and any
- * without an `_id` gets one.
+ * Builds a store holding one database with the given collections. Small collections
+ * use the documents as they are, not copied: they (and the arrays) are frozen. Large
+ * ones (see {@link CreateStoreOptions.columnarFrom}) are copied into columns and the
+ * arrays are not kept. Any document without an `_id` gets one. Collections may also be
+ * given as {@link ColumnTable}s (see {@link createCollectionBuilder}).
  */
 export function createMemoryStore(
-  collections: Record<string, Document[]>,
+  collections: Record<string, Document[] | ColumnTable>,
   opts: CreateStoreOptions = {},
 ): MemoryStore {
   const database = opts.database ?? "ccs_dev";
   const indexes = opts.indexes ?? DEFAULT_INDEXES;
+  const from = opts.columnarFrom ?? COLUMNAR_THRESHOLD;
   const store = new MemoryStore();
   for (const [name, docs] of Object.entries(collections)) {
-    store.addCollection(database, name, docs, indexes[name] ?? []);
+    const data = Array.isArray(docs) && docs.length >= from
+      ? new ColumnTableBuilder().append(docs).finish()
+      : docs;
+    store.addCollection(database, name, data, indexes[name] ?? []);
   }
   return store;
+}
+
+/**
+ * A builder for a columnar collection fed in batches (`append(docs)` as often as
+ * needed, then `finish()`), for loaders that should not hold every document as an
+ * object: pass the finished table to {@link createMemoryStore} or
+ * {@link MemoryStore.addCollection}.
+ */
+export function createCollectionBuilder(): ColumnTableBuilder {
+  return new ColumnTableBuilder();
 }

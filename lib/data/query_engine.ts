@@ -49,6 +49,8 @@ import { mongoExpressionOperators } from "./operators.ts";
 import { compareWith, type EncodedKey, encodeKey, sortOrder } from "./sort_keys.ts";
 import type { Document } from "./types.ts";
 import { timeZoneOperators } from "./tz_operators.ts";
+import { leadingFilter, runColumnar, selectRows } from "./columnar/executor.ts";
+import { compileFilter, type RowTest } from "./columnar/filter.ts";
 
 /** Thrown for queries the engine refuses or cannot run. */
 export class QueryError extends Error {
@@ -175,6 +177,8 @@ export interface EngineStats {
   scannedDocs: number;
   /** Queries stopped by their deadline or signal. */
   stopped: number;
+  /** Pipelines whose head ran on a columnar collection's columns. */
+  columnar: number;
 }
 
 /** Options of {@link QueryEngine.find}. */
@@ -212,6 +216,7 @@ export class QueryEngine {
     cacheHits: 0,
     scannedDocs: 0,
     stopped: 0,
+    columnar: 0,
   };
   readonly #options: Partial<Options>;
   readonly #cache = new Map<string, CacheEntry>();
@@ -256,6 +261,10 @@ export class QueryEngine {
     const coll = this.#collection(collection);
     if (!coll) return budget.run(() => new Aggregator(pipeline, this.#options).run([]));
     const hoisted = hoistPaging(pipeline);
+    if (coll.table) {
+      const done = await this.#columnar(coll, hoisted, budget);
+      if (done) return done;
+    }
     const paged = splitPaging(pipeline);
     // An index scan walks past every skipped document, so deep pages (skip-mode exports
     // through thousands of pages) come from the materialised prefix instead.
@@ -266,6 +275,36 @@ export class QueryEngine {
       return docs.slice(paged.skip, paged.skip + paged.limit);
     }
     return await this.#run(coll, hoisted, budget);
+  }
+
+  /**
+   * Runs `pipeline` on a columnar collection's columns when its leading `$match`
+   * compiles: an ordered index scan with a row test for `[$match, $sort, $skip?,
+   * $limit?, …]`, else the columnar executor (`columnar/executor.ts`). Null when the
+   * filter does not compile.
+   */
+  async #columnar(
+    coll: MemoryCollection,
+    pipeline: Document[],
+    budget: Budget,
+  ): Promise<Document[] | null> {
+    const table = coll.table!;
+    const { filter } = leadingFilter(pipeline);
+    if (!compileFilter(table, filter)) return null;
+    if (this.#sortIndex(coll, pipeline)) return await this.#run(coll, pipeline, budget);
+    const candidates = this.#narrow(coll, filter);
+    const result = await runColumnar(table, pipeline, {
+      budget,
+      candidates,
+      finish: (stages, docs) =>
+        budget.run(() => new Aggregator(stages, this.#options).run(docs) as Document[]),
+    });
+    if (!result) return null;
+    if (candidates) this.stats.narrowed++;
+    if (result.aggregated) this.stats.columnar++;
+    return result.rest.length
+      ? await this.#streamed(result.docs, result.rest, budget)
+      : result.docs;
   }
 
   /** Whether an index serves the leading `$match`es and `$sort` of `pipeline` in order. */
@@ -304,17 +343,29 @@ export class QueryEngine {
     if (!coll) return 0;
     if (Object.keys(filter).length === 0) return coll.size;
     filter = prepareRegexes(filter);
-    const test = budget.run(() => this.#matcher(filter));
     const positions = this.#narrow(coll, filter);
     if (positions) this.stats.narrowed++;
     else this.stats.fullScans++;
-    const docs = coll.documents;
-    const total = positions ? positions.length : docs.length;
+    const rowTest = coll.table ? compileFilter(coll.table, filter) : null;
+    if (rowTest) return (await selectRows(coll.table!, rowTest, positions, budget)).length;
+    const test = budget.run(() => this.#matcher(filter));
+    const total = positions ? positions.length : coll.size;
     let n = 0;
     await scanSlices(budget, total, (k) => {
-      if (test(docs[positions ? positions[k] : k])) n++;
+      if (test(coll.doc(positions ? positions[k] : k))) n++;
     });
     return n;
+  }
+
+  /**
+   * A test of document positions with mingo's semantics for `filter`: compiled over the
+   * columns of a columnar collection when it can be, else mingo's on each document.
+   */
+  #positionTest(coll: MemoryCollection, filter: Document): RowTest {
+    const compiled = coll.table ? compileFilter(coll.table, filter) : null;
+    if (compiled) return compiled;
+    const test = this.#matcher(filter);
+    return (p) => test(coll.doc(p));
   }
 
   /** A document test with mingo's semantics for `filter`. */
@@ -353,14 +404,14 @@ export class QueryEngine {
         : planned.docs;
     }
     this.stats.fullScans++;
-    return await this.#streamed(coll.documents as Document[], pipeline, budget);
+    return await this.#streamed(documentSource(coll), pipeline, budget);
   }
 
   /**
    * Runs `pipeline` over `docs`: its head of per-document stages chunk by chunk (the
    * event loop gets turns between chunks), the rest in one go over what the head kept.
    */
-  async #streamed(docs: Document[], pipeline: Document[], budget: Budget): Promise<Document[]> {
+  async #streamed(docs: DocSource, pipeline: Document[], budget: Budget): Promise<Document[]> {
     const { head, rest, need } = splitStreaming(pipeline);
     if (head.length === 0) {
       return budget.run(() => new Aggregator(pipeline, this.#options).run(ticking(docs)));
@@ -396,7 +447,7 @@ export class QueryEngine {
   ): Promise<{ docs: Document[]; rest: Document[] } | null> {
     const { filter, sort, next: i } = leadingMatchAndSort(pipeline);
     const hasFilter = Object.keys(filter).length > 0;
-    const test = hasFilter ? budget.run(() => this.#matcher(filter)) : null;
+    const test = hasFilter ? budget.run(() => this.#positionTest(coll, filter)) : null;
     if (sort) {
       const found = findSortIndex(coll, sort);
       if (found) {
@@ -411,7 +462,7 @@ export class QueryEngine {
           j++;
         }
         const bounds = intervalFor(found.index, filter) ?? { lo: 0, hi: coll.size };
-        const docs = await scanOrdered(coll, found.index, {
+        const positions = await scanOrdered(found.index, {
           prefix: sort.length,
           reversed: found.reversed,
           bounds,
@@ -420,7 +471,7 @@ export class QueryEngine {
           budget,
         });
         this.stats.indexScans++;
-        const page = docs.slice(skip, skip + limit);
+        const page = coll.docsAt(positions.slice(skip, skip + limit));
         this.stats.scannedDocs += page.length;
         return { docs: page, rest: pipeline.slice(j) };
       }
@@ -430,9 +481,13 @@ export class QueryEngine {
       if (positions) {
         this.stats.narrowed++;
         const docs: Document[] = [];
+        const rowTest = coll.table ? compileFilter(coll.table, filter) : null;
+        if (rowTest) {
+          const rows = await selectRows(coll.table!, rowTest, positions, budget);
+          return { docs: coll.docsAt(rows), rest: pipeline.slice(i) };
+        }
         await scanSlices(budget, positions.length, (k) => {
-          const doc = coll.documents[positions[k]];
-          if (test(doc)) docs.push(doc);
+          if (test(positions[k])) docs.push(coll.doc(positions[k]));
         });
         return { docs, rest: pipeline.slice(i) };
       }
@@ -459,6 +514,13 @@ export class QueryEngine {
     const out = new Int32Array(bestCount);
     let n = 0;
     const positions = bestIndex.positions;
+    if (bestCount > coll.size / 32) {
+      // Many positions: marking them is cheaper than sorting them.
+      const marks = new Uint8Array(coll.size);
+      for (const iv of best) for (let e = iv.lo; e < iv.hi; e++) marks[positions[e]] = 1;
+      for (let p = 0; p < marks.length; p++) if (marks[p]) out[n++] = p;
+      return out;
+    }
     for (const iv of best) {
       out.set(positions.subarray(iv.lo, iv.hi), n);
       n += iv.hi - iv.lo;
@@ -576,8 +638,8 @@ interface ScanOptions {
   prefix: number;
   reversed: boolean;
   bounds: Interval;
-  /** Document test; null matches everything. */
-  test: ((doc: Document) => boolean) | null;
+  /** Position test; null matches everything. */
+  test: RowTest | null;
   /** Stop once this many matches are collected (at a run boundary). */
   need: number;
   budget: Budget;
@@ -587,32 +649,24 @@ interface ScanOptions {
 const SCAN_SLICE = 1024;
 
 /**
- * Matching documents in index order, runs of equal sort keys in collection order
+ * Positions of matching documents in index order, runs of equal sort keys in collection order
  * (mingo's sort is stable, so ties keep the order of the collection).
  */
-async function scanOrdered(
-  coll: MemoryCollection,
-  index: SortedIndex,
-  opts: ScanOptions,
-): Promise<Document[]> {
+async function scanOrdered(index: SortedIndex, opts: ScanOptions): Promise<number[]> {
   const { prefix, reversed, bounds, test, need, budget } = opts;
   const positions = index.positions;
-  const docs = coll.documents;
-  const out: Document[] = [];
+  const out: number[] = [];
   const runIsSorted = prefix === index.fields.length;
   const take = (start: number, end: number) => {
     if (end - start === 1 || runIsSorted) {
       for (let e = start; e < end; e++) {
-        const doc = docs[positions[e]];
-        if (!test || test(doc)) out.push(doc);
+        const p = positions[e];
+        if (!test || test(p)) out.push(p);
       }
       return;
     }
     const run = positions.slice(start, end).sort();
-    for (const p of run) {
-      const doc = docs[p];
-      if (!test || test(doc)) out.push(doc);
-    }
+    for (const p of run) if (!test || test(p)) out.push(p);
   };
   let e = reversed ? bounds.hi : bounds.lo;
   const done = () => out.length >= need || (reversed ? e <= bounds.lo : e >= bounds.hi);
@@ -682,7 +736,7 @@ async function scanSlices(
  */
 async function scanChunks(
   budget: Budget,
-  docs: Document[],
+  docs: DocSource,
   work: (chunk: Document[]) => boolean | void,
 ): Promise<void> {
   let size = 4;
@@ -698,13 +752,34 @@ async function scanChunks(
   }
 }
 
+/** Documents by position: an array, or a collection that materialises them on demand. */
+interface DocSource {
+  readonly length: number;
+  slice(from: number, to: number): Document[];
+  at(i: number): Document | undefined;
+}
+
+/** A collection's documents as a {@link DocSource} (materialised on demand when columnar). */
+function documentSource(coll: MemoryCollection): DocSource {
+  if (!coll.table) return coll.documents as Document[];
+  return {
+    length: coll.size,
+    slice: (from, to) => {
+      const out: Document[] = [];
+      for (let i = from; i < Math.min(to, coll.size); i++) out.push(coll.doc(i));
+      return out;
+    },
+    at: (i) => coll.doc(i),
+  };
+}
+
 /** `docs` as a mingo source that counts each document against the running budget. */
-function ticking(docs: Document[]): AnyObject[] {
+function ticking(docs: DocSource): AnyObject[] {
   let i = 0;
   const next = () => {
     if (i >= docs.length) return { done: true, value: undefined };
     tick();
-    return { done: false, value: docs[i++] };
+    return { done: false, value: docs.at(i++) };
   };
   return next as unknown as AnyObject[];
 }

@@ -272,6 +272,7 @@ Deno.test("a projected, sorted page is served by the index, not by mingo over ev
     cacheHits: 0,
     scannedDocs: 10,
     stopped: 0,
+    columnar: 0,
   });
 });
 

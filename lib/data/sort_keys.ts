@@ -12,12 +12,18 @@
  */
 import { resolve } from "mingo/util";
 
-const RANK_NULL = 2;
-const RANK_NUMBER = 3;
-const RANK_STRING = 4;
-const RANK_BOOLEAN = 9;
-const RANK_DATE = 10;
-const RANK_OBJECT_ID = 1000;
+/** Type ranks of mingo's order (null and missing together, then numbers, strings…). */
+export const RANK_NULL = 2;
+/** Rank of numbers. */
+export const RANK_NUMBER = 3;
+/** Rank of strings. */
+export const RANK_STRING = 4;
+/** Rank of booleans. */
+export const RANK_BOOLEAN = 9;
+/** Rank of dates. */
+export const RANK_DATE = 10;
+/** Rank of ObjectIds. */
+export const RANK_OBJECT_ID = 1000;
 
 /** One encoded value: its type rank and its numeric or string payload. */
 export interface EncodedKey {

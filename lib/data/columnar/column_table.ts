@@ -1,0 +1,334 @@
+/**
+ * Columnar storage for a collection: one column per top-level field, typed arrays
+ * instead of one JS object per document.
+ *
+ * - Each column has a kind per row ({@link Kind}): missing, null, number, string,
+ *   date, true, false, ObjectId or other.
+ * - Numbers and dates live in a Float64Array (dates as epoch ms), strings as Int32
+ *   codes into a dictionary (codes are given in order of first appearance), ObjectIds
+ *   as 12-byte blocks; any other value (arrays, sub-documents, other BSON classes) is
+ *   kept as it is in a sparse map and marks the column as not usable for columnar
+ *   execution.
+ * - Each row remembers its field order (a "shape"), so a materialised document has
+ *   the same keys in the same order as the original, and the same Date / ObjectId types.
+ *
+ * @module
+ */
+import { ObjectId } from "bson";
+import type { Document } from "../types.ts";
+
+/** Kind of the value a column holds at a row. */
+export const Kind = {
+  MISSING: 0,
+  NULL: 1,
+  NUMBER: 2,
+  STRING: 3,
+  DATE: 4,
+  TRUE: 5,
+  FALSE: 6,
+  OBJECT_ID: 7,
+  OTHER: 8,
+} as const;
+
+const INITIAL_CAPACITY = 1024;
+
+function isObjectId(v: object): v is ObjectId {
+  return (v as { _bsontype?: unknown })._bsontype === "ObjectId" &&
+    (v as { id?: unknown }).id instanceof Uint8Array;
+}
+
+/** One field's values over every row of a table. */
+export class Column {
+  /** Field name. */
+  readonly name: string;
+  kinds: Uint8Array;
+  /** Numbers and dates (epoch ms); null until the column holds one. */
+  nums: Float64Array | null = null;
+  /** Dictionary codes of strings; null until the column holds one. */
+  codes: Int32Array | null = null;
+  /** ObjectIds, 12 bytes a row; null until the column holds one. */
+  oids: Uint8Array | null = null;
+  /** Strings by code, in order of first appearance. */
+  readonly dict: string[] = [];
+  readonly #dictIndex = new Map<string, number>();
+  /** Values of kind OTHER by row. */
+  readonly others = new Map<number, unknown>();
+  /** Bit `1 << kind` is set when some row has that kind (MISSING included once a row lacks it). */
+  kindMask = 0;
+
+  constructor(name: string, capacity: number) {
+    this.name = name;
+    this.kinds = new Uint8Array(capacity);
+  }
+
+  /** Whether every value is a scalar the columnar executor models (no OTHER values). */
+  get scalar(): boolean {
+    return (this.kindMask & (1 << Kind.OTHER)) === 0;
+  }
+
+  /** Whether some row has one of `kinds`. */
+  has(...kinds: number[]): boolean {
+    return kinds.some((k) => (this.kindMask & (1 << k)) !== 0);
+  }
+
+  /** Code of `s` in the dictionary, or -1 when no row holds it. */
+  codeOf(s: string): number {
+    return this.#dictIndex.get(s) ?? -1;
+  }
+
+  grow(capacity: number): void {
+    this.kinds = resize(this.kinds, capacity);
+    if (this.nums) this.nums = resize(this.nums, capacity);
+    if (this.codes) this.codes = resize(this.codes, capacity);
+    if (this.oids) this.oids = resize(this.oids, capacity * 12);
+  }
+
+  set(row: number, v: unknown, capacity: number): void {
+    const kind = this.#store(row, v, capacity);
+    this.kinds[row] = kind;
+    this.kindMask |= 1 << kind;
+  }
+
+  #store(row: number, v: unknown, capacity: number): number {
+    switch (typeof v) {
+      case "undefined":
+        return Kind.MISSING;
+      case "number":
+        this.nums ??= new Float64Array(capacity);
+        this.nums[row] = v;
+        return Kind.NUMBER;
+      case "string": {
+        this.codes ??= new Int32Array(capacity);
+        let code = this.#dictIndex.get(v);
+        if (code === undefined) {
+          code = this.dict.length;
+          this.dict.push(v);
+          this.#dictIndex.set(v, code);
+        }
+        this.codes[row] = code;
+        return Kind.STRING;
+      }
+      case "boolean":
+        return v ? Kind.TRUE : Kind.FALSE;
+      case "object":
+        if (v === null) return Kind.NULL;
+        if (v instanceof Date && Object.getPrototypeOf(v) === Date.prototype) {
+          this.nums ??= new Float64Array(capacity);
+          this.nums[row] = v.getTime();
+          return Kind.DATE;
+        }
+        if (isObjectId(v)) {
+          this.oids ??= new Uint8Array(capacity * 12);
+          this.oids.set(v.id, row * 12);
+          return Kind.OBJECT_ID;
+        }
+    }
+    this.others.set(row, deepFreeze(v));
+    return Kind.OTHER;
+  }
+
+  /** Trims the arrays to `size` rows. */
+  trim(size: number): void {
+    this.kinds = this.kinds.slice(0, size);
+    if (this.nums) this.nums = this.nums.slice(0, size);
+    if (this.codes) this.codes = this.codes.slice(0, size);
+    if (this.oids) this.oids = this.oids.slice(0, size * 12);
+  }
+
+  /** The value at `row`, as the original document had it (undefined when missing). */
+  value(row: number): unknown {
+    switch (this.kinds[row]) {
+      case Kind.MISSING:
+        return undefined;
+      case Kind.NULL:
+        return null;
+      case Kind.NUMBER:
+        return this.nums![row];
+      case Kind.STRING:
+        return this.dict[this.codes![row]];
+      case Kind.DATE:
+        return new Date(this.nums![row]);
+      case Kind.TRUE:
+        return true;
+      case Kind.FALSE:
+        return false;
+      case Kind.OBJECT_ID:
+        return new ObjectId(this.oids!.slice(row * 12, row * 12 + 12));
+      default:
+        return this.others.get(row);
+    }
+  }
+
+  /** Hex string of the ObjectId at `row` (only for rows of kind OBJECT_ID). */
+  hexAt(row: number): string {
+    const o = this.oids!;
+    let s = "";
+    for (let i = row * 12, end = i + 12; i < end; i++) s += HEX[o[i]];
+    return s;
+  }
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+function resize<T extends Uint8Array | Int32Array | Float64Array>(a: T, n: number): T {
+  const out = new (a.constructor as new (n: number) => T)(n);
+  out.set(a.subarray(0, Math.min(a.length, n)) as never);
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (Array.isArray(value) || proto === Object.prototype || proto === null) {
+    for (const v of Object.values(value as object)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** A read-only table of rows stored column by column. */
+export class ColumnTable {
+  /** Number of rows. */
+  readonly size: number;
+  readonly #columns: Map<string, Column>;
+  /** Field names of each shape, in document key order. */
+  readonly #shapes: string[][];
+  readonly #shapeColumns: Column[][];
+  readonly #rowShapes: Uint16Array | Uint32Array;
+
+  constructor(
+    size: number,
+    columns: Map<string, Column>,
+    shapes: string[][],
+    rowShapes: Uint16Array | Uint32Array,
+  ) {
+    this.size = size;
+    this.#columns = columns;
+    this.#shapes = shapes;
+    this.#rowShapes = rowShapes;
+    this.#shapeColumns = shapes.map((s) => s.map((f) => columns.get(f)!));
+  }
+
+  /** The column of a top-level field, or undefined when no row has it. */
+  column(field: string): Column | undefined {
+    return this.#columns.get(field);
+  }
+
+  /** Field names of the table, in order of first appearance. */
+  get fields(): string[] {
+    return [...this.#columns.keys()];
+  }
+
+  /** The value of `field` at `row` (undefined when missing). */
+  value(row: number, field: string): unknown {
+    return this.#columns.get(field)?.value(row);
+  }
+
+  /** The document at `row`, equal to the one appended (same keys and order), frozen. */
+  doc(row: number): Document {
+    const cols = this.#shapeColumns[this.#rowShapes[row]];
+    const names = this.#shapes[this.#rowShapes[row]];
+    const out: Document = {};
+    for (let i = 0; i < cols.length; i++) out[names[i]] = cols[i].value(row);
+    return Object.freeze(out);
+  }
+
+  /** The documents at `rows`, in that order. */
+  docs(rows: ArrayLike<number>): Document[] {
+    const out = new Array<Document>(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = this.doc(rows[i]);
+    return out;
+  }
+
+  /** Approximate memory held by the columns (bytes). */
+  get memoryBytes(): number {
+    let n = this.#rowShapes.byteLength;
+    for (const c of this.#columns.values()) {
+      n += c.kinds.byteLength + (c.nums?.byteLength ?? 0) + (c.codes?.byteLength ?? 0) +
+        (c.oids?.byteLength ?? 0);
+    }
+    return n;
+  }
+}
+
+/**
+ * Builds a {@link ColumnTable} from batches of documents, so that a loader can feed
+ * a million documents without holding them all as objects. Documents without an
+ * `_id` get an ObjectId (set on the appended document when it is not frozen).
+ */
+export class ColumnTableBuilder {
+  #size = 0;
+  #capacity = INITIAL_CAPACITY;
+  readonly #columns = new Map<string, Column>();
+  readonly #shapes: string[][] = [];
+  readonly #shapeIds = new Map<string, number>();
+  #rowShapes = new Uint32Array(INITIAL_CAPACITY);
+  #done = false;
+
+  /** Rows appended so far. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Appends documents in order. */
+  append(docs: Iterable<Document>): this {
+    if (this.#done) throw new Error("Cannot append to a column table that is already built");
+    for (const doc of docs) this.#appendOne(doc);
+    return this;
+  }
+
+  #appendOne(doc: Document): void {
+    if (this.#size === this.#capacity) this.#grow();
+    const row = this.#size++;
+    // As MemoryCollection does: a document that is not frozen gets an _id it lacks.
+    if (doc._id === undefined && !Object.isFrozen(doc)) doc._id = new ObjectId();
+    const keys = Object.keys(doc);
+    const shapeKey = keys.join("\u0000");
+    let shape = this.#shapeIds.get(shapeKey);
+    if (shape === undefined) {
+      shape = this.#shapes.length;
+      this.#shapes.push(keys);
+      this.#shapeIds.set(shapeKey, shape);
+    }
+    this.#rowShapes[row] = shape;
+    for (const key of keys) {
+      let col = this.#columns.get(key);
+      if (!col) {
+        col = new Column(key, this.#capacity);
+        // Rows before this one lack the field (kinds start at MISSING).
+        if (row > 0) col.kindMask |= 1 << Kind.MISSING;
+        this.#columns.set(key, col);
+      }
+      col.set(row, doc[key], this.#capacity);
+    }
+    if (keys.length < this.#columns.size) {
+      for (const col of this.#columns.values()) {
+        if (!(col.name in doc)) col.kindMask |= 1 << Kind.MISSING;
+      }
+    }
+  }
+
+  #grow(): void {
+    this.#capacity *= 2;
+    for (const col of this.#columns.values()) col.grow(this.#capacity);
+    const shapes = new Uint32Array(this.#capacity);
+    shapes.set(this.#rowShapes);
+    this.#rowShapes = shapes;
+  }
+
+  /** The table; the builder cannot be used afterwards. */
+  finish(): ColumnTable {
+    this.#done = true;
+    const n = this.#size;
+    for (const col of this.#columns.values()) col.trim(n);
+    const rowShapes = this.#shapes.length <= 65_536
+      ? Uint16Array.from(this.#rowShapes.subarray(0, n))
+      : this.#rowShapes.slice(0, n);
+    return new ColumnTable(n, this.#columns, this.#shapes, rowShapes);
+  }
+}
+
+/** A table holding `docs` (in order). */
+export function buildColumnTable(docs: Iterable<Document>): ColumnTable {
+  return new ColumnTableBuilder().append(docs).finish();
+}

@@ -1,0 +1,325 @@
+/**
+ * `$group` over selected rows of a {@link ColumnTable}, with mingo's results: groups in
+ * order of their first row, a null or missing key grouped as null, `$sum` ignoring
+ * non-numbers, `$avg` null without numbers, `$min` / `$max` skipping null and missing.
+ *
+ * Keys: a literal, `"$field"`, or a document of `"$field"`s (`{k: "$a", c: "$b"}`; a
+ * missing part is kept as undefined, as mingo does). Accumulators: `$sum`, `$avg`,
+ * `$min`, `$max` over compiled expressions (`expression.ts`) and `$count`.
+ *
+ * @module
+ */
+import type { Budget } from "../query_budget.ts";
+import type { Document } from "../types.ts";
+import { type Column, type ColumnTable, Kind } from "./column_table.ts";
+import {
+  ColumnarUnsupported,
+  columnReader,
+  compileExpression,
+  fieldPath,
+  type RowValue,
+} from "./expression.ts";
+
+/** Rows handled between two looks at the budget. */
+export const CHUNK_ROWS = 32_768;
+/** Rows a `$group` folds between two looks at the budget (each row costs more). */
+const GROUP_CHUNK_ROWS = 8192;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null &&
+    (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+}
+
+/** Maps a row to a dense group id and a group id to its key. */
+interface KeyPlan {
+  /** Group id of a row; new ids count up from 0 in order of first appearance. */
+  id(row: number): number;
+  /** Number of groups so far. */
+  count(): number;
+  /** The `_id` of a group. */
+  key(gid: number): unknown;
+}
+
+/** One accumulator: folds rows into per-group state, then reads each group's result. */
+interface AccPlan {
+  add(gid: number, row: number): void;
+  result(gid: number, size: number): unknown;
+}
+
+/** A compiled `$group` stage. */
+export interface GroupPlan {
+  run(rows: Int32Array, budget: Budget): Promise<Document[]>;
+}
+
+/** Compiles a `$group` spec, or returns null when it is outside the vocabulary. */
+export function compileGroup(table: ColumnTable, spec: unknown): GroupPlan | null {
+  if (!isPlainObject(spec) || !("_id" in spec)) return null;
+  const makeKey = keyPlan(table, spec._id);
+  if (!makeKey) return null;
+  const names: string[] = [];
+  const makers: (() => AccPlan)[] = [];
+  for (const [name, acc] of Object.entries(spec)) {
+    if (name === "_id") continue;
+    if (name.includes(".") || name.startsWith("$")) return null;
+    const make = accumulator(table, acc);
+    if (!make) return null;
+    names.push(name);
+    makers.push(make);
+  }
+  return {
+    async run(rows, budget) {
+      const key = makeKey();
+      const accs = makers.map((m) => m());
+      const sizes: number[] = [];
+      for (let from = 0; from < rows.length; from += GROUP_CHUNK_ROWS) {
+        budget.check();
+        const to = Math.min(rows.length, from + GROUP_CHUNK_ROWS);
+        for (let i = from; i < to; i++) {
+          const row = rows[i];
+          const gid = key.id(row);
+          if (gid === sizes.length) sizes.push(1);
+          else sizes[gid]++;
+          for (let a = 0; a < accs.length; a++) accs[a].add(gid, row);
+        }
+        await budget.pause();
+      }
+      const out: Document[] = [];
+      for (let g = 0; g < key.count(); g++) {
+        const doc: Document = { _id: key.key(g) };
+        for (let a = 0; a < accs.length; a++) doc[names[a]] = accs[a].result(g, sizes[g]);
+        out.push(doc);
+      }
+      return out;
+    },
+  };
+}
+
+/** Dense ids for the values of one column: null and missing apart, or merged. */
+interface Encoder {
+  id(row: number): number;
+  value(id: number): unknown;
+}
+
+function encoder(col: Column | undefined, mergeMissing: boolean): Encoder | null {
+  if (!col) {
+    return { id: () => (mergeMissing ? 1 : 0), value: (id) => (id === 1 ? null : undefined) };
+  }
+  if (!col.scalar) return null;
+  const { kinds, codes, nums } = col;
+  const base = 4 + col.dict.length;
+  const extra = new Map<string, number>();
+  const values: unknown[] = [];
+  const other = (row: number): number => {
+    const kind = kinds[row];
+    let k: string;
+    if (kind === Kind.NUMBER || kind === Kind.DATE) k = `${kind}:${nums![row]}`;
+    else if (kind === Kind.OBJECT_ID) k = `o:${col.hexAt(row)}`;
+    else throw new ColumnarUnsupported("this group key");
+    let id = extra.get(k);
+    if (id === undefined) {
+      id = base + values.length;
+      extra.set(k, id);
+      values.push(col.value(row));
+    }
+    return id;
+  };
+  return {
+    id(row) {
+      switch (kinds[row]) {
+        case Kind.STRING:
+          return 4 + codes![row];
+        case Kind.MISSING:
+          return mergeMissing ? 1 : 0;
+        case Kind.NULL:
+          return 1;
+        case Kind.TRUE:
+          return 2;
+        case Kind.FALSE:
+          return 3;
+        default:
+          return other(row);
+      }
+    },
+    value(id) {
+      if (id === 0) return undefined;
+      if (id === 1) return null;
+      if (id === 2) return true;
+      if (id === 3) return false;
+      if (id < base) return col.dict[id - 4];
+      return values[id - base];
+    },
+  };
+}
+
+function keyPlan(table: ColumnTable, idExpr: unknown): (() => KeyPlan) | null {
+  if (typeof idExpr === "string" && idExpr.startsWith("$")) return fieldKey(table, idExpr);
+  if (idExpr === null || typeof idExpr === "string" || typeof idExpr === "boolean") {
+    return constantKey(idExpr);
+  }
+  if (typeof idExpr === "number") return Number.isNaN(idExpr) ? null : constantKey(idExpr);
+  if (!isPlainObject(idExpr)) return null;
+  const parts = Object.entries(idExpr);
+  if (parts.length === 0 || parts.some(([k, v]) => k.startsWith("$") || fieldPath(v) === null)) {
+    return null;
+  }
+  const cols = parts.map(([, v]) => table.column(fieldPath(v)!));
+  if (cols.some((c) => c && !c.scalar)) return null;
+  const names = parts.map(([k]) => k);
+  return () => {
+    const encs = cols.map((c) => encoder(c, false)!);
+    const groups = new Map<number | string, number>();
+    const keys: number[][] = [];
+    const id = (row: number): number => {
+      const ids = encs.map((e) => e.id(row));
+      const k = ids.length === 2 && ids[0] < 2 ** 26 && ids[1] < 2 ** 26
+        ? ids[0] * 2 ** 26 + ids[1]
+        : ids.join(",");
+      let g = groups.get(k);
+      if (g === undefined) {
+        g = keys.length;
+        groups.set(k, g);
+        keys.push(ids);
+      }
+      return g;
+    };
+    return {
+      id,
+      count: () => keys.length,
+      key(gid) {
+        const out: Document = {};
+        names.forEach((n, i) => (out[n] = encs[i].value(keys[gid][i])));
+        return out;
+      },
+    };
+  };
+}
+
+function constantKey(value: unknown): () => KeyPlan {
+  return () => {
+    let seen = false;
+    return {
+      id: () => {
+        seen = true;
+        return 0;
+      },
+      count: () => (seen ? 1 : 0),
+      key: () => value,
+    };
+  };
+}
+
+function fieldKey(table: ColumnTable, path: string): (() => KeyPlan) | null {
+  const f = fieldPath(path);
+  if (f === null) return null;
+  const col = table.column(f);
+  if (col && !col.scalar) return null;
+  return () => {
+    const enc = encoder(col, true)!;
+    // Group id by encoder id: a typed array for dictionary codes, a map past them.
+    const direct = new Int32Array(4 + (col?.dict.length ?? 0)).fill(-1);
+    const more = new Map<number, number>();
+    const ids: number[] = [];
+    return {
+      id(row) {
+        const e = enc.id(row);
+        if (e < direct.length) {
+          const g = direct[e];
+          if (g >= 0) return g;
+          direct[e] = ids.length;
+        } else {
+          const g = more.get(e);
+          if (g !== undefined) return g;
+          more.set(e, ids.length);
+        }
+        ids.push(e);
+        return ids.length - 1;
+      },
+      count: () => ids.length,
+      key: (gid) => enc.value(ids[gid]),
+    };
+  };
+}
+
+function isNumber(v: unknown): v is number {
+  return typeof v === "number" && !Number.isNaN(v);
+}
+
+function accumulator(table: ColumnTable, acc: unknown): (() => AccPlan) | null {
+  if (!isPlainObject(acc)) return null;
+  const keys = Object.keys(acc);
+  if (keys.length !== 1) return null;
+  const op = keys[0];
+  const arg = acc[op];
+  if (op === "$count") {
+    if (!isPlainObject(arg) || Object.keys(arg).length > 0) return null;
+    return () => ({ add() {}, result: (_g, size) => size });
+  }
+  if (op === "$sum" && isNumber(arg)) {
+    return () => ({ add() {}, result: (_g, size) => size * arg });
+  }
+  const value = numericReader(table, arg) ?? compileExpression(table, arg);
+  if (!value) return null;
+  switch (op) {
+    case "$sum":
+      return () => {
+        const sums: number[] = [];
+        return {
+          add(g, row) {
+            const v = value(row);
+            if (sums.length <= g) sums.push(0);
+            if (isNumber(v)) sums[g] += v;
+          },
+          result: (g) => sums[g] ?? 0,
+        };
+      };
+    case "$avg":
+      return () => {
+        const sums: number[] = [], counts: number[] = [];
+        return {
+          add(g, row) {
+            const v = value(row);
+            if (sums.length <= g) {
+              sums.push(0);
+              counts.push(0);
+            }
+            if (isNumber(v)) {
+              sums[g] += v;
+              counts[g]++;
+            }
+          },
+          result: (g) => (counts[g] ? sums[g] / counts[g] : null),
+        };
+      };
+    case "$min":
+    case "$max": {
+      const better = op === "$min"
+        ? (a: number, b: number) => a < b
+        : (a: number, b: number) => a > b;
+      return () => {
+        const best: (number | null)[] = [];
+        return {
+          add(g, row) {
+            const v = value(row);
+            if (best.length <= g) best.push(null);
+            if (v === null || v === undefined) return;
+            if (!isNumber(v)) throw new ColumnarUnsupported(`${op} of non-numbers`);
+            const b = best[g];
+            if (b === null || better(v, b)) best[g] = v;
+          },
+          result: (g) => best[g] ?? null,
+        };
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+/** A fast reader for `"$field"` on a column of numbers, nulls and missing values. */
+function numericReader(table: ColumnTable, arg: unknown): RowValue | null {
+  const f = fieldPath(arg);
+  if (f === null) return null;
+  const col = table.column(f);
+  if (!col || !col.scalar) return null;
+  return columnReader(col);
+}
