@@ -3,6 +3,7 @@
  * KV and the data source, picks the model, and serves the islands app on `PORT`.
  */
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
+import { checkIndexes, missingIndexesWarning } from "./lib/data/index_check.ts";
 import { CALLS } from "./lib/data/types.ts";
 import { assembleApp, StartupError } from "./lib/web/assemble.ts";
 import { listen } from "./lib/web/listen.ts";
@@ -36,6 +37,13 @@ async function main(): Promise<void> {
     const n = await app.data.count(CALLS, {}, { timeoutMs: 10_000 });
     calls = `${n.toLocaleString("en-US")} calls, `;
   } catch { /* the summary is best effort */ }
+  if (config.mcp.mode !== "embedded") {
+    // Without the expected indexes every report scans whole collections: say so, once.
+    checkIndexes(app.data, { signal: AbortSignal.timeout(10_000) }).then((r) => {
+      const warning = missingIndexesWarning(r);
+      if (warning) console.warn(warning);
+    }, () => {/* best effort, like the summary */});
+  }
 
   // Deno.serve behind a guard with header, keep-alive and idle timeouts (lib/web/listen.ts).
   const server = listen(app.fetch, {
