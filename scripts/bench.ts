@@ -5,6 +5,10 @@
  * to `bench/results/latest.json` and the table as Markdown to `bench/results/latest.md`.
  *
  *   deno task bench [--quick] [--only app,tokens] [--out-dir bench/results]
+ *                   [--json-dir DIR [--reuse]]
+ *
+ * `--json-dir` keeps each component's JSON (`DIR/<id>.json`); with `--reuse`, a component
+ * whose file is already there is not run again (to redo the table, or to finish a run).
  *
  * The benchmarks: `bench/engine_1m.ts` (load time, RSS, query p50/p95 vs plain mingo),
  * `bench/worker_read.ts` (bulk reads), `bench/excel.ts` (export vs openpyxl write-only and
@@ -62,7 +66,16 @@ export function components(sizes: Sizes): Component[] {
       id: "engine",
       title: `Embedded queries on ${fmt(sizes.calls)} calls vs plain mingo`,
       script: "bench/engine_1m.ts",
-      args: ["run", "-A", "bench/engine_1m.ts", "--calls", calls, "--json", "{json}"],
+      args: [
+        "run",
+        "-A",
+        "--v8-flags=--expose-gc",
+        "bench/engine_1m.ts",
+        "--calls",
+        calls,
+        "--json",
+        "{json}",
+      ],
     },
     {
       id: "worker_read",
@@ -237,27 +250,34 @@ function nameOf(o: Obj): string | null {
 export function engineRows(r: unknown, calls: number): SummaryRow[] {
   if (!isObj(r)) return [];
   const rows: SummaryRow[] = [];
-  const top = flattenNumbers(r);
-  const load = findKey(top, /load.*(_ms|ms)$|^load_ms$/i);
-  const loadS = findKey(top, /load.*(_s|seconds)$/i);
-  const loadMs = load ? load[1] : loadS ? loadS[1] * 1000 : null;
-  const peerLoad = findKey(top, /load.*(_ms|ms)$/i, { peer: true });
-  if (loadMs !== null) {
+  const load = isObj(r.load) ? r.load : r;
+  const n = typeof load.calls === "number" ? load.calls : calls;
+  const top = flattenNumbers(load);
+  if (typeof top.generate_ms === "number" && typeof top.build_ms === "number") {
     rows.push({
-      what: `Load ${fmt(calls)} calls (engine)`,
-      app: ms(loadMs),
-      reference: peerLoad ? `${ms(peerLoad[1])} (plain mingo)` : "",
-      ratio: peerLoad ? ratio(loadMs, peerLoad[1]) : "",
+      what: `Load ${fmt(n)} calls into the engine (generate + build)`,
+      app: ms(top.generate_ms + top.build_ms),
+      reference: `generate ${ms(top.generate_ms)}, build ${ms(top.build_ms)}`,
+      ratio: "",
     });
+  } else {
+    const loadMs = findKey(top, /load.*_ms$|^load_ms$|^ms$/i);
+    if (loadMs) {
+      rows.push({
+        what: `Load ${fmt(n)} calls (engine)`,
+        app: ms(loadMs[1]),
+        reference: "",
+        ratio: "",
+      });
+    }
   }
   const rss = findKey(top, /rss/i);
-  const peerRss = findKey(top, /rss/i, { peer: true });
   if (rss) {
     rows.push({
-      what: `RSS with ${fmt(calls)} calls (engine)`,
+      what: `Engine RSS with ${fmt(n)} calls`,
       app: `${num(rss[1], 0)} MB`,
-      reference: peerRss ? `${num(peerRss[1], 0)} MB (plain mingo)` : "",
-      ratio: peerRss ? ratio(rss[1], peerRss[1]) : "",
+      reference: typeof top.column_mb === "number" ? `columns ${num(top.column_mb)} MB` : "",
+      ratio: "",
     });
   }
   for (const list of objectArrays(r)) {
@@ -270,9 +290,9 @@ export function engineRows(r: unknown, calls: number): SummaryRow[] {
       const m50 = findKey(flat, /p50/i, { peer: true });
       const m95 = findKey(flat, /p95/i, { peer: true });
       rows.push({
-        what: `Query "${name}" on ${fmt(calls)} calls, p50 / p95`,
+        what: `Query "${name}" on ${fmt(n)} calls, p50 / p95`,
         app: `${ms(p50[1])} / ${p95 ? ms(p95[1]) : "?"}`,
-        reference: m50 ? `${ms(m50[1])} / ${m95 ? ms(m95[1]) : "?"} (plain mingo)` : "",
+        reference: m50 ? `${ms(m50[1])}${m95 ? ` / ${ms(m95[1])}` : ""} p50 (plain mingo)` : "",
         ratio: m50 ? `${ratio(m50[1], p50[1])} faster` : "",
       });
     }
@@ -526,14 +546,18 @@ async function exists(path: string): Promise<boolean> {
 /** Runs one component; its JSON, or a status when missing or failed. */
 async function runComponent(
   c: Component,
-  dir: string,
-  root: string,
+  options: { dir: string; root: string; reuse: boolean },
 ): Promise<{ status: "ok" | "missing" | "failed"; json?: unknown }> {
+  const { dir, root } = options;
+  const file = join(dir, `${c.id}.json`);
+  if (options.reuse && await exists(file)) {
+    console.log(`\n=== ${c.title}\n(reusing ${file})`);
+    return { status: "ok", json: JSON.parse(await Deno.readTextFile(file)) };
+  }
   if (!await exists(join(root, c.script))) {
     console.log(`\n=== ${c.title}\n(skipped: ${c.script} is missing)`);
     return { status: "missing" };
   }
-  const file = join(dir, `${c.id}.json`);
   const args = c.args.map((a) => a === "{json}" ? file : a);
   console.log(`\n=== ${c.title}\n$ deno ${args.join(" ")}`);
   const t0 = performance.now();
@@ -570,6 +594,8 @@ async function main(): Promise<number> {
       quick: { type: "boolean", default: false },
       only: { type: "string" },
       "out-dir": { type: "string", default: "bench/results" },
+      "json-dir": { type: "string" },
+      reuse: { type: "boolean", default: false },
     },
   });
   const root = new URL("..", import.meta.url).pathname;
@@ -581,17 +607,23 @@ async function main(): Promise<number> {
     console.error(`Unknown benchmark in --only ${values.only}: use some of ${known}`);
     return 2;
   }
-  const dir = await Deno.makeTempDir({ prefix: "bench_" });
+  if (values.reuse && !values["json-dir"]) {
+    console.error("--reuse needs --json-dir DIR (where the component JSON files are)");
+    return 2;
+  }
+  const keep = values["json-dir"] !== undefined;
+  const dir = keep ? resolve(values["json-dir"]!) : await Deno.makeTempDir({ prefix: "bench_" });
+  if (keep) await Deno.mkdir(dir, { recursive: true });
   const status: Merged["status"] = {};
   const results: Record<string, unknown> = {};
   try {
     for (const c of list) {
-      const r = await runComponent(c, dir, root);
+      const r = await runComponent(c, { dir, root, reuse: values.reuse });
       status[c.id] = r.status;
       if (r.json !== undefined) results[c.id] = r.json;
     }
   } finally {
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    if (!keep) await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
   const merged = mergeResults({ quick: values.quick, sizes, status, results });
   console.log("\n=== Summary\n");

@@ -42,11 +42,9 @@ const EXCEL = {
 };
 
 const ENGINE = {
-  calls: 1000000,
-  load_ms: 4200,
-  rss_mb: 900,
+  load: { calls: 982000, generate_ms: 3000, build_ms: 1200, rss_mb: 900, column_mb: 60 },
   queries: [
-    { name: "calls this month", p50_ms: 12, p95_ms: 20, mingo: { p50_ms: 480, p95_ms: 520 } },
+    { name: "calls this month", p50_ms: 12, p95_ms: 20, mingo_p50_ms: 480, ratio: 40 },
     { name: "no figures" },
   ],
 };
@@ -144,11 +142,13 @@ Deno.test("excel rows: ratios vs openpyxl and vs the deflate floor; a missing pe
 
 Deno.test("engine rows: load, RSS and each query's p50/p95 beside plain mingo", () => {
   const rows = engineRows(ENGINE, 1_000_000);
+  assert.equal(rows[0].what, "Load 982,000 calls into the engine (generate + build)");
   assert.equal(rows[0].app, "4,200 ms");
   assert.equal(rows[1].app, "900 MB");
+  assert.equal(rows[1].reference, "columns 60 MB");
   const q = rows.find((r) => r.what.includes("calls this month"))!;
   assert.equal(q.app, "12 ms / 20 ms");
-  assert.equal(q.reference, "480 ms / 520 ms (plain mingo)");
+  assert.equal(q.reference, "480 ms p50 (plain mingo)");
   assert.equal(q.ratio, "40× faster");
   assert.equal(rows.filter((r) => r.what.includes("no figures")).length, 0);
 });
