@@ -102,10 +102,9 @@ export type XlsxSink = Writable | WritableStream<Uint8Array>;
 export const EXCEL_MAX_ROWS = 1_048_576;
 
 /**
- * Deflate level of the zip. Level 1 against 3 and 6 on the call list (15 columns, 1M rows,
- * `bench/excel.ts --levels 1,3,6`): level 1 writes fastest, the file 20–25% larger than at
- * level 6; the export is meant to run at the speed of the disk, and the size difference is
- * small next to the XML it compresses (~10×).
+ * Deflate level of the zip: 1, the fastest. Levels 1, 3 and 6 are still to be compared on
+ * the call list at 1M rows (`deno run -A bench/excel.ts --levels 1,3,6`); deflate is the
+ * largest remaining cost of the writer, and the XML compresses ~6–10× at any level.
  */
 export const DEFAULT_DEFLATE_LEVEL = 1;
 
