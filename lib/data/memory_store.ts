@@ -124,6 +124,7 @@ export class MemoryCollection {
   /** The columns, for a columnar collection; null when documents are kept as objects. */
   readonly table: ColumnTable | null;
   readonly #documents: readonly Document[] | null;
+  readonly #keyColumns = new Map<string, KeyColumn | null>();
   #bytes: number | null = null;
 
   constructor(name: string, documents: Document[] | ColumnTable, indexes: IndexSpec[] = []) {
@@ -132,15 +133,7 @@ export class MemoryCollection {
     if (documents instanceof ColumnTable) {
       this.table = documents;
       this.#documents = null;
-      const table = documents;
-      const cache = new Map<string, KeyColumn | null>();
-      source = {
-        size: table.size,
-        keyColumn: (field) => {
-          if (!cache.has(field)) cache.set(field, keyColumnOf(table, field));
-          return cache.get(field)!;
-        },
-      };
+      source = { size: documents.size, keyColumn: (field) => this.keyColumn(field) };
     } else {
       this.table = null;
       for (const doc of documents) {
@@ -160,6 +153,24 @@ export class MemoryCollection {
       seen.add(index.name);
       this.indexes.push(index);
     }
+  }
+
+  /**
+   * Encoded sort keys of `field` for every document (see `sort_keys.ts`), or null when
+   * some value cannot be encoded. Cached for a columnar collection.
+   */
+  keyColumn(field: string): KeyColumn | null {
+    if (!this.table) return encodeColumn(this.#documents!, field);
+    if (!this.#keyColumns.has(field)) this.#keyColumns.set(field, keyColumnOf(this.table, field));
+    return this.#keyColumns.get(field)!;
+  }
+
+  /** A usable ascending index whose first field is `field`, or null. */
+  indexOn(field: string): SortedIndex | null {
+    for (const index of this.indexes) {
+      if (index.fields[0] === field && index.directions[0] === 1 && index.usable) return index;
+    }
+    return null;
   }
 
   /**

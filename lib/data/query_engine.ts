@@ -296,6 +296,8 @@ export class QueryEngine {
     const result = await runColumnar(table, pipeline, {
       budget,
       candidates,
+      keyColumn: (field) => coll.keyColumn(field),
+      indexOn: (field) => coll.indexOn(field),
       finish: (stages, docs) =>
         budget.run(() => new Aggregator(stages, this.#options).run(docs) as Document[]),
     });

@@ -51,6 +51,8 @@ export class Column {
   /** Strings by code, in order of first appearance. */
   readonly dict: string[] = [];
   readonly #dictIndex = new Map<string, number>();
+  #lastString: string | null = null;
+  #lastCode = 0;
   /** Values of kind OTHER by row. */
   readonly others = new Map<number, unknown>();
   /** Bit `1 << kind` is set when some row has that kind (MISSING included once a row lacks it). */
@@ -99,6 +101,10 @@ export class Column {
         return Kind.NUMBER;
       case "string": {
         this.codes ??= new Int32Array(capacity);
+        if (v === this.#lastString) {
+          this.codes[row] = this.#lastCode;
+          return Kind.STRING;
+        }
         let code = this.#dictIndex.get(v);
         if (code === undefined) {
           code = this.dict.length;
@@ -106,6 +112,8 @@ export class Column {
           this.#dictIndex.set(v, code);
         }
         this.codes[row] = code;
+        this.#lastString = v;
+        this.#lastCode = code;
         return Kind.STRING;
       }
       case "boolean":
@@ -262,6 +270,9 @@ export class ColumnTableBuilder {
   readonly #columns = new Map<string, Column>();
   readonly #shapes: string[][] = [];
   readonly #shapeIds = new Map<string, number>();
+  /** Columns of each shape's keys (filled as columns are created). */
+  readonly #shapeCols: (Column | undefined)[][] = [];
+  #lastShape = 0;
   #rowShapes = new Uint32Array(INITIAL_CAPACITY);
   #done = false;
 
@@ -283,21 +294,18 @@ export class ColumnTableBuilder {
     // As MemoryCollection does: a document that is not frozen gets an _id it lacks.
     if (doc._id === undefined && !Object.isFrozen(doc)) doc._id = new ObjectId();
     const keys = Object.keys(doc);
-    const shapeKey = keys.join("\u0000");
-    let shape = this.#shapeIds.get(shapeKey);
-    if (shape === undefined) {
-      shape = this.#shapes.length;
-      this.#shapes.push(keys);
-      this.#shapeIds.set(shapeKey, shape);
-    }
+    const shape = this.#shapeOf(keys);
     this.#rowShapes[row] = shape;
-    for (const key of keys) {
-      let col = this.#columns.get(key);
+    const cols = this.#shapeCols[shape];
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
+      let col = cols[k];
       if (!col) {
         col = new Column(key, this.#capacity);
         // Rows before this one lack the field (kinds start at MISSING).
         if (row > 0) col.kindMask |= 1 << Kind.MISSING;
         this.#columns.set(key, col);
+        cols[k] = col;
       }
       col.set(row, doc[key], this.#capacity);
     }
@@ -306,6 +314,26 @@ export class ColumnTableBuilder {
         if (!(col.name in doc)) col.kindMask |= 1 << Kind.MISSING;
       }
     }
+  }
+
+  /** The shape id of a key list; the previous row's shape is tried first. */
+  #shapeOf(keys: string[]): number {
+    const last = this.#shapes[this.#lastShape];
+    if (last && last.length === keys.length) {
+      let same = true;
+      for (let i = 0; i < keys.length && same; i++) same = last[i] === keys[i];
+      if (same) return this.#lastShape;
+    }
+    const shapeKey = keys.join("\u0000");
+    let shape = this.#shapeIds.get(shapeKey);
+    if (shape === undefined) {
+      shape = this.#shapes.length;
+      this.#shapes.push(keys);
+      this.#shapeCols.push(keys.map((k) => this.#columns.get(k)));
+      this.#shapeIds.set(shapeKey, shape);
+    }
+    this.#lastShape = shape;
+    return shape;
   }
 
   #grow(): void {

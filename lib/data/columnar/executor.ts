@@ -10,18 +10,24 @@
  *
  * @module
  */
+import type { SortedIndex } from "../memory_store.ts";
 import type { Budget } from "../query_budget.ts";
+import { compareAt, type KeyColumn, positionComparator } from "../sort_keys.ts";
 import type { Document } from "../types.ts";
 import type { ColumnTable } from "./column_table.ts";
 import { ColumnarUnsupported } from "./expression.ts";
 import { compileFilter, type RowTest } from "./filter.ts";
-import { CHUNK_ROWS, compileGroup } from "./group.ts";
+import { CHUNK_ROWS, compileGroup, groupDocs } from "./group.ts";
 
 /** Options of {@link runColumnar}. */
 export interface ColumnarOptions {
   budget: Budget;
   /** Rows (ascending) that can match the leading `$match`, e.g. from an index; default all. */
   candidates?: Int32Array | null;
+  /** Encoded sort keys of a field (cached by the collection), or null when not encodable. */
+  keyColumn?: (field: string) => KeyColumn | null;
+  /** A usable ascending index whose first field is `field`, if any. */
+  indexOn?: (field: string) => SortedIndex | null;
   /** Runs stages over documents with mingo (the engine's operator context and budget). */
   finish: (stages: Document[], docs: Document[]) => Document[];
 }
@@ -139,8 +145,20 @@ async function runOnRows(
   } else if (name === "$group") {
     const plan = compileGroup(table, spec);
     if (plan) {
-      return { docs: await plan.run(rows, budget), rest: stages.slice(1), aggregated: true };
+      let docs = await plan.run(rows, budget);
+      let next = 1;
+      // A second $group over the groups (distinct counts): plain JS, mingo's results.
+      while (stageName(stages[next]) === "$group") {
+        const again = budget.run(() => groupDocs(docs, stages[next].$group));
+        if (!again) break;
+        docs = again;
+        next++;
+      }
+      return { docs, rest: stages.slice(next), aggregated: true };
     }
+  } else if (name === "$sort" && opts.keyColumn) {
+    const sorted = await sortStage(table, rows, stages, opts);
+    if (sorted) return sorted;
   } else if (name === "$facet" && isFacet(spec)) {
     const out: Document = {};
     for (const [key, sub] of Object.entries(spec)) {
@@ -155,4 +173,84 @@ async function runOnRows(
 function isFacet(spec: unknown): spec is Record<string, Document[]> {
   return isPlainObject(spec) && Object.keys(spec).length > 0 &&
     Object.values(spec).every((sub) => Array.isArray(sub));
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === "number" && Number.isInteger(v) && v >= 0;
+}
+
+/** `[$sort, $skip?, $limit?, …]` on the selection: ordered rows, only the page materialised. */
+async function sortStage(
+  table: ColumnTable,
+  rows: Int32Array,
+  stages: Document[],
+  opts: ColumnarOptions,
+): Promise<ColumnarResult | null> {
+  const spec = stages[0].$sort;
+  if (!isPlainObject(spec) || Object.keys(spec).length === 0) return null;
+  const fields = Object.keys(spec);
+  const dirs = Object.values(spec) as (1 | -1)[];
+  if (dirs.some((d) => d !== 1 && d !== -1)) return null;
+  const cols: KeyColumn[] = [];
+  for (const f of fields) {
+    const col = opts.keyColumn!(f);
+    if (!col) return null;
+    cols.push(col);
+  }
+  let next = 1, skip = 0, limit = Infinity;
+  if (stageName(stages[next]) === "$skip" && isCount(stages[next].$skip)) {
+    skip = stages[next++].$skip as number;
+  }
+  if (stageName(stages[next]) === "$limit" && isCount(stages[next].$limit)) {
+    limit = stages[next++].$limit as number;
+  }
+  const compare = positionComparator(cols, dirs);
+  const index = opts.indexOn?.(fields[0]) ?? null;
+  const order = index
+    ? await indexOrder(index, rows, table.size, { need: skip + limit, dir: dirs[0], compare }, opts)
+    : Int32Array.from(rows).sort(compare);
+  const page = order.slice(skip, Math.min(order.length, skip + limit));
+  return {
+    docs: await materialise(table, Int32Array.from(page), opts.budget),
+    rest: stages.slice(next),
+    aggregated: true,
+  };
+}
+
+/**
+ * The selected rows in sort order, walking an index on the first sort field (forwards or
+ * backwards) and sorting each run of equal first keys by `compare`, until `need` rows.
+ */
+async function indexOrder(
+  index: SortedIndex,
+  rows: Int32Array,
+  size: number,
+  how: { need: number; dir: 1 | -1; compare: (a: number, b: number) => number },
+  opts: ColumnarOptions,
+): Promise<number[]> {
+  const marks = new Uint8Array(size);
+  for (let k = 0; k < rows.length; k++) marks[rows[k]] = 1;
+  const positions = index.positions;
+  const col = index.columns[0];
+  const out: number[] = [];
+  const n = positions.length;
+  let e = how.dir === 1 ? 0 : n - 1;
+  let handled = 0;
+  while (out.length < how.need && e >= 0 && e < n) {
+    const start = e;
+    const run: number[] = [];
+    while (e >= 0 && e < n && compareAt(col, positions[start], positions[e]) === 0) {
+      if (marks[positions[e]]) run.push(positions[e]);
+      e += how.dir;
+    }
+    if (run.length > 1) run.sort(how.compare);
+    for (const p of run) out.push(p);
+    handled += Math.abs(e - start);
+    if (handled >= CHUNK_ROWS) {
+      handled = 0;
+      opts.budget.check();
+      await opts.budget.pause();
+    }
+  }
+  return out;
 }

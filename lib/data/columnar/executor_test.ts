@@ -123,6 +123,7 @@ function randomGroup(r: Rand): Document {
     "$agent_name",
     null,
     { k: "$agent_name", c: "$customer_number" },
+    { k: null, c: "$status" },
     `$${pick(r, FIELDS)}`,
     "$start_time",
     "$customer_number",
@@ -147,7 +148,7 @@ function randomPipeline(r: Rand): Document[] {
     if (r() < 0.4) Object.assign(m, randomCondition(r));
     p.push({ $match: m });
   }
-  switch (Math.floor(r() * 6)) {
+  switch (Math.floor(r() * 8)) {
     case 0:
       p.push({ $count: "n" });
       break;
@@ -164,6 +165,15 @@ function randomPipeline(r: Rand): Document[] {
     case 4:
       p.push({ $sort: { start_time: pick(r, [1, -1]), _id: 1 } });
       p.push({ $skip: Math.floor(r() * 30) }, { $limit: 1 + Math.floor(r() * 20) });
+      break;
+    case 5:
+      p.push({ $group: { _id: { k: "$agent_name", c: "$customer_number" }, n: { $sum: 1 } } });
+      p.push({ $group: { _id: "$_id.k", u: { $sum: 1 }, n: { $sum: "$n" }, h: { $sum: 0.1 } } });
+      break;
+    case 6:
+      p.push({ $sort: { [pick(r, FIELDS)]: pick(r, [1, -1]), start_time: pick(r, [1, -1]) } });
+      if (r() < 0.5) p.push({ $skip: Math.floor(r() * 30) });
+      if (r() < 0.7) p.push({ $limit: 1 + Math.floor(r() * 20) });
       break;
     default:
       p.push({ $project: { _id: 0, agent_name: 1, talk_seconds: 1 } });

@@ -159,14 +159,23 @@ function keyPlan(table: ColumnTable, idExpr: unknown): (() => KeyPlan) | null {
   if (typeof idExpr === "number") return Number.isNaN(idExpr) ? null : constantKey(idExpr);
   if (!isPlainObject(idExpr)) return null;
   const parts = Object.entries(idExpr);
-  if (parts.length === 0 || parts.some(([k, v]) => k.startsWith("$") || fieldPath(v) === null)) {
+  const isLiteral = (v: unknown) =>
+    v === null || typeof v === "number" || typeof v === "boolean" ||
+    (typeof v === "string" && !v.startsWith("$"));
+  if (
+    parts.length === 0 ||
+    parts.some(([k, v]) => k.startsWith("$") || (fieldPath(v) === null && !isLiteral(v)))
+  ) {
     return null;
   }
-  const cols = parts.map(([, v]) => table.column(fieldPath(v)!));
+  const cols = parts.map(([, v]) => (isLiteral(v) ? undefined : table.column(fieldPath(v)!)));
   if (cols.some((c) => c && !c.scalar)) return null;
   const names = parts.map(([k]) => k);
   return () => {
-    const encs = cols.map((c) => encoder(c, false)!);
+    const encs = cols.map((c, i): Encoder => {
+      const v = parts[i][1];
+      return isLiteral(v) ? { id: () => 0, value: () => v } : encoder(c, false)!;
+    });
     const groups = new Map<number | string, number>();
     const keys: number[][] = [];
     const id = (row: number): number => {
@@ -322,4 +331,60 @@ function numericReader(table: ColumnTable, arg: unknown): RowValue | null {
   const col = table.column(f);
   if (!col || !col.scalar) return null;
   return columnReader(col);
+}
+
+/**
+ * `$group` over plain documents for the shape a distinct count uses after a first
+ * `$group`: key `"$_id.part"`, `"$field"` or a literal, giving primitive values;
+ * accumulators `$sum` of a number or of a `"$field"`. Null when outside that shape or
+ * a key is not a primitive (the caller leaves the stage to mingo).
+ */
+export function groupDocs(docs: Document[], spec: unknown): Document[] | null {
+  if (!isPlainObject(spec) || !("_id" in spec)) return null;
+  const idExpr = spec._id;
+  let keyOf: (d: Document) => unknown;
+  if (typeof idExpr === "string" && idExpr.startsWith("$")) {
+    const path = idExpr.slice(1).split(".");
+    if (path.length > 2 || path.some((p) => p === "" || p.startsWith("$"))) return null;
+    keyOf = (d) => {
+      let v: unknown = d;
+      for (const p of path) v = isPlainObject(v) ? v[p] : undefined;
+      return v;
+    };
+  } else if (idExpr === null || ["string", "number", "boolean"].includes(typeof idExpr)) {
+    keyOf = () => idExpr;
+  } else return null;
+  const accs: [string, number | string][] = [];
+  for (const [name, acc] of Object.entries(spec)) {
+    if (name === "_id") continue;
+    if (!isPlainObject(acc) || Object.keys(acc).length !== 1 || !("$sum" in acc)) return null;
+    const arg = acc.$sum;
+    if (isNumber(arg)) accs.push([name, arg]);
+    else if (fieldPath(arg) !== null) accs.push([name, fieldPath(arg)!]);
+    else return null;
+  }
+  const groups = new Map<unknown, { doc: Document; size: number }>();
+  for (const d of docs) {
+    const key = keyOf(d) ?? null;
+    if (key !== null && typeof key === "object") return null;
+    if (typeof key === "number" && (Number.isNaN(key) || Object.is(key, -0))) return null;
+    let g = groups.get(key);
+    if (!g) {
+      g = { doc: { _id: key }, size: 0 };
+      for (const [name] of accs) g.doc[name] = 0;
+      groups.set(key, g);
+    }
+    g.size++;
+    for (const [name, arg] of accs) {
+      if (typeof arg === "string") {
+        const v = d[arg];
+        if (isNumber(v)) (g.doc[name] as number) += v;
+      }
+    }
+  }
+  // mingo's $sum of a number is the group size times that number.
+  return [...groups.values()].map((g) => {
+    for (const [name, arg] of accs) if (typeof arg === "number") g.doc[name] = g.size * arg;
+    return g.doc;
+  });
 }

@@ -1,0 +1,237 @@
+/**
+ * Benchmark of the embedded store at scale: builds N calls (default 1,000,000) with the
+ * seed generator into a columnar store, then times the catalog reports for "this
+ * month", a month's per-agent count + AHT, a one-day count and a sorted listing page,
+ * each beside plain mingo over plain document arrays.
+ *
+ *   deno run -A bench/engine_1m.ts [--calls N] [--runs R] [--mingo-runs M] [--no-mingo]
+ *     [--json FILE]
+ *
+ * Prints a table; with `--json FILE` also writes
+ * `{load: {...}, queries: [{name, p50_ms, p95_ms, mingo_p50_ms, ratio}]}`.
+ * Run with `--v8-flags=--expose-gc` for an RSS figure after garbage collection.
+ *
+ * @module
+ */
+import { Aggregator } from "mingo";
+import { listReports } from "../lib/reports/catalog.ts";
+import { extrasOf } from "../lib/reports/compiled.ts";
+import { createCollectionBuilder, createMemoryStore } from "../lib/data/memory_store.ts";
+import { createQueryEngine, ENGINE_CONTEXT } from "../lib/data/query_engine.ts";
+import { countCalls, generateCalls, type SeedOptions } from "../lib/data/seed.ts";
+import type { Document } from "../lib/data/types.ts";
+
+/** `--name value` and `--flag` arguments. */
+function parseArgs(argv: string[]): Record<string, string | boolean | undefined> {
+  const out: Record<string, string | boolean> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith("--")) throw new Error(`Unexpected argument "${a}"`);
+    const [name, inline] = a.slice(2).split("=", 2);
+    if (inline !== undefined) out[name] = inline;
+    else if (name === "no-mingo") out[name] = true;
+    else if (i + 1 < argv.length) out[name] = argv[++i];
+    else throw new Error(`Option --${name} needs a value`);
+  }
+  return out;
+}
+
+const args = parseArgs(Deno.args);
+const calls = Number(args.calls ?? 1_000_000);
+const runs = Math.max(10, Number(args.runs ?? 10));
+const mingoRuns = Math.max(1, Number(args["mingo-runs"] ?? 1));
+const TZ = "America/New_York";
+const NOW = new Date("2026-11-20T12:00:00Z");
+const DAYS = 90;
+const BATCH = 50_000;
+
+function seedOptions(): SeedOptions {
+  // callsPerDay is an average: adjust it once so the total is close to `calls`.
+  const base: SeedOptions = { days: DAYS, callsPerDay: Math.ceil(calls / DAYS), now: NOW, tz: TZ };
+  const first = countCalls(base);
+  return first === 0 ? base : {
+    ...base,
+    callsPerDay: Math.max(1, Math.round(base.callsPerDay * calls / first)),
+  };
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Streams the calls into a columnar table in batches; generation and building timed apart. */
+function load(opts: SeedOptions) {
+  const builder = createCollectionBuilder();
+  let generateMs = 0, buildMs = 0;
+  const it = generateCalls(opts);
+  for (;;) {
+    const t0 = performance.now();
+    const batch: Document[] = [];
+    for (let r = it.next(); !r.done; r = it.next()) {
+      batch.push(r.value);
+      if (batch.length === BATCH) break;
+    }
+    const t1 = performance.now();
+    generateMs += t1 - t0;
+    if (batch.length === 0) break;
+    builder.append(batch);
+    buildMs += performance.now() - t1;
+  }
+  const t2 = performance.now();
+  const table = builder.finish();
+  const store = createMemoryStore({ calling_cdr: table, address_book: [] });
+  store.buildIndexes();
+  buildMs += performance.now() - t2;
+  return { store, generateMs, buildMs, rows: table.size, columnBytes: table.memoryBytes };
+}
+
+interface Case {
+  name: string;
+  pipelines: Document[][];
+}
+
+async function catalogCases(): Promise<Case[]> {
+  const ctx = { tz: TZ, now: NOW, client: null } as never;
+  const out: Case[] = [];
+  for (const entry of listReports()) {
+    const compiled = await entry.compile({ period: "this month", group_by: "agent" } as never, ctx);
+    const x = extrasOf(compiled);
+    const pipelines: Document[][] = [];
+    if (compiled.kind === "listing") {
+      pipelines.push([...compiled.pipeline, { $limit: 10 }]);
+      pipelines.push(x?.countPipeline ?? [...compiled.pipeline, { $count: "n" }]);
+    } else {
+      pipelines.push(compiled.pipeline);
+      if (x?.summaryPipeline) pipelines.push(x.summaryPipeline);
+      if (x?.leadersPipeline) pipelines.push(x.leadersPipeline);
+    }
+    out.push({ name: `catalog ${entry.name}`, pipelines });
+  }
+  return out;
+}
+
+function extraCases(): Case[] {
+  const monthStart = new Date("2026-11-01T04:00:00Z");
+  const dayStart = new Date("2026-11-19T05:00:00Z");
+  const dayEnd = new Date("2026-11-20T05:00:00Z");
+  return [{
+    name: "month per-agent count + AHT",
+    pipelines: [[
+      { $match: { start_time: { $gte: monthStart, $lt: NOW }, status: "answered" } },
+      {
+        $group: {
+          _id: "$agent_name",
+          calls: { $sum: 1 },
+          aht: { $avg: { $add: ["$talk_seconds", "$hold_seconds", "$wrap_up_seconds"] } },
+        },
+      },
+    ]],
+  }, {
+    name: "one-day count",
+    pipelines: [[{ $match: { start_time: { $gte: dayStart, $lt: dayEnd } } }, { $count: "n" }]],
+  }, {
+    name: "sorted listing page (skip 1000, limit 100)",
+    pipelines: [[
+      { $match: { start_time: { $gte: monthStart, $lt: NOW } } },
+      { $sort: { start_time: -1, _id: 1 } },
+      { $skip: 1000 },
+      { $limit: 100 },
+    ]],
+  }, {
+    name: "vocabulary: distinct agent names",
+    pipelines: [[
+      { $match: { agent_name: { $type: "string" } } },
+      { $group: { _id: "$agent_name" } },
+      { $sort: { _id: 1 } },
+      { $limit: 5000 },
+    ]],
+  }];
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+async function timeRuns(n: number, fn: () => Promise<unknown> | unknown): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+const opts = seedOptions();
+const loaded = load(opts);
+gc();
+const rssMb = Math.round(Deno.memoryUsage().rss / 2 ** 20);
+const loadInfo = {
+  calls: loaded.rows,
+  generate_ms: Math.round(loaded.generateMs),
+  build_ms: Math.round(loaded.buildMs),
+  rss_mb: rssMb,
+  column_mb: Math.round(loaded.columnBytes / 2 ** 20),
+};
+console.log(
+  `loaded ${loaded.rows} calls: generate ${loadInfo.generate_ms} ms, build ${loadInfo.build_ms} ms, RSS ${rssMb} MB (columns ${loadInfo.column_mb} MB)`,
+);
+
+const engine = createQueryEngine(loaded.store, "ccs_dev");
+const cases = [...await catalogCases(), ...extraCases()];
+const results: { name: string; times: number[]; mingo: number[] }[] = [];
+for (const c of cases) {
+  const run = async () => {
+    for (const p of c.pipelines) await engine.aggregate("calling_cdr", p);
+  };
+  await run(); // warm-up
+  results.push({ name: c.name, times: await timeRuns(runs, run), mingo: [] });
+}
+
+if (!args["no-mingo"]) {
+  // Plain documents for mingo, generated again (the store does not keep them).
+  const docs = [...generateCalls(opts)];
+  const mingoOptions = { context: ENGINE_CONTEXT, scriptEnabled: false };
+  for (const [i, c] of cases.entries()) {
+    results[i].mingo = await timeRuns(mingoRuns, () => {
+      for (const p of c.pipelines) new Aggregator(p, mingoOptions).run(docs);
+    });
+  }
+}
+
+const queries = results.map((r) => {
+  const p50 = percentile(r.times, 50);
+  const m50 = r.mingo.length ? percentile(r.mingo, 50) : null;
+  return {
+    name: r.name,
+    p50_ms: round(p50),
+    p95_ms: round(percentile(r.times, 95)),
+    mingo_p50_ms: m50 === null ? null : round(m50),
+    ratio: m50 === null ? null : round(m50 / p50),
+  };
+});
+console.log(
+  "query".padEnd(46),
+  "p50".padStart(8),
+  "p95".padStart(8),
+  "mingo".padStart(9),
+  "ratio".padStart(7),
+);
+for (const q of queries) {
+  console.log(
+    q.name.padEnd(46),
+    String(q.p50_ms).padStart(8),
+    String(q.p95_ms).padStart(8),
+    String(q.mingo_p50_ms ?? "-").padStart(9),
+    String(q.ratio ?? "-").padStart(7),
+  );
+}
+if (args.json) {
+  await Deno.writeTextFile(
+    String(args.json),
+    JSON.stringify({ load: loadInfo, queries }, null, 2) + "\n",
+  );
+}
