@@ -15,6 +15,7 @@
  * series, default 20), `--quiet` (no progress lines).
  */
 import { parseArgs } from "node:util";
+import { countCalls } from "../lib/data/seed.ts";
 
 /** Percentiles of a series of milliseconds. */
 export interface Summary {
@@ -80,6 +81,7 @@ export const QUESTIONS = [
 export const HEAVY_QUESTION = "Calls by customer for the last 60 days";
 
 const NOW = "2026-11-24T09:00:00Z";
+const TZ = "Asia/Kolkata";
 
 /** The value at percentile `p` (0–100) of `values`, nearest rank; 0 when empty. */
 export function percentile(values: number[], p: number): number {
@@ -100,9 +102,23 @@ export function summarize(values: number[]): Summary {
   };
 }
 
-/** DEMO_DAYS and DEMO_CALLS_PER_DAY for about `calls` calls over `days` days. */
+/**
+ * DEMO_DAYS and DEMO_CALLS_PER_DAY for `calls` calls over `days` days ending at the bench's
+ * frozen clock: the daily average is corrected once by the generator's exact count (weekends
+ * are quieter), as `bench/engine_1m.ts` does.
+ */
 export function demoSizing(calls: number, days: number): { days: number; callsPerDay: number } {
-  return { days, callsPerDay: Math.max(1, Math.ceil(calls / days)) };
+  const base = {
+    days,
+    callsPerDay: Math.max(1, Math.ceil(calls / days)),
+    now: new Date(NOW),
+    tz: TZ,
+  };
+  const first = countCalls(base);
+  const callsPerDay = first === 0
+    ? base.callsPerDay
+    : Math.max(1, Math.round(base.callsPerDay * calls / first));
+  return { days, callsPerDay };
 }
 
 /** A process's resident memory in MB (`VmRSS` or `VmHWM` of /proc/PID/status), or null. */
@@ -144,7 +160,7 @@ async function startChild(options: {
       PORT: "0",
       KV_PATH: `${dir}/app.kv`,
       NOW,
-      BUSINESS_TZ: "Asia/Kolkata",
+      BUSINESS_TZ: TZ,
       DEMO_DAYS: String(days),
       DEMO_CALLS_PER_DAY: String(callsPerDay),
       MODEL_PROVIDER: "offline",
