@@ -9,7 +9,14 @@
  * @module
  */
 import { calculateObjectSize, ObjectId } from "bson";
-import { compareAt, encodeColumn, type KeyColumn, positionComparator } from "./sort_keys.ts";
+import {
+  compareAt,
+  encodeColumn,
+  type KeyColumn,
+  positionComparator,
+  RANK_OBJECT_ID,
+  RANK_STRING,
+} from "./sort_keys.ts";
 import { CALLS, CUSTOMERS, type Document } from "./types.ts";
 import { ColumnTable, ColumnTableBuilder } from "./columnar/column_table.ts";
 import { keyColumnOf } from "./columnar/key_columns.ts";
@@ -78,9 +85,12 @@ export class SortedIndex {
       if (!col) return;
       columns.push(col);
     }
-    const positions = new Int32Array(this.#source.size);
-    for (let i = 0; i < positions.length; i++) positions[i] = i;
-    positions.sort(positionComparator(columns, this.directions));
+    let positions = radixOrder(columns, this.directions, this.#source.size);
+    if (!positions) {
+      positions = new Int32Array(this.#source.size);
+      for (let i = 0; i < positions.length; i++) positions[i] = i;
+      positions.sort(positionComparator(columns, this.directions));
+    }
     this.#columns = columns;
     this.#positions = positions;
   }
@@ -111,6 +121,71 @@ export class SortedIndex {
     for (let i = 0; i < k; i++) if (compareAt(cols[i], a, b) !== 0) return false;
     return true;
   }
+}
+
+const TWO_42 = 2 ** 42;
+
+/**
+ * Dense ranks of a key column's keys (equal keys, equal ranks; order as `compareAt`),
+ * or null when a payload is not an integer in [0, 2^42) (the caller then sorts with a
+ * comparator). Ranked string / ObjectId columns, counts and dates from 1970 to 2109 fit.
+ */
+function denseRanks(col: KeyColumn, n: number): Float64Array | null {
+  if (!col.ranked && col.ranks.some((r) => r === RANK_STRING || r === RANK_OBJECT_ID)) {
+    return null;
+  }
+  const packed = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = col.nums[i];
+    if (!(v >= 0 && v < TWO_42) || !Number.isInteger(v)) return null;
+    packed[i] = col.ranks[i] * TWO_42 + v;
+  }
+  const sorted = packed.slice().sort();
+  let u = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[u - 1]) sorted[u++] = sorted[i];
+  const unique = sorted.subarray(0, u);
+  for (let i = 0; i < n; i++) {
+    let lo = 0, hi = u - 1;
+    const v = packed[i];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (unique[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    packed[i] = lo;
+  }
+  return packed;
+}
+
+/**
+ * Positions ordered by the columns (each in its direction), ties by position, with
+ * numeric typed-array sorts (one stable pass per column, last column first) instead of
+ * a comparator; null when a column's keys do not have dense ranks.
+ */
+function radixOrder(cols: KeyColumn[], dirs: (1 | -1)[], n: number): Int32Array | null {
+  if (n < 4096 || n >= 2 ** 26) return null;
+  const dense: Float64Array[] = [];
+  for (const col of cols) {
+    const d = denseRanks(col, n);
+    if (!d) return null;
+    dense.push(d);
+  }
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const keys = new Float64Array(n);
+  for (let c = cols.length - 1; c >= 0; c--) {
+    const d = dense[c];
+    const flip = dirs[c] === -1 ? n : 0;
+    for (let i = 0; i < n; i++) {
+      const r = d[order[i]];
+      keys[i] = (flip ? flip - r : r) * n + i;
+    }
+    keys.sort();
+    const next = new Int32Array(n);
+    for (let i = 0; i < n; i++) next[i] = order[keys[i] % n];
+    order = next;
+  }
+  return order;
 }
 
 /**

@@ -39,6 +39,14 @@ export interface KeyColumn {
   strs: string[];
   /** The rank every key has, or -1 when ranks differ. */
   uniformRank: number;
+  /**
+   * When true, `nums` of string and ObjectId keys hold their order among the column's
+   * values (equal values, equal numbers), so positions compare by number alone; `strAt`
+   * then gives the string of a position (and `strs` may be empty).
+   */
+  ranked?: boolean;
+  /** The string payload at a position, for ranked columns. */
+  strAt?: (i: number) => string;
 }
 
 function isObjectId(v: object): v is { toHexString(): string } {
@@ -104,7 +112,7 @@ export function encodeColumn(docs: ArrayLike<unknown>, field: string): KeyColumn
 export function compareAt(col: KeyColumn, a: number, b: number): number {
   const ra = col.ranks[a], rb = col.ranks[b];
   if (ra !== rb) return ra < rb ? -1 : 1;
-  if (ra === RANK_STRING || ra === RANK_OBJECT_ID) {
+  if ((ra === RANK_STRING || ra === RANK_OBJECT_ID) && !col.ranked) {
     const sa = col.strs[a], sb = col.strs[b];
     return sa < sb ? -1 : sa > sb ? 1 : 0;
   }
@@ -117,7 +125,7 @@ export function compareWith(col: KeyColumn, a: number, key: EncodedKey): number 
   const ra = col.ranks[a];
   if (ra !== key.rank) return ra < key.rank ? -1 : 1;
   if (ra === RANK_STRING || ra === RANK_OBJECT_ID) {
-    const sa = col.strs[a];
+    const sa = col.strAt ? col.strAt(a) : col.strs[a];
     return sa < key.str ? -1 : sa > key.str ? 1 : 0;
   }
   const na = col.nums[a];
@@ -130,7 +138,7 @@ function isStringRank(rank: number): boolean {
 
 /** Compares positions on one column in one direction, specialised when its ranks are uniform. */
 function columnComparator(col: KeyColumn, dir: 1 | -1): (a: number, b: number) => number {
-  if (col.uniformRank >= 0 && isStringRank(col.uniformRank)) {
+  if (col.uniformRank >= 0 && isStringRank(col.uniformRank) && !col.ranked) {
     const strs = col.strs;
     return dir === 1
       ? (a, b) => (strs[a] < strs[b] ? -1 : strs[a] > strs[b] ? 1 : 0)

@@ -31,6 +31,9 @@ export const Kind = {
 } as const;
 
 const INITIAL_CAPACITY = 1024;
+/** A column switches from a dictionary to strings by row past this many distinct strings
+ * when they are more than half its rows. */
+const RAW_FROM = 50_000;
 
 function isObjectId(v: object): v is ObjectId {
   return (v as { _bsontype?: unknown })._bsontype === "ObjectId" &&
@@ -49,8 +52,13 @@ export class Column {
   /** ObjectIds, 12 bytes a row; null until the column holds one. */
   oids: Uint8Array | null = null;
   /** Strings by code, in order of first appearance. */
-  readonly dict: string[] = [];
-  readonly #dictIndex = new Map<string, number>();
+  dict: string[] = [];
+  /**
+   * Strings by row, for a column of (nearly) unique strings (ids, URLs), where a
+   * dictionary would only cost time and memory; `codes` is then null.
+   */
+  raw: string[] | null = null;
+  #dictIndex = new Map<string, number>();
   #lastString: string | null = null;
   #lastCode = 0;
   /** Values of kind OTHER by row. */
@@ -58,9 +66,12 @@ export class Column {
   /** Bit `1 << kind` is set when some row has that kind (MISSING included once a row lacks it). */
   kindMask = 0;
 
-  constructor(name: string, capacity: number) {
+  readonly #rawFrom: number;
+
+  constructor(name: string, capacity: number, rawFrom = RAW_FROM) {
     this.name = name;
     this.kinds = new Uint8Array(capacity);
+    this.#rawFrom = rawFrom;
   }
 
   /** Whether every value is a scalar the columnar executor models (no OTHER values). */
@@ -100,6 +111,10 @@ export class Column {
         this.nums[row] = v;
         return Kind.NUMBER;
       case "string": {
+        if (this.raw) {
+          this.raw[row] = v;
+          return Kind.STRING;
+        }
         this.codes ??= new Int32Array(capacity);
         if (v === this.#lastString) {
           this.codes[row] = this.#lastCode;
@@ -108,6 +123,11 @@ export class Column {
         let code = this.#dictIndex.get(v);
         if (code === undefined) {
           code = this.dict.length;
+          if (code >= this.#rawFrom && code * 2 > row) {
+            this.#toRaw(row);
+            this.raw![row] = v;
+            return Kind.STRING;
+          }
           this.dict.push(v);
           this.#dictIndex.set(v, code);
         }
@@ -135,12 +155,25 @@ export class Column {
     return Kind.OTHER;
   }
 
+  /** Switches to one string per row (rows before `row` converted). */
+  #toRaw(row: number): void {
+    const raw: string[] = new Array(row);
+    const kinds = this.kinds, codes = this.codes!;
+    for (let i = 0; i < row; i++) raw[i] = kinds[i] === Kind.STRING ? this.dict[codes[i]] : "";
+    this.raw = raw;
+    this.codes = null;
+    this.dict = [];
+    this.#dictIndex = new Map();
+    this.#lastString = null;
+  }
+
   /** Trims the arrays to `size` rows. */
   trim(size: number): void {
     this.kinds = this.kinds.slice(0, size);
     if (this.nums) this.nums = this.nums.slice(0, size);
     if (this.codes) this.codes = this.codes.slice(0, size);
     if (this.oids) this.oids = this.oids.slice(0, size * 12);
+    if (this.raw) this.raw.length = size;
   }
 
   /** The value at `row`, as the original document had it (undefined when missing). */
@@ -153,7 +186,7 @@ export class Column {
       case Kind.NUMBER:
         return this.nums![row];
       case Kind.STRING:
-        return this.dict[this.codes![row]];
+        return this.raw ? this.raw[row] : this.dict[this.codes![row]];
       case Kind.DATE:
         return new Date(this.nums![row]);
       case Kind.TRUE:
@@ -265,6 +298,7 @@ export class ColumnTable {
  * `_id` get an ObjectId (set on the appended document when it is not frozen).
  */
 export class ColumnTableBuilder {
+  readonly #rawFrom: number;
   #size = 0;
   #capacity = INITIAL_CAPACITY;
   readonly #columns = new Map<string, Column>();
@@ -275,6 +309,14 @@ export class ColumnTableBuilder {
   #lastShape = 0;
   #rowShapes = new Uint32Array(INITIAL_CAPACITY);
   #done = false;
+
+  /**
+   * `rawStringsFrom`: distinct strings from which a column of mostly unique strings
+   * keeps one string per row instead of a dictionary (default 50,000).
+   */
+  constructor(opts: { rawStringsFrom?: number } = {}) {
+    this.#rawFrom = opts.rawStringsFrom ?? RAW_FROM;
+  }
 
   /** Rows appended so far. */
   get size(): number {
@@ -301,7 +343,7 @@ export class ColumnTableBuilder {
       const key = keys[k];
       let col = cols[k];
       if (!col) {
-        col = new Column(key, this.#capacity);
+        col = new Column(key, this.#capacity, this.#rawFrom);
         // Rows before this one lack the field (kinds start at MISSING).
         if (row > 0) col.kindMask |= 1 << Kind.MISSING;
         this.#columns.set(key, col);
@@ -357,6 +399,9 @@ export class ColumnTableBuilder {
 }
 
 /** A table holding `docs` (in order). */
-export function buildColumnTable(docs: Iterable<Document>): ColumnTable {
-  return new ColumnTableBuilder().append(docs).finish();
+export function buildColumnTable(
+  docs: Iterable<Document>,
+  opts: { rawStringsFrom?: number } = {},
+): ColumnTable {
+  return new ColumnTableBuilder(opts).append(docs).finish();
 }

@@ -143,7 +143,11 @@ async function runOnRows(
   } else if (name === "$count" && typeof spec === "string" && /^[^$.][^.]*$/.test(spec)) {
     return { docs: [{ [spec]: rows.length }], rest: stages.slice(1), aggregated: true };
   } else if (name === "$group") {
-    const plan = compileGroup(table, spec);
+    const plan = compileGroup(
+      table,
+      spec,
+      (expr, docs) => opts.finish([{ $project: { _id: 0, k: expr } }], docs).map((d) => d.k),
+    );
     if (plan) {
       let docs = await plan.run(rows, budget);
       let next = 1;

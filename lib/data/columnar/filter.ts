@@ -159,6 +159,10 @@ function equals(col: Column | undefined, v: Scalar): RowTest {
   }
   if (typeof v === "boolean") return kindIs(col, v ? Kind.TRUE : Kind.FALSE);
   if (typeof v === "string") {
+    if (col.raw) {
+      const raw = col.raw;
+      return (r) => kinds[r] === Kind.STRING && raw[r] === v;
+    }
     const code = col.codeOf(v);
     if (code < 0) return NEVER;
     const codes = col.codes!;
@@ -178,6 +182,10 @@ function range(col: Column | undefined, op: string, v: unknown): RowTest | null 
   const kinds = col.kinds;
   if (typeof v === "string") {
     if (!col.has(Kind.STRING)) return NEVER;
+    if (col.raw) {
+      const raw = col.raw;
+      return (r) => kinds[r] === Kind.STRING && compareOp(op, raw[r], v);
+    }
     // Which dictionary entries pass, decided once per entry.
     const pass = Uint8Array.from(col.dict, (s) => (compareOp(op, s, v) ? 1 : 0));
     const codes = col.codes!;

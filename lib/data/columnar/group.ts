@@ -38,7 +38,12 @@ interface KeyPlan {
   count(): number;
   /** The `_id` of a group. */
   key(gid: number): unknown;
+  /** Work before the rows are folded (e.g. evaluating date keys per time bucket). */
+  prepare?(rows: Int32Array): void;
 }
+
+/** Evaluates an expression over documents with mingo (the engine's operators). */
+export type Evaluate = (expr: unknown, docs: Document[]) => unknown[];
 
 /** One accumulator: folds rows into per-group state, then reads each group's result. */
 interface AccPlan {
@@ -51,10 +56,18 @@ export interface GroupPlan {
   run(rows: Int32Array, budget: Budget): Promise<Document[]>;
 }
 
-/** Compiles a `$group` spec, or returns null when it is outside the vocabulary. */
-export function compileGroup(table: ColumnTable, spec: unknown): GroupPlan | null {
+/**
+ * Compiles a `$group` spec, or returns null when it is outside the vocabulary. Date keys
+ * (`$dateToString`, `$hour`… of a date field) need `evaluate`.
+ */
+export function compileGroup(
+  table: ColumnTable,
+  spec: unknown,
+  evaluate?: Evaluate,
+): GroupPlan | null {
   if (!isPlainObject(spec) || !("_id" in spec)) return null;
-  const makeKey = keyPlan(table, spec._id);
+  const makeKey = keyPlan(table, spec._id) ??
+    (evaluate ? dateKey(table, spec._id, evaluate) : null);
   if (!makeKey) return null;
   const names: string[] = [];
   const makers: (() => AccPlan)[] = [];
@@ -71,6 +84,7 @@ export function compileGroup(table: ColumnTable, spec: unknown): GroupPlan | nul
       const key = makeKey();
       const accs = makers.map((m) => m());
       const sizes: number[] = [];
+      if (key.prepare) budget.run(() => key.prepare!(rows));
       for (let from = 0; from < rows.length; from += GROUP_CHUNK_ROWS) {
         budget.check();
         const to = Math.min(rows.length, from + GROUP_CHUNK_ROWS);
@@ -113,6 +127,7 @@ function encoder(col: Column | undefined, mergeMissing: boolean): Encoder | null
     const kind = kinds[row];
     let k: string;
     if (kind === Kind.NUMBER || kind === Kind.DATE) k = `${kind}:${nums![row]}`;
+    else if (kind === Kind.STRING) k = `s:${col.raw![row]}`;
     else if (kind === Kind.OBJECT_ID) k = `o:${col.hexAt(row)}`;
     else throw new ColumnarUnsupported("this group key");
     let id = extra.get(k);
@@ -127,7 +142,7 @@ function encoder(col: Column | undefined, mergeMissing: boolean): Encoder | null
     id(row) {
       switch (kinds[row]) {
         case Kind.STRING:
-          return 4 + codes![row];
+          return codes ? 4 + codes[row] : other(row);
         case Kind.MISSING:
           return mergeMissing ? 1 : 0;
         case Kind.NULL:
@@ -387,4 +402,88 @@ export function groupDocs(docs: Document[], spec: unknown): Document[] | null {
     for (const [name, arg] of accs) if (typeof arg === "number") g.doc[name] = g.size * arg;
     return g.doc;
   });
+}
+
+/** Date parts constant over a quarter hour (every zone's offset is a multiple of 15 min). */
+const DATE_PART_OPS = new Set([
+  "$dateToString",
+  "$hour",
+  "$isoDayOfWeek",
+  "$dayOfWeek",
+  "$dayOfMonth",
+  "$dayOfYear",
+  "$month",
+  "$year",
+  "$isoWeek",
+  "$isoWeekYear",
+  "$week",
+]);
+const QUARTER_HOUR = 900_000;
+
+/**
+ * A key that is a date part of a date field in a time zone, e.g. `{$hour: {date:
+ * "$start_time", timezone}}`: evaluated by mingo once per quarter hour that holds
+ * selected rows, since such parts do not change within one (from 1970 on).
+ */
+function dateKey(table: ColumnTable, idExpr: unknown, evaluate: Evaluate): (() => KeyPlan) | null {
+  if (!isPlainObject(idExpr) || Object.keys(idExpr).length !== 1) return null;
+  const op = Object.keys(idExpr)[0];
+  const arg = idExpr[op];
+  if (!DATE_PART_OPS.has(op) || !isPlainObject(arg)) return null;
+  const allowed = op === "$dateToString" ? ["date", "format", "timezone"] : ["date", "timezone"];
+  if (!Object.keys(arg).every((k) => allowed.includes(k))) return null;
+  if (op === "$dateToString") {
+    // Only parts that hold for a whole quarter hour.
+    if (typeof arg.format !== "string" || /%[^YmdHjuwGVUaA%]/.test(arg.format)) return null;
+  }
+  if (arg.timezone !== undefined && typeof arg.timezone !== "string") return null;
+  const f = fieldPath(arg.date);
+  const col = f === null ? undefined : table.column(f);
+  if (!col || !col.scalar || col.has(Kind.MISSING, Kind.NULL) || !col.has(Kind.DATE)) return null;
+  const field = f!;
+  return () => {
+    const gidOfBucket = new Map<number, number>();
+    const keys: unknown[] = [];
+    const { kinds, nums } = col;
+    return {
+      prepare(rows) {
+        const buckets = new Set<number>();
+        for (let i = 0; i < rows.length; i++) {
+          const r = rows[i];
+          if (kinds[r] !== Kind.DATE || !(nums![r] >= 0)) {
+            throw new ColumnarUnsupported("this date key");
+          }
+          buckets.add(Math.floor(nums![r] / QUARTER_HOUR));
+        }
+        const list = [...buckets];
+        const values = evaluate(
+          idExpr,
+          list.map((b) => ({ [field]: new Date(b * QUARTER_HOUR) })),
+        );
+        const gidOfValue = new Map<unknown, number>();
+        const pending = new Map<number, unknown>();
+        list.forEach((b, i) => {
+          const v = values[i] ?? null;
+          if (v !== null && typeof v === "object") throw new ColumnarUnsupported("this date key");
+          pending.set(b, v);
+        });
+        // Group ids in order of first row, as mingo creates groups.
+        for (let i = 0; i < rows.length; i++) {
+          const b = Math.floor(nums![rows[i]] / QUARTER_HOUR);
+          if (gidOfBucket.has(b)) continue;
+          const v = pending.get(b);
+          let g = gidOfValue.get(v);
+          if (g === undefined) {
+            g = keys.length;
+            keys.push(v);
+            gidOfValue.set(v, g);
+          }
+          gidOfBucket.set(b, g);
+        }
+      },
+      id: (row) => gidOfBucket.get(Math.floor(nums![row] / QUARTER_HOUR))!,
+      count: () => keys.length,
+      key: (gid) => keys[gid],
+    };
+  };
 }

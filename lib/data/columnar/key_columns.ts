@@ -13,7 +13,7 @@ import {
   RANK_OBJECT_ID,
   RANK_STRING,
 } from "../sort_keys.ts";
-import { type ColumnTable, Kind } from "./column_table.ts";
+import { type Column, type ColumnTable, Kind } from "./column_table.ts";
 
 /**
  * The encoded keys of a top-level `field` of `table`, or null when some value cannot be
@@ -23,9 +23,12 @@ export function keyColumnOf(table: ColumnTable, field: string): KeyColumn | null
   const n = table.size;
   const ranks = new Uint16Array(n);
   const nums = new Float64Array(n);
-  const strs: string[] = new Array(n).fill("");
   if (field.includes(".")) return null;
   const col = table.column(field);
+  if (col && col.scalar && !col.raw && !col.has(Kind.NUMBER, Kind.DATE, Kind.TRUE, Kind.FALSE)) {
+    return rankedColumn(col, n);
+  }
+  const strs: string[] = new Array(n).fill("");
   if (!col) {
     ranks.fill(RANK_NULL);
     return { ranks, nums, strs, uniformRank: n > 0 ? RANK_NULL : -1 };
@@ -48,7 +51,7 @@ export function keyColumnOf(table: ColumnTable, field: string): KeyColumn | null
         break;
       }
       case Kind.STRING:
-        strs[i] = col.dict[col.codes![i]];
+        strs[i] = col.raw ? col.raw[i] : col.dict[col.codes![i]];
         rank = RANK_STRING;
         break;
       case Kind.TRUE:
@@ -68,4 +71,75 @@ export function keyColumnOf(table: ColumnTable, field: string): KeyColumn | null
     else if (uniformRank !== rank) uniformRank = -1;
   }
   return { ranks, nums, strs, uniformRank };
+}
+
+/**
+ * Keys of a column of strings, ObjectIds, nulls and missing values, with `nums` holding
+ * each value's order among the column's values: dictionary strings are ranked once,
+ * ObjectIds by sorting their bytes (as two 48-bit numbers), so that building an index
+ * compares numbers, not strings.
+ */
+function rankedColumn(col: Column, n: number): KeyColumn {
+  const ranks = new Uint16Array(n);
+  const nums = new Float64Array(n);
+  const { kinds, codes } = col;
+  let dictRank: Float64Array | null = null;
+  if (col.has(Kind.STRING)) {
+    const order = col.dict.map((_, i) => i).sort((a, b) =>
+      col.dict[a] < col.dict[b] ? -1 : col.dict[a] > col.dict[b] ? 1 : 0
+    );
+    dictRank = new Float64Array(col.dict.length);
+    order.forEach((code, r) => (dictRank![code] = r));
+  }
+  const oidRank = col.has(Kind.OBJECT_ID) ? objectIdRanks(col, n) : null;
+  let uniformRank = n > 0 ? -2 : -1;
+  for (let i = 0; i < n; i++) {
+    const k = kinds[i];
+    let rank: number;
+    if (k === Kind.STRING) {
+      rank = RANK_STRING;
+      nums[i] = dictRank![codes![i]];
+    } else if (k === Kind.OBJECT_ID) {
+      rank = RANK_OBJECT_ID;
+      nums[i] = oidRank![i];
+    } else rank = RANK_NULL;
+    ranks[i] = rank;
+    if (uniformRank === -2) uniformRank = rank;
+    else if (uniformRank !== rank) uniformRank = -1;
+  }
+  const strAt = (i: number): string =>
+    kinds[i] === Kind.STRING
+      ? col.dict[codes![i]]
+      : kinds[i] === Kind.OBJECT_ID
+      ? col.hexAt(i)
+      : "";
+  return { ranks, nums, strs: [], uniformRank, ranked: true, strAt };
+}
+
+/** The order of each row's ObjectId among the column's (rows without one: 0). */
+function objectIdRanks(col: Column, n: number): Float64Array {
+  const o = col.oids!;
+  const hi = new Float64Array(n), lo = new Float64Array(n);
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (col.kinds[i] !== Kind.OBJECT_ID) continue;
+    const b = i * 12;
+    hi[i] = ((o[b] * 256 + o[b + 1]) * 256 + o[b + 2]) * 2 ** 24 +
+      (o[b + 3] * 256 + o[b + 4]) * 256 + o[b + 5];
+    lo[i] = ((o[b + 6] * 256 + o[b + 7]) * 256 + o[b + 8]) * 2 ** 24 +
+      (o[b + 9] * 256 + o[b + 10]) * 256 + o[b + 11];
+    rows.push(i);
+  }
+  const sorted = Int32Array.from(rows).sort((a, b) => hi[a] - hi[b] || lo[a] - lo[b]);
+  const out = new Float64Array(n);
+  let r = 0;
+  for (let k = 0; k < sorted.length; k++) {
+    const i = sorted[k];
+    if (k > 0) {
+      const p = sorted[k - 1];
+      if (hi[p] !== hi[i] || lo[p] !== lo[i]) r++;
+    }
+    out[i] = r;
+  }
+  return out;
 }
