@@ -37,6 +37,11 @@ export interface Config {
   };
   /** mongoexport files for the embedded server; null = generated demo data. */
   dataDir: string | null;
+  /**
+   * Run the embedded server in a Web Worker, off the HTTP event loop (`DATA_WORKER`,
+   * default on; in process where workers are unavailable). Absent means on.
+   */
+  dataWorker?: boolean;
   demoData: { days: number; callsPerDay: number; seed: number };
   model: {
     provider: ModelProviderName;
@@ -237,6 +242,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       maxTimeMs: int(env, "QUERY_MAX_TIME_MS", 30_000, 10),
     },
     dataDir: str(env, "DATA_DIR"),
+    dataWorker: oneOf(env, "DATA_WORKER", ["on", "off"] as const, "on") === "on",
     demoData: {
       days: int(env, "DEMO_DAYS", 60, 1, 3650),
       callsPerDay: int(env, "DEMO_CALLS_PER_DAY", 800, 1, 1_000_000),

@@ -54,3 +54,13 @@ Deno.test("DEMO_USER set to empty disables the demo user", () => {
   assert.equal(loadConfig({ DEMO_USER: "" }).auth.demoUser, null);
   assert.equal(loadConfig({ DEMO_USER: "alice" }).auth.demoUser, "alice");
 });
+
+Deno.test("DATA_WORKER turns the data worker off; it is on by default", () => {
+  assert.equal(loadConfig({}).dataWorker, true);
+  assert.equal(loadConfig({ DATA_WORKER: "on" }).dataWorker, true);
+  assert.equal(loadConfig({ DATA_WORKER: "off" }).dataWorker, false);
+  assert.throws(
+    () => loadConfig({ DATA_WORKER: "maybe" }),
+    (e: unknown) => e instanceof ConfigError && /DATA_WORKER/.test(e.message),
+  );
+});

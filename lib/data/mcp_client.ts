@@ -49,9 +49,12 @@ import type {
   Document,
   FindArgs,
   QueryResult,
+  ReadBatchesOptions,
   ToolInfo,
   ToolResult,
 } from "./types.ts";
+import { engineBatches } from "./worker/batches.ts";
+import { decodePipeline, encodePipeline } from "./worker/clone_codec.ts";
 
 export { DataConnectionError, DataError };
 
@@ -119,6 +122,40 @@ export function stdioEnvironment(
 /** A data client over the embedded server, with the store it reads. */
 export interface EmbeddedDataClient extends DataClient {
   readonly store: MemoryStore;
+  readBatches(
+    collection: string,
+    pipeline: Document[],
+    opts?: ReadBatchesOptions,
+  ): AsyncIterable<Document[]>;
+}
+
+/**
+ * The read-only guard of a bulk read: the same check as an `aggregate` tool call, as a
+ * {@link DataError} like a refused call's.
+ */
+export function assertReadOnlyBatches(collection: string, pipeline: Document[]): void {
+  try {
+    assertReadOnlyCall("aggregate", { collection, pipeline });
+  } catch (e) {
+    if (e instanceof ReadOnlyError) {
+      throw new DataError(`Error running aggregate: ${e.message}`, "aggregate");
+    }
+    throw e;
+  }
+}
+
+/** Runs `read`, turning its errors into the {@link DataError}s of an `aggregate` call. */
+export async function* asDataErrors<T>(
+  read: AsyncIterable<T>,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<T> {
+  try {
+    yield* read;
+  } catch (e) {
+    if (signal?.aborted) throw signal.reason;
+    if (e instanceof DataError) throw e;
+    throw new DataError(`Error running aggregate: ${errorMessage(e)}`, "aggregate");
+  }
 }
 
 interface ServerTool {
@@ -544,5 +581,31 @@ export async function connectEmbedded(
     },
     server: () => createEmbeddedMcpServer(store, opts),
   });
-  return Object.assign(client, { store });
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const closeClient = client.close;
+  let closed = false;
+  return Object.assign(client, {
+    store,
+    readBatches(
+      collection: string,
+      pipeline: Document[],
+      callOpts: ReadBatchesOptions = {},
+    ): AsyncIterable<Document[]> {
+      if (closed) throw new DataError("The data client is closed");
+      assertReadOnlyBatches(collection, pipeline);
+      return asDataErrors(
+        engineBatches(store, collection, decodePipeline(encodePipeline(pipeline)), {
+          database: opts.database,
+          batchSize: callOpts.batchSize,
+          maxTimeMs: callOpts.timeoutMs ?? timeoutMs,
+          signal: callOpts.signal,
+        }),
+        callOpts.signal,
+      );
+    },
+    close: async () => {
+      closed = true;
+      await closeClient();
+    },
+  });
 }

@@ -3,6 +3,11 @@
  * configured MCP server, or the embedded one over mongoexport files (`DATA_DIR`, or a
  * directory given by a command) or generated demo data.
  *
+ * The embedded server over configured data runs in a Web Worker (`worker/`), off the
+ * app's event loop, unless `DATA_WORKER=off` or the runtime has no workers (Deno
+ * Deploy, say), where it runs in process. A dataset given in memory is served in
+ * process.
+ *
  * @module
  */
 import type { Config } from "../config.ts";
@@ -11,6 +16,11 @@ import { connectEmbedded, createDataClient } from "./mcp_client.ts";
 import { createMemoryStore } from "./memory_store.ts";
 import { generateDataset } from "./seed.ts";
 import type { DataClient } from "./types.ts";
+import {
+  openWorkerDataClient,
+  workersAvailable,
+  WorkerUnavailableError,
+} from "./worker/worker_client.ts";
 
 /** The embedded server's data: `config.dataDir`'s files, or demo data ending at `now`. */
 export async function loadConfiguredDataset(
@@ -39,12 +49,16 @@ export interface OpenDataClientOptions {
   tz?: string;
   /** Last instant of generated demo data; default `config.now`, else the clock. */
   now?: Date;
+  /** Run the embedded server in a worker; default `config.dataWorker` (on). */
+  worker?: boolean;
 }
 
 /**
  * Connects the data client `config.mcp` describes, or the embedded server over
  * `opts.dataset` / `opts.dataDir` when given (indexes built, per-call timeout and
- * per-query deadline from the configuration).
+ * per-query deadline from the configuration). The embedded server over loaded or
+ * generated data runs in a worker when it can (see the module's notes); there, a load
+ * failure rejects with a `DataError` naming the problem.
  */
 export async function openDataClient(
   config: Config,
@@ -54,13 +68,33 @@ export async function openDataClient(
   if (config.mcp.mode !== "embedded" && !explicit) {
     return await createDataClient({ mcp: config.mcp });
   }
+  const database = config.mcp.database;
+  const inWorker = opts.dataset === undefined && (opts.worker ?? config.dataWorker ?? true) &&
+    workersAvailable();
+  if (inWorker) {
+    try {
+      return await openWorkerDataClient({
+        source: {
+          dataDir: opts.dataDir || config.dataDir,
+          demoData: config.demoData,
+          tz: opts.tz ?? config.tz,
+          now: opts.now ?? config.now,
+        },
+        database,
+        timeoutMs: config.mcp.timeoutMs,
+        maxTimeMs: config.mcp.maxTimeMs,
+      });
+    } catch (e) {
+      // No workers here after all: serve in process.
+      if (!(e instanceof WorkerUnavailableError)) throw e;
+    }
+  }
   const dataset = opts.dataset ??
     (opts.dataDir ? await loadDataset(opts.dataDir) : await loadConfiguredDataset({
       ...config,
       tz: opts.tz ?? config.tz,
       now: opts.now ?? config.now,
     }));
-  const database = config.mcp.database;
   const store = createMemoryStore({ ...dataset }, { database });
   store.buildIndexes();
   return await connectEmbedded(store, {

@@ -17,10 +17,19 @@
  * skipped or repeated. When the server caps a page (`appliedLimits`), the page size
  * shrinks to what the server returns.
  *
+ * A client with `readBatches` (the embedded server's, in a worker or in process) is
+ * read in big batches instead, no MCP round trips: the same pipeline with its order
+ * made total, the same documents in the same order.
+ *
  * @module
  */
 import { DataError } from "./errors.ts";
 import type { DataClient, Document } from "./types.ts";
+
+/** What {@link readAll} reads from: a data client, or anything with its `aggregate`. */
+export type ReadAllSource =
+  & Pick<DataClient, "aggregate">
+  & Partial<Pick<DataClient, "readBatches">>;
 
 /** Options of {@link readAll}. */
 export interface ReadAllOptions {
@@ -28,8 +37,10 @@ export interface ReadAllOptions {
   pipeline: Document[];
   /** Documents asked for per page (default 100, the MongoDB MCP server's cap). */
   pageSize?: number;
+  /** Documents per batch when the client has `readBatches` (default 5,000). */
+  batchSize?: number;
   signal?: AbortSignal;
-  /** Called after each page with the number of documents read so far. */
+  /** Called after each page (or batch) with the number of documents read so far. */
   onProgress?: (read: number) => void;
   /** Paging strategy; `auto` (default) uses keyset paging for listings. */
   mode?: "auto" | "keyset" | "skip";
@@ -180,7 +191,7 @@ export function totalOrderPipeline(pipeline: Document[]): Document[] {
 }
 
 interface Pager {
-  client: DataClient;
+  client: ReadAllSource;
   opts: ReadAllOptions;
   pageSize: number;
   read: number;
@@ -270,7 +281,10 @@ async function* keysetPages(p: Pager, listing: Listing): AsyncGenerator<Document
 }
 
 /** Reads every document of `pipeline` on `opts.collection`, page by page, each exactly once. */
-export async function* readAll(client: DataClient, opts: ReadAllOptions): AsyncGenerator<Document> {
+export async function* readAll(
+  client: ReadAllSource,
+  opts: ReadAllOptions,
+): AsyncGenerator<Document> {
   const pageSize = Math.max(1, Math.min(Math.floor(opts.pageSize ?? 100), 100_000));
   const p: Pager = { client, opts, pageSize, read: 0 };
   const mode = opts.mode ?? "auto";
@@ -279,6 +293,10 @@ export async function* readAll(client: DataClient, opts: ReadAllOptions): AsyncG
     throw new DataError(
       `Cannot page "${opts.collection}" by keyset: the pipeline is not a listing ($match, $sort, $limit, then $project-like stages)`,
     );
+  }
+  if (client.readBatches) {
+    yield* batches(client.readBatches.bind(client), opts, listing);
+    return;
   }
   if (listing) {
     const done = yield* keysetPages(p, listing);
@@ -292,4 +310,35 @@ export async function* readAll(client: DataClient, opts: ReadAllOptions): AsyncG
     return;
   }
   yield* skipPages(p, totalOrderPipeline(opts.pipeline), Infinity);
+}
+
+/** Reads through `readBatches`: the pipeline in the total order the pages would use. */
+async function* batches(
+  readBatches: NonNullable<DataClient["readBatches"]>,
+  opts: ReadAllOptions,
+  listing: Listing | null,
+): AsyncGenerator<Document> {
+  opts.signal?.throwIfAborted();
+  const ordered: Document[] = listing
+    ? [
+      ...(listing.filter ? [{ $match: listing.filter }] : []),
+      { $sort: sortDoc(totalSort(listing.sort)) },
+      ...(listing.limit !== undefined ? [{ $limit: listing.limit }] : []),
+      ...listing.rest,
+    ]
+    : totalOrderPipeline(opts.pipeline);
+  let read = 0;
+  const stream = readBatches(opts.collection, ordered, {
+    signal: opts.signal,
+    timeoutMs: opts.timeoutMs,
+    batchSize: opts.batchSize,
+  });
+  for await (const batch of stream) {
+    for (const doc of batch) {
+      opts.signal?.throwIfAborted();
+      yield doc;
+    }
+    read += batch.length;
+    opts.onProgress?.(read);
+  }
 }

@@ -6,13 +6,17 @@ import { analyseListing, readAll, type ReadAllOptions, totalOrderPipeline } from
 import { syntheticCalls } from "./read_all_bench.ts";
 import type { DataClient, Document } from "./types.ts";
 
-/** Wraps a client to record every aggregate pipeline it sends. */
+/**
+ * Wraps a client to record every aggregate pipeline it sends, without its `readBatches`:
+ * paging through MCP, as with a real server.
+ */
 function recording(client: DataClient): { client: DataClient; pipelines: Document[][] } {
   const pipelines: Document[][] = [];
   return {
     pipelines,
     client: {
       ...client,
+      readBatches: undefined,
       aggregate: (collection, pipeline, opts) => {
         pipelines.push(pipeline);
         return client.aggregate(collection, pipeline, opts);
@@ -273,4 +277,58 @@ Deno.test("analyseListing and totalOrderPipeline", () => {
     [{ $sort: { n: 1 } }, { $group: { _id: "$a" } }, { $sort: { _id: 1 } }],
   );
   assert.deepEqual(totalOrderPipeline([{ $sort: { _id: 1, n: 1 } }]), [{ $sort: { _id: 1 } }]);
+});
+
+Deno.test("readAll reads a client's readBatches in total order, with the same documents", async () => {
+  const client = await createEmbeddedClient({ calling_cdr: syntheticCalls(3_000) });
+  try {
+    const asked: Document[][] = [];
+    const spy: DataClient = {
+      ...client,
+      readBatches: (collection, pipeline, opts) => {
+        asked.push(pipeline);
+        return client.readBatches(collection, pipeline, opts);
+      },
+    };
+    const cases: [Document[], ReadAllOptions["mode"]][] = [
+      [
+        [{ $match: { direction: "outgoing" } }, { $sort: { talk_seconds: -1 } }, { $limit: 900 }],
+        "auto",
+      ],
+      [[{ $group: { _id: "$agent_name", n: { $sum: 1 } } }], "auto"],
+      [[{ $match: { status: "answered" } }, { $project: { call_id: 1 } }], "skip"],
+    ];
+    for (const [pipeline, mode] of cases) {
+      const progress: number[] = [];
+      const got = await collect(spy, {
+        collection: "calling_cdr",
+        pipeline,
+        mode,
+        batchSize: 250,
+        onProgress: (n) => progress.push(n),
+      });
+      const paged = await collect(recording(client).client, {
+        collection: "calling_cdr",
+        pipeline,
+        mode,
+      });
+      assert.ok(got.length > 0);
+      assert.deepEqual(got, paged);
+      assert.equal(progress.at(-1), got.length);
+      assert.ok(progress.length >= Math.ceil(got.length / 250));
+    }
+    assert.deepEqual(asked[0], [
+      { $match: { direction: "outgoing" } },
+      { $sort: { talk_seconds: -1, _id: -1 } },
+      { $limit: 900 },
+    ]);
+    assert.deepEqual(asked[1].at(-1), { $sort: { _id: 1 } });
+    await assert.rejects(
+      collect(spy, { collection: "calling_cdr", pipeline: asked[1].slice(0, 1), mode: "keyset" }),
+      /not a listing/,
+    );
+    assert.equal(asked.length, 3);
+  } finally {
+    await client.close();
+  }
 });

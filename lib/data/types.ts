@@ -41,6 +41,12 @@ export interface FindArgs {
   limit?: number;
 }
 
+/** Options of {@link DataClient.readBatches}. */
+export interface ReadBatchesOptions extends CallOptions {
+  /** Documents per batch (default 5,000). */
+  batchSize?: number;
+}
+
 /** A raw tool result as the agent sees it. */
 export interface ToolResult {
   /** True when the server flagged the result as an error. */
@@ -84,6 +90,19 @@ export interface DataClient {
     query?: Document,
     opts?: CallOptions,
   ): Promise<number>;
+  /**
+   * Streams every document of `pipeline` on `collection`, in the pipeline's order, in
+   * large batches, bypassing the MCP per-query cap; only clients of the embedded
+   * server have it (`readAll` uses it when present, and pages through MCP otherwise).
+   * The pipeline passes the same read-only guard as tool calls. There is no overall
+   * deadline: each engine query behind it may run for the per-call timeout
+   * (`opts.timeoutMs`, else the client's). `opts.signal` stops the query where it is.
+   */
+  readBatches?(
+    collection: string,
+    pipeline: Document[],
+    opts?: ReadBatchesOptions,
+  ): AsyncIterable<Document[]>;
   close(): Promise<void>;
 }
 
