@@ -19,6 +19,11 @@ function counting(total: number) {
   return { state, source: source() };
 }
 
+async function* failing() {
+  yield [{ i: 1 }];
+  throw new Error("The query exceeded its time limit");
+}
+
 const tick = () => new Promise((r) => setTimeout(r, 20));
 
 Deno.test("the worker produces a batch only when the reader asks (two ahead at most)", async () => {
@@ -57,10 +62,6 @@ Deno.test("every batch arrives, in order; errors and aborts reach the reader", a
   }
   {
     const { port1, port2 } = new MessageChannel();
-    async function* failing() {
-      yield [{ i: 1 }];
-      throw new Error("The query exceeded its time limit");
-    }
     const served = serveBatches(port2, failing(), new AbortController());
     await assert.rejects(async () => {
       for await (const _ of receiveBatches(port1, { collection: "c" })) { /* read on */ }
