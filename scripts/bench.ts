@@ -363,7 +363,8 @@ export function excelRows(r: unknown): SummaryRow[] {
         reference: typeof run.openpyxl_extra_rss_mb === "number"
           ? `${num(run.openpyxl_extra_rss_mb)} MB (openpyxl)`
           : "",
-        ratio: ratio(run.extra_rss_mb, run.openpyxl_extra_rss_mb as number),
+        // No ratio: a peer's extra RSS can be near zero.
+        ratio: "",
       });
     }
   }
@@ -384,7 +385,9 @@ export function appRows(r: unknown): SummaryRow[] {
     },
     {
       what: `App RSS after start (peak during the run), ${calls} calls`,
-      app: `${num(Number(s.rss_mb))} MB (${s.peak_rss_mb ?? "?"} MB)`,
+      app: `${num(Number(s.rss_mb))} MB (${
+        typeof s.peak_rss_mb === "number" ? num(s.peak_rss_mb) : "?"
+      } MB)`,
       reference: "",
       ratio: "",
     },

@@ -146,6 +146,8 @@ Deno.test("excel rows: ratios vs openpyxl and vs the deflate floor; a missing pe
   const missing = rows.find((r) => r.what.startsWith("Excel export 1,000,000 rows vs openpyxl"))!;
   assert.equal(missing.reference, "openpyxl missing");
   assert.equal(missing.ratio, "");
+  const rss = rows.find((r) => r.what === "Excel export 100,000 rows, extra RSS")!;
+  assert.deepEqual([rss.app, rss.reference, rss.ratio], ["30 MB", "15 MB (openpyxl)", ""]);
 });
 
 Deno.test("engine rows: load, RSS and each query's p50/p95 beside plain mingo", () => {
@@ -165,6 +167,7 @@ Deno.test("app rows: start, RSS, first and final event per concurrency, unrelate
   const rows = appRows(APP);
   assert.match(rows[0].what, /982,000 calls/);
   assert.equal(rows[0].app, "15.0 s");
+  assert.equal(rows[1].app, "1,200 MB (1,500 MB)");
   const final50 = rows.find((r) => r.what.startsWith("50 concurrent turns: final"))!;
   assert.equal(final50.app, "15.0 s / 20.0 s / 25.0 s");
   assert.equal(final50.reference, "50/50 done, 2 not answered");
