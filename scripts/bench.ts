@@ -300,37 +300,32 @@ export function engineRows(r: unknown, calls: number): SummaryRow[] {
   return rows;
 }
 
-/** Rows of the bulk-read benchmark: each named case's first figures. */
+/**
+ * Rows of the bulk-read benchmark: the time to open the data, then each way of reading all
+ * calls beside the last one listed (the MCP pages readAll used before).
+ */
 export function workerReadRows(r: unknown): SummaryRow[] {
-  if (!isObj(r)) return [];
+  if (!isObj(r) || !Array.isArray(r.runs)) return [];
+  const runs = (r.runs as Obj[]).filter((x) => typeof x.rowsPerSecond === "number");
   const rows: SummaryRow[] = [];
-  for (const list of objectArrays(r)) {
-    for (const c of list) {
-      const name = nameOf(c);
-      if (!name) continue;
-      const flat = flattenNumbers(c);
-      const rate = findKey(flat, /per_s|rows_s|docs_s/i);
-      const time = findKey(flat, /_ms$|^ms$|seconds/i);
-      const peerRate = findKey(flat, /per_s|rows_s|docs_s/i, { peer: true });
-      const peerTime = findKey(flat, /_ms$|seconds/i, { peer: true });
-      const main = rate ? `${num(rate[1])} rows/s` : time ? `${num(time[1], 1)} ${time[0]}` : "";
-      if (!main) continue;
-      const ref = peerRate
-        ? `${num(peerRate[1])} rows/s`
-        : peerTime
-        ? `${num(peerTime[1], 1)} ${peerTime[0]}`
-        : "";
-      rows.push({
-        what: `Bulk read: ${name}`,
-        app: main,
-        reference: ref,
-        ratio: rate && peerRate
-          ? ratio(rate[1], peerRate[1])
-          : time && peerTime
-          ? ratio(peerTime[1], time[1])
-          : "",
-      });
-    }
+  if (typeof r.openSeconds === "number") {
+    rows.push({
+      what: `Bulk reads: open ${fmt(Number(r.calls))} calls in the data worker`,
+      app: ms(r.openSeconds * 1000),
+      reference: "",
+      ratio: "",
+    });
+  }
+  const base = runs.at(-1);
+  for (const run of runs) {
+    const peer = run === base ? null : base!;
+    rows.push({
+      what: `Bulk read of ${fmt(Number(run.rows))} rows: ${run.way} (rows/s)`,
+      app: num(Number(run.rowsPerSecond)) +
+        (typeof run.peakRssMb === "number" ? `, peak RSS ${num(run.peakRssMb)} MB` : ""),
+      reference: peer ? `${num(Number(peer.rowsPerSecond))} (${peer.way})` : "",
+      ratio: peer ? ratio(Number(run.rowsPerSecond), Number(peer.rowsPerSecond)) : "",
+    });
   }
   return rows;
 }
@@ -582,6 +577,7 @@ async function runComponent(
     const text = c.jsonOnStdout
       ? new TextDecoder().decode(out.stdout)
       : await Deno.readTextFile(file);
+    if (c.jsonOnStdout) await Deno.writeTextFile(file, text);
     console.log(`(done in ${took} s)`);
     return { status: "ok", json: JSON.parse(text) };
   } catch (e) {

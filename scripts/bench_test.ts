@@ -14,6 +14,7 @@ import {
   textTable,
   tokenRows,
   turnBenchRows,
+  workerReadRows,
 } from "./bench.ts";
 import {
   type AppBenchResult,
@@ -47,6 +48,15 @@ const ENGINE = {
   queries: [
     { name: "calls this month", p50_ms: 12, p95_ms: 20, mingo_p50_ms: 480, ratio: 40 },
     { name: "no figures" },
+  ],
+};
+
+const WORKER_READ = {
+  calls: 1000000,
+  openSeconds: 12.96,
+  runs: [
+    { way: "readBatches", rows: 1004460, seconds: 55.9, rowsPerSecond: 18000, peakRssMb: 3063 },
+    { way: "readAll pages", rows: 1004460, seconds: 84.3, rowsPerSecond: 12000, peakRssMb: 3063 },
   ],
 };
 
@@ -161,6 +171,16 @@ Deno.test("engine rows: load, RSS and each query's p50/p95 beside plain mingo", 
   assert.equal(q.reference, "480 ms p50 (plain mingo)");
   assert.equal(q.ratio, "40× faster");
   assert.equal(rows.filter((r) => r.what.includes("no figures")).length, 0);
+});
+
+Deno.test("bulk-read rows: open time, then each way beside the last", () => {
+  const rows = workerReadRows(WORKER_READ);
+  assert.equal(rows[0].app, "13.0 s");
+  assert.equal(rows[1].what, "Bulk read of 1,004,460 rows: readBatches (rows/s)");
+  assert.equal(rows[1].app, "18,000, peak RSS 3,063 MB");
+  assert.equal(rows[1].reference, "12,000 (readAll pages)");
+  assert.equal(rows[1].ratio, "1.50×");
+  assert.equal(rows[2].ratio, "");
 });
 
 Deno.test("app rows: start, RSS, first and final event per concurrency, unrelated request", () => {
