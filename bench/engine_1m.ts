@@ -18,7 +18,12 @@ import { listReports } from "../lib/reports/catalog.ts";
 import { extrasOf } from "../lib/reports/compiled.ts";
 import { createCollectionBuilder, createMemoryStore } from "../lib/data/memory_store.ts";
 import { createQueryEngine, ENGINE_CONTEXT } from "../lib/data/query_engine.ts";
-import { countCalls, generateCalls, type SeedOptions } from "../lib/data/seed.ts";
+import {
+  countCalls,
+  generateCalls,
+  generateCustomers,
+  type SeedOptions,
+} from "../lib/data/seed.ts";
 import type { Document } from "../lib/data/types.ts";
 
 /** `--name value` and `--flag` arguments. */
@@ -60,8 +65,8 @@ function gc(): void {
 }
 
 /** Streams the calls into a columnar table in batches; generation and building timed apart. */
-function load(opts: SeedOptions) {
-  const builder = createCollectionBuilder();
+function load(opts: SeedOptions, customers: Document[]) {
+  const builder = createCollectionBuilder({ capacity: countCalls(opts) });
   let generateMs = 0, buildMs = 0;
   const it = generateCalls(opts);
   for (;;) {
@@ -79,7 +84,7 @@ function load(opts: SeedOptions) {
   }
   const t2 = performance.now();
   const table = builder.finish();
-  const store = createMemoryStore({ calling_cdr: table, address_book: [] });
+  const store = createMemoryStore({ calling_cdr: table, address_book: customers });
   store.buildIndexes();
   buildMs += performance.now() - t2;
   return { store, generateMs, buildMs, rows: table.size, columnBytes: table.memoryBytes };
@@ -166,18 +171,22 @@ async function timeRuns(n: number, fn: () => Promise<unknown> | unknown): Promis
 const round = (x: number) => Math.round(x * 10) / 10;
 
 const opts = seedOptions();
-const loaded = load(opts);
+const loaded = load(opts, [...generateCustomers(opts)]);
 gc();
-const rssMb = Math.round(Deno.memoryUsage().rss / 2 ** 20);
+gc();
+const memory = Deno.memoryUsage();
+const rssMb = Math.round(memory.rss / 2 ** 20);
 const loadInfo = {
   calls: loaded.rows,
   generate_ms: Math.round(loaded.generateMs),
   build_ms: Math.round(loaded.buildMs),
   rss_mb: rssMb,
+  heap_used_mb: Math.round(memory.heapUsed / 2 ** 20),
+  external_mb: Math.round(memory.external / 2 ** 20),
   column_mb: Math.round(loaded.columnBytes / 2 ** 20),
 };
 console.log(
-  `loaded ${loaded.rows} calls: generate ${loadInfo.generate_ms} ms, build ${loadInfo.build_ms} ms, RSS ${rssMb} MB (columns ${loadInfo.column_mb} MB)`,
+  `loaded ${loaded.rows} calls: generate ${loadInfo.generate_ms} ms, build ${loadInfo.build_ms} ms, RSS ${rssMb} MB (heap ${loadInfo.heap_used_mb} MB, external ${loadInfo.external_mb} MB, columns ${loadInfo.column_mb} MB)`,
 );
 
 const engine = createQueryEngine(loaded.store, "ccs_dev");
@@ -188,13 +197,22 @@ for (const c of cases) {
     for (const p of c.pipelines) await engine.aggregate("calling_cdr", p);
   };
   await run(); // warm-up
-  results.push({ name: c.name, times: await timeRuns(runs, run), mingo: [] });
+  const times = await timeRuns(runs, run);
+  results.push({ name: c.name, times, mingo: [] });
+  console.log(
+    `  ${c.name}: p50 ${round(percentile(times, 50))} ms, p95 ${round(percentile(times, 95))} ms`,
+  );
 }
 
 if (!args["no-mingo"]) {
   // Plain documents for mingo, generated again (the store does not keep them).
   const docs = [...generateCalls(opts)];
-  const mingoOptions = { context: ENGINE_CONTEXT, scriptEnabled: false };
+  const book = [...generateCustomers(opts)];
+  const mingoOptions = {
+    context: ENGINE_CONTEXT,
+    scriptEnabled: false,
+    collectionResolver: (name: string) => (name === "address_book" ? book : []),
+  };
   for (const [i, c] of cases.entries()) {
     results[i].mingo = await timeRuns(mingoRuns, () => {
       for (const p of c.pipelines) new Aggregator(p, mingoOptions).run(docs);

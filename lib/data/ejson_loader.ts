@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { type ColumnTable, ColumnTableBuilder } from "./columnar/column_table.ts";
 import { fromRelaxedEjson } from "./ejson_fast.ts";
 import { CALLS, CUSTOMERS, type Document } from "./types.ts";
 
@@ -272,6 +273,28 @@ export async function loadEjsonFile(path: string): Promise<Document[]> {
   const docs: Document[] = [];
   for await (const doc of readEjsonFile(path)) docs.push(doc);
   return docs;
+}
+
+/**
+ * Streams one mongoexport file into a columnar table (see `columnar/column_table.ts`), in
+ * batches, without holding every document as an object: for large collections.
+ */
+export async function loadEjsonTable(
+  path: string,
+  opts: { batchSize?: number } = {},
+): Promise<ColumnTable> {
+  const builder = new ColumnTableBuilder();
+  const size = Math.max(1, opts.batchSize ?? 10_000);
+  let batch: Document[] = [];
+  for await (const doc of readEjsonFile(path)) {
+    batch.push(doc);
+    if (batch.length >= size) {
+      builder.append(batch);
+      batch = [];
+    }
+  }
+  builder.append(batch);
+  return builder.finish();
 }
 
 const EXTENSIONS = [".jsonl", ".ndjson", ".json"];

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { ObjectId } from "bson";
-import { DatasetError, loadDataset, loadEjsonFile, scanJson } from "./ejson_loader.ts";
+import {
+  DatasetError,
+  loadDataset,
+  loadEjsonFile,
+  loadEjsonTable,
+  scanJson,
+} from "./ejson_loader.ts";
 
 async function gzip(text: string): Promise<Uint8Array> {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
@@ -38,6 +44,16 @@ Deno.test("loads relaxed EJSON lines", async () => {
     assert.equal(docs[0].talk_seconds, 341);
     assert.equal(docs[0].answer_time, null);
     assert.equal(docs[1].agent_name, null);
+  });
+});
+
+Deno.test("streams a file into columns whose documents equal the loaded ones", async () => {
+  await withDir(async (dir) => {
+    await Deno.writeFile(`${dir}/calls.jsonl.gz`, await gzip(RELAXED.repeat(3)));
+    const docs = await loadEjsonFile(`${dir}/calls.jsonl.gz`);
+    const table = await loadEjsonTable(`${dir}/calls.jsonl.gz`, { batchSize: 2 });
+    assert.equal(table.size, 6);
+    assert.deepStrictEqual(table.docs([0, 1, 2, 3, 4, 5]), docs);
   });
 });
 

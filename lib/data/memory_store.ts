@@ -18,10 +18,14 @@ import {
   RANK_STRING,
 } from "./sort_keys.ts";
 import { CALLS, CUSTOMERS, type Document } from "./types.ts";
-import { ColumnTable, ColumnTableBuilder } from "./columnar/column_table.ts";
+import {
+  ColumnTable,
+  ColumnTableBuilder,
+  type ColumnTableBuilderOptions,
+} from "./columnar/column_table.ts";
 import { keyColumnOf } from "./columnar/key_columns.ts";
 
-export { ColumnTable, ColumnTableBuilder };
+export { ColumnTable, ColumnTableBuilder, type ColumnTableBuilderOptions };
 
 /** Where an index reads its keys from: a row count and an encoder per field. */
 export interface KeySource {
@@ -134,6 +138,8 @@ function denseRanks(col: KeyColumn, n: number): Float64Array | null {
   if (!col.ranked && col.ranks.some((r) => r === RANK_STRING || r === RANK_OBJECT_ID)) {
     return null;
   }
+  // Ranked strings / ObjectIds of one type are dense ranks already.
+  if (col.ranked && col.uniformRank >= 0) return col.nums;
   const packed = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = col.nums[i];
@@ -422,6 +428,6 @@ export function createMemoryStore(
  * object: pass the finished table to {@link createMemoryStore} or
  * {@link MemoryStore.addCollection}.
  */
-export function createCollectionBuilder(): ColumnTableBuilder {
-  return new ColumnTableBuilder();
+export function createCollectionBuilder(opts: ColumnTableBuilderOptions = {}): ColumnTableBuilder {
+  return new ColumnTableBuilder(opts);
 }

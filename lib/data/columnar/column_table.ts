@@ -169,6 +169,7 @@ export class Column {
 
   /** Trims the arrays to `size` rows. */
   trim(size: number): void {
+    if (size === this.kinds.length) return;
     this.kinds = this.kinds.slice(0, size);
     if (this.nums) this.nums = this.nums.slice(0, size);
     if (this.codes) this.codes = this.codes.slice(0, size);
@@ -292,6 +293,14 @@ export class ColumnTable {
   }
 }
 
+/** Options of {@link ColumnTableBuilder}. */
+export interface ColumnTableBuilderOptions {
+  /** Distinct strings from which a mostly-unique string column is kept by row. */
+  rawStringsFrom?: number;
+  /** Rows expected (the arrays are sized for them up front). */
+  capacity?: number;
+}
+
 /**
  * Builds a {@link ColumnTable} from batches of documents, so that a loader can feed
  * a million documents without holding them all as objects. Documents without an
@@ -300,22 +309,25 @@ export class ColumnTable {
 export class ColumnTableBuilder {
   readonly #rawFrom: number;
   #size = 0;
-  #capacity = INITIAL_CAPACITY;
+  #capacity: number;
   readonly #columns = new Map<string, Column>();
   readonly #shapes: string[][] = [];
   readonly #shapeIds = new Map<string, number>();
   /** Columns of each shape's keys (filled as columns are created). */
   readonly #shapeCols: (Column | undefined)[][] = [];
   #lastShape = 0;
-  #rowShapes = new Uint32Array(INITIAL_CAPACITY);
+  #rowShapes: Uint32Array;
   #done = false;
 
   /**
    * `rawStringsFrom`: distinct strings from which a column of mostly unique strings
-   * keeps one string per row instead of a dictionary (default 50,000).
+   * keeps one string per row instead of a dictionary (default 50,000). `capacity`: the
+   * number of rows expected, when known (saves growing and trimming the arrays).
    */
-  constructor(opts: { rawStringsFrom?: number } = {}) {
+  constructor(opts: ColumnTableBuilderOptions = {}) {
     this.#rawFrom = opts.rawStringsFrom ?? RAW_FROM;
+    this.#capacity = Math.max(1, opts.capacity ?? INITIAL_CAPACITY);
+    this.#rowShapes = new Uint32Array(this.#capacity);
   }
 
   /** Rows appended so far. */
@@ -401,7 +413,7 @@ export class ColumnTableBuilder {
 /** A table holding `docs` (in order). */
 export function buildColumnTable(
   docs: Iterable<Document>,
-  opts: { rawStringsFrom?: number } = {},
+  opts: ColumnTableBuilderOptions = {},
 ): ColumnTable {
   return new ColumnTableBuilder(opts).append(docs).finish();
 }

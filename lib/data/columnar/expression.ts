@@ -65,6 +65,10 @@ export function compileExpression(table: ColumnTable, expr: unknown): RowValue |
     return arg === null || ["number", "string", "boolean"].includes(typeof arg) ? () => arg : null;
   }
   if (op === "$cond") return compileCond(table, arg);
+  if ((op === "$eq" || op === "$ne") && Array.isArray(arg) && arg.length === 2) {
+    const fast = fieldEquals(table, arg[0], arg[1]);
+    if (fast) return op === "$eq" ? fast : (r) => !fast(r);
+  }
   const args = Array.isArray(arg) ? arg : [arg];
   const fns: RowValue[] = [];
   for (const a of args) {
@@ -85,7 +89,42 @@ function compileCond(table: ColumnTable, arg: unknown): RowValue | null {
   } else return null;
   const [c, t, e] = parts.map((p) => compileExpression(table, p));
   if (!c || !t || !e) return null;
+  if (typeof parts[1] === "number" && typeof parts[2] === "number") {
+    const [x, y] = [parts[1], parts[2]];
+    return (r) => (truthy(c(r)) ? x : y);
+  }
   return (r) => (truthy(c(r)) ? t(r) : e(r));
+}
+
+/**
+ * `{$eq: ["$field", literal]}` on the codes and numbers of a column, for a string,
+ * number or null literal; null for other shapes.
+ */
+function fieldEquals(table: ColumnTable, a: unknown, b: unknown): ((r: number) => boolean) | null {
+  const f = fieldPath(a);
+  if (f === null) return null;
+  if (!(b === null || typeof b === "number" || (typeof b === "string" && !b.startsWith("$")))) {
+    return null;
+  }
+  if (typeof b === "number" && Number.isNaN(b)) return null;
+  const col = table.column(f);
+  if (!col) return () => b === null;
+  if (!col.scalar) return null;
+  const kinds = col.kinds;
+  if (b === null) return (r) => kinds[r] <= Kind.NULL;
+  if (typeof b === "number") {
+    const nums = col.nums;
+    if (!nums) return () => false;
+    return (r) => kinds[r] === Kind.NUMBER && nums[r] === b;
+  }
+  if (col.raw) {
+    const raw = col.raw;
+    return (r) => kinds[r] === Kind.STRING && raw[r] === b;
+  }
+  const code = col.codeOf(b);
+  if (code < 0) return () => false;
+  const codes = col.codes!;
+  return (r) => kinds[r] === Kind.STRING && codes[r] === code;
 }
 
 /** mingo's truthiness in strict mode: the empty string counts as true. */

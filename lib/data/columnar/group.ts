@@ -193,11 +193,21 @@ function keyPlan(table: ColumnTable, idExpr: unknown): (() => KeyPlan) | null {
     });
     const groups = new Map<number | string, number>();
     const keys: number[][] = [];
+    const two = encs.length === 2 ? encs : null;
     const id = (row: number): number => {
-      const ids = encs.map((e) => e.id(row));
-      const k = ids.length === 2 && ids[0] < 2 ** 26 && ids[1] < 2 ** 26
-        ? ids[0] * 2 ** 26 + ids[1]
-        : ids.join(",");
+      let k: number | string;
+      let ids: number[] | null = null;
+      if (two) {
+        const a = two[0].id(row), b = two[1].id(row);
+        if (a < 2 ** 26 && b < 2 ** 26) k = a * 2 ** 26 + b;
+        else k = `${a},${b}`;
+        const g = groups.get(k);
+        if (g !== undefined) return g;
+        ids = [a, b];
+      } else {
+        ids = encs.map((e) => e.id(row));
+        k = ids.join(",");
+      }
       let g = groups.get(k);
       if (g === undefined) {
         g = keys.length;
