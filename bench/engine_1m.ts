@@ -48,7 +48,7 @@ const mingoRuns = Math.max(1, Number(args["mingo-runs"] ?? 1));
 const TZ = "America/New_York";
 const NOW = new Date("2026-11-20T12:00:00Z");
 const DAYS = 90;
-const BATCH = 50_000;
+const BATCH = 4096;
 
 function seedOptions(): SeedOptions {
   // callsPerDay is an average: adjust it once so the total is close to `calls`.
@@ -83,11 +83,20 @@ function load(opts: SeedOptions, customers: Document[]) {
     buildMs += performance.now() - t1;
   }
   const t2 = performance.now();
+  gc();
+  const appendedRss = Deno.memoryUsage().rss;
   const table = builder.finish();
   const store = createMemoryStore({ calling_cdr: table, address_book: customers });
   store.buildIndexes();
   buildMs += performance.now() - t2;
-  return { store, generateMs, buildMs, rows: table.size, columnBytes: table.memoryBytes };
+  return {
+    store,
+    generateMs,
+    buildMs,
+    appendedRss,
+    rows: table.size,
+    columnBytes: table.memoryBytes,
+  };
 }
 
 interface Case {
@@ -181,6 +190,7 @@ const loadInfo = {
   generate_ms: Math.round(loaded.generateMs),
   build_ms: Math.round(loaded.buildMs),
   rss_mb: rssMb,
+  rss_before_indexes_mb: Math.round(loaded.appendedRss / 2 ** 20),
   heap_used_mb: Math.round(memory.heapUsed / 2 ** 20),
   external_mb: Math.round(memory.external / 2 ** 20),
   column_mb: Math.round(loaded.columnBytes / 2 ** 20),

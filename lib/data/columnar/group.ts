@@ -112,11 +112,17 @@ export function compileGroup(
 interface Encoder {
   id(row: number): number;
   value(id: number): unknown;
+  /** Every id is below this (a column of dictionary strings, nulls and booleans), if known. */
+  bound?: number;
 }
 
 function encoder(col: Column | undefined, mergeMissing: boolean): Encoder | null {
   if (!col) {
-    return { id: () => (mergeMissing ? 1 : 0), value: (id) => (id === 1 ? null : undefined) };
+    return {
+      id: () => (mergeMissing ? 1 : 0),
+      value: (id) => (id === 1 ? null : undefined),
+      bound: 2,
+    };
   }
   if (!col.scalar) return null;
   const { kinds, codes, nums } = col;
@@ -138,7 +144,9 @@ function encoder(col: Column | undefined, mergeMissing: boolean): Encoder | null
     }
     return id;
   };
+  const bounded = !col.raw && !col.has(Kind.NUMBER, Kind.DATE, Kind.OBJECT_ID, Kind.OTHER);
   return {
+    bound: bounded ? base : undefined,
     id(row) {
       switch (kinds[row]) {
         case Kind.STRING:
@@ -189,14 +197,28 @@ function keyPlan(table: ColumnTable, idExpr: unknown): (() => KeyPlan) | null {
   return () => {
     const encs = cols.map((c, i): Encoder => {
       const v = parts[i][1];
-      return isLiteral(v) ? { id: () => 0, value: () => v } : encoder(c, false)!;
+      return isLiteral(v) ? { id: () => 0, value: () => v, bound: 1 } : encoder(c, false)!;
     });
     const groups = new Map<number | string, number>();
     const keys: number[][] = [];
     const two = encs.length === 2 ? encs : null;
+    // Two parts with few values each: group ids straight from a table of id pairs.
+    const width = two?.[1].bound;
+    const table = two && two[0].bound && width && two[0].bound * width <= 1 << 22
+      ? new Int32Array(two[0].bound * width).fill(-1)
+      : null;
     const id = (row: number): number => {
       let k: number | string;
       let ids: number[] | null = null;
+      if (table) {
+        const a = two![0].id(row), b = two![1].id(row);
+        const cell = a * width! + b;
+        const g = table[cell];
+        if (g >= 0) return g;
+        table[cell] = keys.length;
+        keys.push([a, b]);
+        return keys.length - 1;
+      }
       if (two) {
         const a = two[0].id(row), b = two[1].id(row);
         if (a < 2 ** 26 && b < 2 ** 26) k = a * 2 ** 26 + b;

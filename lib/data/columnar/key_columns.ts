@@ -21,14 +21,16 @@ import { type Column, type ColumnTable, Kind } from "./column_table.ts";
  */
 export function keyColumnOf(table: ColumnTable, field: string): KeyColumn | null {
   const n = table.size;
-  const ranks = new Uint16Array(n);
-  const nums = new Float64Array(n);
   if (field.includes(".")) return null;
   const col = table.column(field);
   if (col && col.scalar && !col.raw && !col.has(Kind.NUMBER, Kind.DATE, Kind.TRUE, Kind.FALSE)) {
     return rankedColumn(col, n);
   }
-  const strs: string[] = new Array(n).fill("");
+  if (col && !col.scalar) return null;
+  const ranks = new Uint16Array(n);
+  const nums = new Float64Array(n);
+  // Strings are only read for string and ObjectId keys.
+  const strs: string[] = col?.has(Kind.STRING, Kind.OBJECT_ID) ? new Array(n).fill("") : [];
   if (!col) {
     ranks.fill(RANK_NULL);
     return { ranks, nums, strs, uniformRank: n > 0 ? RANK_NULL : -1 };
