@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { ObjectId } from "bson";
 import { Aggregator } from "mingo";
-import { createMemoryStore, indexName, MemoryStore } from "./memory_store.ts";
+import {
+  createCollectionBuilder,
+  createMemoryStore,
+  indexName,
+  MemoryStore,
+} from "./memory_store.ts";
+import type { Document } from "./types.ts";
 import { fixtureDataset } from "./test_fixture.ts";
 
 Deno.test("the store holds databases, collections and the contract's indexes", () => {
@@ -58,4 +64,30 @@ Deno.test("an index over arrays is not usable", () => {
   }]);
   assert.equal(coll.indexes[1].usable, false);
   assert.equal(coll.indexes[0].usable, true);
+});
+
+Deno.test("a large collection is columnar, built in batches, and serves equal documents", () => {
+  const docs: Document[] = Array.from({ length: 3000 }, (_, i) => ({
+    call_id: `C${i}`,
+    n: i % 7 === 0 ? null : i,
+    at: new Date(Date.UTC(2026, 0, 1) + i * 60_000),
+  }));
+  const builder = createCollectionBuilder({ capacity: 1000 });
+  for (let i = 0; i < docs.length; i += 512) builder.append(docs.slice(i, i + 512));
+  const store = createMemoryStore({ calls: builder.finish(), small: [{ a: 1 }] });
+  const coll = store.collection("ccs_dev", "calls")!;
+  assert.ok(coll.table);
+  assert.equal(coll.size, 3000);
+  // Documents without an _id got one, in place (as the object store does).
+  assert.ok(docs[5]._id instanceof ObjectId);
+  assert.deepStrictEqual(coll.doc(5), docs[5]);
+  assert.deepStrictEqual(coll.documents, docs);
+  assert.deepStrictEqual(coll.docsAt([2999, 0]), [docs[2999], docs[0]]);
+  assert.deepStrictEqual(coll.sample(3), [docs[0], docs[1000], docs[2000]]);
+  assert.ok(Object.isFrozen(coll.doc(1)));
+  assert.ok(coll.bytes > 3000 * 40 && coll.bytes < 3000 * 200, `${coll.bytes} bytes`);
+  assert.equal(store.collection("ccs_dev", "small")!.table, null);
+  const byThreshold = createMemoryStore({ calls: docs }, { columnarFrom: 2000 });
+  assert.ok(byThreshold.collection("ccs_dev", "calls")!.table);
+  assert.ok(!createMemoryStore({ calls: docs }).collection("ccs_dev", "calls")!.table);
 });

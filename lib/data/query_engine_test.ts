@@ -226,6 +226,20 @@ for (const [name, pipeline, stat] of cases) {
   });
 }
 
+const columnarStore = createMemoryStore({
+  calling_cdr: structuredCloneDocs(calls),
+  address_book: customers,
+}, { columnarFrom: 1000 });
+
+for (const [name, pipeline] of cases) {
+  Deno.test(`columnar collection equals plain mingo: ${name}`, async () => {
+    assert.ok(columnarStore.collection("ccs_dev", "calling_cdr")!.table, "calls are columnar");
+    assert.ok(!columnarStore.collection("ccs_dev", "address_book")!.table, "customers are not");
+    const engine = createQueryEngine(columnarStore, "ccs_dev");
+    assert.deepStrictEqual(await engine.aggregate("calling_cdr", pipeline), plain(pipeline));
+  });
+}
+
 Deno.test("hoistPaging moves $skip and $limit ahead of per-document stages only", () => {
   const match = { $match: { a: 1 } };
   const sort = { $sort: { start_time: 1 } };
