@@ -326,7 +326,8 @@ export class QueryEngine {
     if (find.sort && Object.keys(find.sort).length) pipeline.push({ $sort: find.sort });
     if (find.limit && find.limit > 0) pipeline.push({ $limit: find.limit });
     const coll = this.#collection(collection);
-    const docs = coll ? await this.#run(coll, pipeline, budget) : [];
+    const columnar = coll?.table ? await this.#columnar(coll, pipeline, budget) : null;
+    const docs = columnar ?? (coll ? await this.#run(coll, pipeline, budget) : []);
     if (!find.projection || Object.keys(find.projection).length === 0) return docs;
     const projection = find.projection;
     return budget.run(() =>

@@ -140,6 +140,11 @@ async function runOnRows(
       const kept = await selectRows(table, test, rows, budget);
       return runOnRows(table, kept, stages.slice(1), opts);
     }
+  } else if ((name === "$skip" || name === "$limit") && isCount(spec)) {
+    const kept = name === "$skip"
+      ? rows.subarray(Math.min(spec, rows.length))
+      : rows.subarray(0, spec);
+    return runOnRows(table, kept, stages.slice(1), opts);
   } else if (name === "$count" && typeof spec === "string" && /^[^$.][^.]*$/.test(spec)) {
     return { docs: [{ [spec]: rows.length }], rest: stages.slice(1), aggregated: true };
   } else if (name === "$group") {

@@ -160,7 +160,7 @@ function randomPipeline(r: Rand): Document[] {
     if (r() < 0.4) Object.assign(m, randomCondition(r));
     p.push({ $match: m });
   }
-  switch (Math.floor(r() * 8)) {
+  switch (Math.floor(r() * 9)) {
     case 0:
       p.push({ $count: "n" });
       break;
@@ -186,6 +186,9 @@ function randomPipeline(r: Rand): Document[] {
       p.push({ $sort: { [pick(r, FIELDS)]: pick(r, [1, -1]), start_time: pick(r, [1, -1]) } });
       if (r() < 0.5) p.push({ $skip: Math.floor(r() * 30) });
       if (r() < 0.7) p.push({ $limit: 1 + Math.floor(r() * 20) });
+      break;
+    case 7:
+      p.push({ $skip: Math.floor(r() * 30) }, { $limit: Math.floor(r() * 20) });
       break;
     default:
       p.push({ $project: { _id: 0, agent_name: 1, talk_seconds: 1 } });
