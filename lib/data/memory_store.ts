@@ -6,6 +6,10 @@
  * tried to modify a stored document would fail loudly instead of corrupting data.
  * Documents without an `_id` get an ObjectId, as MongoDB gives them.
  *
+ * Large collections (from {@link COLUMNAR_THRESHOLD} documents, or given as a
+ * {@link ColumnTable}, e.g. from {@link createCollectionBuilder}) are stored column by
+ * column and their documents materialised on demand, equal to the originals.
+ *
  * @module
  */
 import { calculateObjectSize, ObjectId } from "bson";

@@ -16,6 +16,11 @@
  * - Paged pipelines (`…, $skip, $limit`) keep the materialised result of the part
  *   before `$skip` for a few minutes, so that paging through a grouped or sorted
  *   result costs one evaluation, not one per page.
+ * - On a columnar collection (`columnar/`), a leading `$match` that compiles to a row
+ *   test selects rows without materialising documents (narrowed by an index when one
+ *   bounds it), then `$count`, `$group`, `$facet`, `$sort`/`$skip`/`$limit` run on the
+ *   columns; only what mingo still has to do is materialised (the selected rows, or the
+ *   groups). Filters outside the compiled vocabulary take the paths above unchanged.
  * - IANA time zones in date operators use cached offsets (`tz_operators.ts`).
  * - `$round`, `$trunc` and `$indexOfCP` follow MongoDB, not mingo (`operators.ts`).
  *
