@@ -115,6 +115,8 @@ export async function runColumnar(
   const { filter, next } = leadingFilter(pipeline);
   const test = compileFilter(table, filter);
   if (!test) return null;
+  const distinct = opts.candidates ? null : distinctStrings(table, filter, pipeline[next]);
+  if (distinct) return { docs: distinct, rest: pipeline.slice(next + 1), aggregated: true };
   try {
     const rows = await selectRows(table, test, opts.candidates ?? null, opts.budget);
     return await runOnRows(table, rows, pipeline.slice(next), opts);
@@ -262,4 +264,27 @@ async function indexOrder(
     }
   }
   return out;
+}
+
+/**
+ * `[{$match: {f: {$type: "string"}}}, {$group: {_id: "$f"}}]` over a whole dictionary
+ * column: the dictionary itself, whose codes are given in order of first appearance,
+ * which is the order mingo creates the groups in. Null for any other shape.
+ */
+function distinctStrings(table: ColumnTable, filter: Document, stage: unknown): Document[] | null {
+  const keys = Object.keys(filter);
+  if (keys.length !== 1 || stageName(stage) !== "$group") return null;
+  const field = keys[0];
+  const cond = filter[field];
+  if (!isPlainObject(cond) || Object.keys(cond).length !== 1 || cond.$type !== "string") {
+    return null;
+  }
+  const group = (stage as Document).$group;
+  if (!isPlainObject(group) || Object.keys(group).length !== 1 || group._id !== `$${field}`) {
+    return null;
+  }
+  const col = table.column(field);
+  if (!col) return [];
+  if (!col.scalar || col.raw) return null;
+  return col.dict.map((s) => ({ _id: s }));
 }

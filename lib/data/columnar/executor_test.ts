@@ -253,6 +253,18 @@ Deno.test("columnar engine: groups and counts are computed on the columns", asyn
   assert.deepStrictEqual(await engine.aggregate("c", pipeline), mingoRun(pipeline, docs));
   assert.equal(engine.stats.columnar, 1);
   assert.equal(engine.stats.fullScans, 0);
+  for (const field of ["agent_name", "status", "talk_seconds", "nope"]) {
+    // The planner's vocabulary shape, served from the dictionary.
+    const vocabulary = [
+      { $match: { [field]: { $type: "string" } } },
+      { $group: { _id: `$${field}` } },
+      { $sort: { _id: 1 } },
+      { $limit: 5000 },
+    ];
+    const unsorted = vocabulary.slice(0, 2);
+    assert.deepStrictEqual(await engine.aggregate("c", vocabulary), mingoRun(vocabulary, docs));
+    assert.deepStrictEqual(await engine.aggregate("c", unsorted), mingoRun(unsorted, docs));
+  }
 });
 
 Deno.test("columnar engine: unsupported shapes fall back to mingo and still match", async () => {
