@@ -16,6 +16,7 @@
  */
 import { ObjectId } from "bson";
 import type { Document } from "../types.ts";
+import { StringHeap } from "./string_heap.ts";
 
 /** Kind of the value a column holds at a row. */
 export const Kind = {
@@ -57,7 +58,7 @@ export class Column {
    * Strings by row, for a column of (nearly) unique strings (ids, URLs), where a
    * dictionary would only cost time and memory; `codes` is then null.
    */
-  raw: string[] | null = null;
+  raw: StringHeap | null = null;
   #dictIndex = new Map<string, number>();
   #lastString: string | null = null;
   #lastCode = 0;
@@ -94,6 +95,7 @@ export class Column {
     if (this.nums) this.nums = resize(this.nums, capacity);
     if (this.codes) this.codes = resize(this.codes, capacity);
     if (this.oids) this.oids = resize(this.oids, capacity * 12);
+    this.raw?.grow(capacity);
   }
 
   set(row: number, v: unknown, capacity: number): void {
@@ -112,7 +114,7 @@ export class Column {
         return Kind.NUMBER;
       case "string": {
         if (this.raw) {
-          this.raw[row] = v;
+          this.raw.set(row, v);
           return Kind.STRING;
         }
         this.codes ??= new Int32Array(capacity);
@@ -124,8 +126,8 @@ export class Column {
         if (code === undefined) {
           code = this.dict.length;
           if (code >= this.#rawFrom && code * 2 > row) {
-            this.#toRaw(row);
-            this.raw![row] = v;
+            this.#toRaw(row, capacity);
+            this.raw!.set(row, v);
             return Kind.STRING;
           }
           this.dict.push(v);
@@ -156,10 +158,10 @@ export class Column {
   }
 
   /** Switches to one string per row (rows before `row` converted). */
-  #toRaw(row: number): void {
-    const raw: string[] = new Array(row);
+  #toRaw(row: number, capacity: number): void {
+    const raw = new StringHeap(capacity);
     const kinds = this.kinds, codes = this.codes!;
-    for (let i = 0; i < row; i++) raw[i] = kinds[i] === Kind.STRING ? this.dict[codes[i]] : "";
+    for (let i = 0; i < row; i++) if (kinds[i] === Kind.STRING) raw.set(i, this.dict[codes[i]]);
     this.raw = raw;
     this.codes = null;
     this.dict = [];
@@ -174,7 +176,7 @@ export class Column {
     if (this.nums) this.nums = this.nums.slice(0, size);
     if (this.codes) this.codes = this.codes.slice(0, size);
     if (this.oids) this.oids = this.oids.slice(0, size * 12);
-    if (this.raw) this.raw.length = size;
+    this.raw?.trim(size);
   }
 
   /** The value at `row`, as the original document had it (undefined when missing). */
@@ -187,7 +189,7 @@ export class Column {
       case Kind.NUMBER:
         return this.nums![row];
       case Kind.STRING:
-        return this.raw ? this.raw[row] : this.dict[this.codes![row]];
+        return this.raw ? this.raw.at(row) : this.dict[this.codes![row]];
       case Kind.DATE:
         return new Date(this.nums![row]);
       case Kind.TRUE:
@@ -287,7 +289,7 @@ export class ColumnTable {
     let n = this.#rowShapes.byteLength;
     for (const c of this.#columns.values()) {
       n += c.kinds.byteLength + (c.nums?.byteLength ?? 0) + (c.codes?.byteLength ?? 0) +
-        (c.oids?.byteLength ?? 0);
+        (c.oids?.byteLength ?? 0) + (c.raw?.byteLength ?? 0);
     }
     return n;
   }

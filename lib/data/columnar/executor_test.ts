@@ -22,7 +22,7 @@ function rng(seed: number): () => number {
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 
-const AGENTS = ["asha", "bala", "chen", "dev", "Eve", ""];
+const AGENTS = ["asha", "bala", "chen", "dev", "Eve", "", "zoë", "😀x"];
 const STATUSES = ["answered", "missed", "failed", "busy"];
 // Around the European (25 Oct) and US (8 Mar) clock changes of 2026.
 const T0 = Date.parse("2026-03-07T00:00:00Z");

@@ -118,8 +118,8 @@ function fieldEquals(table: ColumnTable, a: unknown, b: unknown): ((r: number) =
     return (r) => kinds[r] === Kind.NUMBER && nums[r] === b;
   }
   if (col.raw) {
-    const raw = col.raw;
-    return (r) => kinds[r] === Kind.STRING && raw[r] === b;
+    const same = col.raw.matcher(b);
+    return (r) => kinds[r] === Kind.STRING && same(r);
   }
   const code = col.codeOf(b);
   if (code < 0) return () => false;

@@ -160,8 +160,8 @@ function equals(col: Column | undefined, v: Scalar): RowTest {
   if (typeof v === "boolean") return kindIs(col, v ? Kind.TRUE : Kind.FALSE);
   if (typeof v === "string") {
     if (col.raw) {
-      const raw = col.raw;
-      return (r) => kinds[r] === Kind.STRING && raw[r] === v;
+      const same = col.raw.matcher(v);
+      return (r) => kinds[r] === Kind.STRING && same(r);
     }
     const code = col.codeOf(v);
     if (code < 0) return NEVER;
@@ -184,7 +184,7 @@ function range(col: Column | undefined, op: string, v: unknown): RowTest | null 
     if (!col.has(Kind.STRING)) return NEVER;
     if (col.raw) {
       const raw = col.raw;
-      return (r) => kinds[r] === Kind.STRING && compareOp(op, raw[r], v);
+      return (r) => kinds[r] === Kind.STRING && compareOp(op, raw.at(r), v);
     }
     // Which dictionary entries pass, decided once per entry.
     const pass = Uint8Array.from(col.dict, (s) => (compareOp(op, s, v) ? 1 : 0));

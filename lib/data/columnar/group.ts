@@ -133,7 +133,7 @@ function encoder(col: Column | undefined, mergeMissing: boolean): Encoder | null
     const kind = kinds[row];
     let k: string;
     if (kind === Kind.NUMBER || kind === Kind.DATE) k = `${kind}:${nums![row]}`;
-    else if (kind === Kind.STRING) k = `s:${col.raw![row]}`;
+    else if (kind === Kind.STRING) k = `s:${col.raw!.at(row)}`;
     else if (kind === Kind.OBJECT_ID) k = `o:${col.hexAt(row)}`;
     else throw new ColumnarUnsupported("this group key");
     let id = extra.get(k);

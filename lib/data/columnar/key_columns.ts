@@ -53,7 +53,7 @@ export function keyColumnOf(table: ColumnTable, field: string): KeyColumn | null
         break;
       }
       case Kind.STRING:
-        strs[i] = col.raw ? col.raw[i] : col.dict[col.codes![i]];
+        strs[i] = col.raw ? col.raw.at(i) : col.dict[col.codes![i]];
         rank = RANK_STRING;
         break;
       case Kind.TRUE:
