@@ -77,6 +77,12 @@ export interface Config {
    * empty: the client is the connection's address.
    */
   trustedProxies: string[];
+  /**
+   * Turns whose planning and answering run at once in this process; more wait in line
+   * (`TURN_CONCURRENCY`, default 4). Queries run in the data worker either way; this keeps
+   * the HTTP loop free to accept and stream while many questions arrive together.
+   */
+  turnConcurrency: number;
   /** Connection limits of the HTTP server (`lib/web/listen.ts`), in milliseconds. */
   http: {
     /** A request's head must arrive within this time of its first byte (or of connecting). */
@@ -286,6 +292,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       Boolean,
     ),
     trustedProxies: trustedProxies(env),
+    turnConcurrency: int(env, "TURN_CONCURRENCY", 4, 1, 1_000),
     http: {
       headersTimeoutMs: int(env, "HTTP_HEADERS_TIMEOUT_MS", 10_000, 100),
       requestTimeoutMs: int(env, "HTTP_REQUEST_TIMEOUT_MS", 60_000, 100),

@@ -56,6 +56,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     runner: options.runner,
     graceMs: options.graceMs,
     cancelWaitMs: options.cancelWaitMs,
+    maxRunning: options.config.turnConcurrency,
     log,
   });
   await turns.recover();

@@ -39,6 +39,11 @@ export interface TurnManagerOptions {
   graceMs?: number;
   /** After a cancel, wait this long for the runner to stop before ending the turn (default 3 s). */
   cancelWaitMs?: number;
+  /**
+   * Runners working at once (default 4); later turns wait in line, in arrival order. Their
+   * `turn_started` event is stored at once, so their streams open without waiting.
+   */
+  maxRunning?: number;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -80,6 +85,7 @@ export class TurnManager {
   #log: (message: string, error?: unknown) => void;
   #running = new Map<string, Running>();
   #closed = false;
+  #slots: Slots;
 
   constructor(options: TurnManagerOptions) {
     this.#store = options.store;
@@ -87,6 +93,7 @@ export class TurnManager {
     this.#graceMs = options.graceMs ?? 10_000;
     this.#cancelWaitMs = options.cancelWaitMs ?? 3_000;
     this.#log = options.log ?? ((m, e) => console.error(m, e ?? ""));
+    this.#slots = new Slots(options.maxRunning ?? 4);
   }
 
   /**
@@ -187,18 +194,16 @@ export class TurnManager {
         }
       }, this.#cancelWaitMs);
     }, { once: true });
-    Promise.resolve()
-      .then(() =>
-        this.#runner({
-          turnId: turn.id,
-          question: input.question,
-          ...(input.report ? { report: input.report } : {}),
-          owner: input.owner,
-          conversationId: input.conversationId,
-          signal: controller.signal,
-          emit,
-        })
-      )
+    this.#slots.run(controller.signal, () =>
+      this.#runner({
+        turnId: turn.id,
+        question: input.question,
+        ...(input.report ? { report: input.report } : {}),
+        owner: input.owner,
+        conversationId: input.conversationId,
+        signal: controller.signal,
+        emit,
+      }))
       .then(
         (outcome) => {
           if (!settled) {
@@ -331,5 +336,47 @@ export class TurnManager {
     const all = [...this.#running.entries()];
     for (const [id] of all) this.cancel(id, "The server is shutting down");
     await Promise.all(all.map(([, r]) => r.done));
+  }
+}
+
+/**
+ * A line of work with a bounded number of places: `run` starts `work` when a place is free
+ * (in arrival order, always on a later macrotask, so the request that queued it answers
+ * first) and rejects at once with the signal's reason when it aborts while waiting.
+ */
+class Slots {
+  #free: number;
+  #waiting: { start: () => void; signal: AbortSignal; drop: () => void }[] = [];
+
+  constructor(places: number) {
+    this.#free = Math.max(1, places);
+  }
+
+  run<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const start = () => {
+        signal.removeEventListener("abort", drop);
+        setTimeout(() => {
+          Promise.resolve().then(work).then(resolve, reject).finally(() => this.#release());
+        }, 0);
+      };
+      const drop = () => {
+        this.#waiting = this.#waiting.filter((w) => w.start !== start);
+        reject(signal.reason ?? new DOMException("Cancelled", "AbortError"));
+      };
+      if (signal.aborted) return drop();
+      if (this.#free > 0) {
+        this.#free--;
+        return start();
+      }
+      signal.addEventListener("abort", drop, { once: true });
+      this.#waiting.push({ start, signal, drop });
+    });
+  }
+
+  #release(): void {
+    const next = this.#waiting.shift();
+    if (next) next.start();
+    else this.#free++;
   }
 }

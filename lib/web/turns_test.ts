@@ -170,3 +170,63 @@ Deno.test("terminal events map to turn statuses", () => {
   assert.equal(terminalStatus({ type: "error", code: "timeout", message: "" }), "error");
   assert.equal(terminalStatus({ type: "step", text: "" }), undefined);
 });
+
+Deno.test("turns past maxRunning wait in line, start in arrival order, and a queued Stop ends them unrun", async () => {
+  const store = await openStore(":memory:");
+  try {
+    let active = 0, peak = 0;
+    const started: string[] = [];
+    const release: (() => void)[] = [];
+    const manager = new TurnManager({
+      store,
+      maxRunning: 2,
+      log: () => {},
+      runner: async (input) => {
+        active++;
+        peak = Math.max(peak, active);
+        started.push(input.question);
+        await new Promise<void>((r) => release.push(r));
+        active--;
+        return {
+          answer: input.question,
+          outcome: "answered",
+          interpretation: null,
+          usage: USAGE,
+          events: [],
+          error: null,
+        };
+      },
+    });
+    const turns = [];
+    for (const q of ["q1", "q2", "q3", "q4", "q5"]) {
+      const conv = await store.createConversation("u1", q);
+      const t = await manager.start({ owner: "u1", conversationId: conv.id, question: q });
+      assert.equal(typeof t, "object");
+      turns.push(t as { id: string });
+    }
+    // Every turn announced itself at once, running or not.
+    for (const t of turns) {
+      assert.equal((await store.listEvents(t.id))[0]?.event.type, "turn_started");
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(started, ["q1", "q2"]);
+    assert.ok(manager.cancel(turns[3].id));
+    await manager.wait(turns[3].id);
+    const q4 = await store.listEvents(turns[3].id);
+    assert.deepEqual(
+      [q4.at(-1)?.event.type, (q4.at(-1)?.event as { code?: string }).code],
+      ["error", "cancelled"],
+    );
+    while (turns.some((t) => manager.isRunning(t.id))) {
+      release.shift()?.();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.deepEqual(started, ["q1", "q2", "q3", "q5"]);
+    assert.equal(peak, 2);
+    for (const i of [0, 1, 2, 4]) {
+      assert.equal((await store.listEvents(turns[i].id)).at(-1)?.event.type, "final");
+    }
+  } finally {
+    store.close();
+  }
+});
