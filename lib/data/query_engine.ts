@@ -210,6 +210,9 @@ const CACHE_MIN_DOCS = 1000;
 /** From this `$skip` on, a page is cut from the cached prefix rather than an index scan. */
 const DEEP_SKIP = 1000;
 
+/** Stages the columnar executor runs itself after the leading `$match` stages. */
+const COLUMNAR_STAGES = ["$sort", "$group", "$count", "$facet", "$skip", "$limit"];
+
 /** Runs find, aggregate and count over one database of a {@link MemoryStore}. */
 export class QueryEngine {
   readonly store: MemoryStore;
@@ -294,9 +297,19 @@ export class QueryEngine {
     budget: Budget,
   ): Promise<Document[] | null> {
     const table = coll.table!;
-    const { filter } = leadingFilter(pipeline);
+    const { filter, next } = leadingFilter(pipeline);
     if (!compileFilter(table, filter)) return null;
     if (this.#sortIndex(coll, pipeline)) return await this.#run(coll, pipeline, budget);
+    // Pages of a pipeline whose head the columns do not serve (`[$project, $sort, $skip,
+    // $limit]` in skip-mode reads) are cut from the cached result of the part before $skip.
+    const paged = splitPaging(pipeline);
+    if (
+      paged && paged.prefix.length > next && coll.size >= CACHE_MIN_DOCS &&
+      !COLUMNAR_STAGES.some((name) => isStage(pipeline[next], name))
+    ) {
+      const docs = await this.#materialised(coll, paged.prefix, budget);
+      return docs.slice(paged.skip, paged.skip + paged.limit);
+    }
     const candidates = this.#narrow(coll, filter);
     const result = await runColumnar(table, pipeline, {
       budget,
