@@ -234,6 +234,18 @@ times and figures (also written to test_output/security/report.md).
   -h, --help      show this help
 `;
 
+/** What `deno task check` type-checks; the test run checks the same before it starts. */
+const CHECK_ROOTS = [
+  "main.ts",
+  "scripts/",
+  "lib/",
+  "routes/",
+  "islands/",
+  "components/",
+  "tests/",
+  "bench/",
+];
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     args: Deno.args,
@@ -258,9 +270,21 @@ async function main(): Promise<number> {
   // figures are not those of a machine busy with the rest of the tests.
   const serial = positionals.length ? [] : await filesWith(root, `"${PREFIX}load: `);
   const phases: { args: string[]; junit: string }[] = [];
+  // Type-check once, up front: the tests then run unchecked, so a module loaded at run time
+  // (the data worker, started by every app a test opens) is not checked again each time.
+  const checkRoots = positionals.length ? positionals : CHECK_ROOTS;
+  const checked = await new Deno.Command(Deno.execPath(), {
+    args: ["check", ...checkRoots],
+    cwd: root,
+    stdin: "null",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn().status;
+  if (!checked.success) console.error("\nsecurity: type checking failed (see above)");
   const common = (junit: string) => [
     "test",
     "-A",
+    "--no-check",
     `--junit-path=${junit}`,
     ...(values.all ? [] : ["--reporter=dot"]),
   ];
@@ -285,7 +309,7 @@ async function main(): Promise<number> {
     });
   }
   const t0 = performance.now();
-  let success = true;
+  let success = checked.success;
   const cases: JunitCase[] = [];
   for (const phase of phases) {
     if (phase !== phases[0]) console.log(`\nsecurity: the files of load cases, one at a time`);
@@ -306,6 +330,15 @@ async function main(): Promise<number> {
     }
   }
   const elapsed = (performance.now() - t0) / 1000;
+  if (!checked.success) {
+    cases.push({
+      name: "type check",
+      file: checkRoots.join(" "),
+      time: null,
+      result: "failed",
+      message: "deno check failed",
+    });
+  }
 
   const rows = suiteRows(cases, readFigures(figuresDir));
   const table = formatTable(rows);
