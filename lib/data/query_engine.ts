@@ -205,6 +205,7 @@ interface CacheEntry {
 }
 
 const CACHE_ENTRIES = 4;
+const SELECTION_ENTRIES = 8;
 const CACHE_TTL_MS = 5 * 60_000;
 const CACHE_MIN_DOCS = 1000;
 /** From this `$skip` on, a page is cut from the cached prefix rather than an index scan. */
@@ -228,6 +229,8 @@ export class QueryEngine {
   };
   readonly #options: Partial<Options>;
   readonly #cache = new Map<string, CacheEntry>();
+  /** Rows selected by recent filters on columnar collections (a report's pipelines share one). */
+  readonly #selections = new Map<string, Int32Array>();
 
   constructor(store: MemoryStore, database: string) {
     this.store = store;
@@ -310,17 +313,24 @@ export class QueryEngine {
       const docs = await this.#materialised(coll, paged.prefix, budget);
       return docs.slice(paged.skip, paged.skip + paged.limit);
     }
-    const candidates = this.#narrow(coll, filter);
+    let narrowed = false;
+    const candidates = () => {
+      const c = this.#narrow(coll, filter);
+      narrowed = c !== null;
+      return c;
+    };
+    const key = `${coll.name}\u0000${EJSON.stringify(filter, { relaxed: false })}`;
     const result = await runColumnar(table, pipeline, {
       budget,
       candidates,
+      selections: { cache: this.#selections, key, max: SELECTION_ENTRIES },
       keyColumn: (field) => coll.keyColumn(field),
       indexOn: (field) => coll.indexOn(field),
       finish: (stages, docs) =>
         budget.run(() => new Aggregator(stages, this.#options).run(docs) as Document[]),
     });
     if (!result) return null;
-    if (candidates) this.stats.narrowed++;
+    if (narrowed) this.stats.narrowed++;
     if (result.aggregated) this.stats.columnar++;
     return result.rest.length
       ? await this.#streamed(result.docs, result.rest, budget)

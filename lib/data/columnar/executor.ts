@@ -22,8 +22,13 @@ import { CHUNK_ROWS, compileGroup, groupDocs } from "./group.ts";
 /** Options of {@link runColumnar}. */
 export interface ColumnarOptions {
   budget: Budget;
-  /** Rows (ascending) that can match the leading `$match`, e.g. from an index; default all. */
-  candidates?: Int32Array | null;
+  /**
+   * Rows (ascending) that can match the leading `$match`, e.g. from an index; default
+   * all. A function is called only when the selection is not cached.
+   */
+  candidates?: Int32Array | null | (() => Int32Array | null);
+  /** Selections of earlier queries by filter key (the store is read-only), and this key. */
+  selections?: { cache: Map<string, Int32Array>; key: string; max: number };
   /** Encoded sort keys of a field (cached by the collection), or null when not encodable. */
   keyColumn?: (field: string) => KeyColumn | null;
   /** A usable ascending index whose first field is `field`, if any. */
@@ -86,6 +91,28 @@ export async function selectRows(
   return n === total ? out : out.slice(0, n);
 }
 
+/** The rows the leading filter selects, from the cache of earlier selections when there. */
+async function cachedSelection(
+  table: ColumnTable,
+  test: RowTest,
+  opts: ColumnarOptions,
+): Promise<Int32Array> {
+  const sel = opts.selections;
+  const hit = sel?.cache.get(sel.key);
+  if (sel && hit) {
+    sel.cache.delete(sel.key);
+    sel.cache.set(sel.key, hit);
+    return hit;
+  }
+  const c = typeof opts.candidates === "function" ? opts.candidates() : opts.candidates;
+  const rows = await selectRows(table, test, c ?? null, opts.budget);
+  if (sel) {
+    sel.cache.set(sel.key, rows);
+    while (sel.cache.size > sel.max) sel.cache.delete(sel.cache.keys().next().value!);
+  }
+  return rows;
+}
+
 /** The documents at `rows`, materialised in chunks under the budget. */
 export async function materialise(
   table: ColumnTable,
@@ -115,10 +142,10 @@ export async function runColumnar(
   const { filter, next } = leadingFilter(pipeline);
   const test = compileFilter(table, filter);
   if (!test) return null;
-  const distinct = opts.candidates ? null : distinctStrings(table, filter, pipeline[next]);
+  const distinct = distinctStrings(table, filter, pipeline[next]);
   if (distinct) return { docs: distinct, rest: pipeline.slice(next + 1), aggregated: true };
   try {
-    const rows = await selectRows(table, test, opts.candidates ?? null, opts.budget);
+    const rows = await cachedSelection(table, test, opts);
     return await runOnRows(table, rows, pipeline.slice(next), opts);
   } catch (e) {
     if (e instanceof ColumnarUnsupported) return null;
