@@ -253,6 +253,17 @@ Deno.test("columnar engine: groups and counts are computed on the columns", asyn
   assert.deepStrictEqual(await engine.aggregate("c", pipeline), mingoRun(pipeline, docs));
   assert.equal(engine.stats.columnar, 1);
   assert.equal(engine.stats.fullScans, 0);
+  // Pipelines sharing a $match share its selection; each still equals mingo's result.
+  const shared = { $match: { status: "answered" } };
+  for (
+    const p of [
+      [shared, { $count: "n" }],
+      [shared, { $group: { _id: "$direction", n: { $sum: 1 } } }],
+      [shared, { $skip: 3 }, { $limit: 4 }],
+    ]
+  ) {
+    assert.deepStrictEqual(await engine.aggregate("c", p), mingoRun(p, docs));
+  }
   for (const field of ["agent_name", "status", "talk_seconds", "nope"]) {
     // The planner's vocabulary shape, served from the dictionary.
     const vocabulary = [
