@@ -320,11 +320,10 @@ export interface Dataset {
   address_book: Document[];
 }
 
-/**
- * Loads `calling_cdr` (required) and `address_book` (empty when absent) from the
- * mongoexport files in `dir`.
- */
-export async function loadDataset(dir: string): Promise<Dataset> {
+/** The calls and customers export files of `dir` (a DatasetError when unusable). */
+async function exportPaths(
+  dir: string,
+): Promise<{ callsPath: string; customersPath: string | null }> {
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(dir);
@@ -343,8 +342,32 @@ export async function loadDataset(dir: string): Promise<Dataset> {
     );
   }
   const customersPath = await findExport(dir, CUSTOMERS);
+  return { callsPath, customersPath };
+}
+
+/**
+ * Loads `calling_cdr` (required) and `address_book` (empty when absent) from the
+ * mongoexport files in `dir`.
+ */
+export async function loadDataset(dir: string): Promise<Dataset> {
+  const { callsPath, customersPath } = await exportPaths(dir);
   const [calling_cdr, address_book] = await Promise.all([
     loadEjsonFile(callsPath),
+    customersPath ? loadEjsonFile(customersPath) : Promise.resolve([]),
+  ]);
+  return { calling_cdr, address_book };
+}
+
+/**
+ * Like {@link loadDataset}, but the calls are read straight into a columnar table, batch by
+ * batch, so a million calls are never held as objects at once (the embedded server's load).
+ */
+export async function loadDatasetColumnar(
+  dir: string,
+): Promise<{ calling_cdr: ColumnTable; address_book: Document[] }> {
+  const { callsPath, customersPath } = await exportPaths(dir);
+  const [calling_cdr, address_book] = await Promise.all([
+    loadEjsonTable(callsPath),
     customersPath ? loadEjsonFile(customersPath) : Promise.resolve([]),
   ]);
   return { calling_cdr, address_book };

@@ -11,10 +11,11 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import { type Dataset, loadDataset } from "./ejson_loader.ts";
+import { type Dataset, loadDataset, loadDatasetColumnar } from "./ejson_loader.ts";
 import { connectEmbedded, createDataClient } from "./mcp_client.ts";
-import { createMemoryStore } from "./memory_store.ts";
-import { generateDataset } from "./seed.ts";
+import { createCollectionBuilder, createMemoryStore, type MemoryStore } from "./memory_store.ts";
+import { countCalls, generateCalls, generateCustomers, generateDataset } from "./seed.ts";
+import { CALLS, CUSTOMERS } from "./types.ts";
 import type { DataClient } from "./types.ts";
 import {
   openWorkerDataClient,
@@ -34,6 +35,47 @@ export async function loadConfiguredDataset(
     now: config.now ?? new Date(),
     tz: config.tz,
   });
+}
+
+/** Calls appended to the columnar builder at a time while loading. */
+const LOAD_BATCH = 10_000;
+
+/**
+ * Builds the embedded store of the configured source (indexes built) without holding the
+ * calls as objects: mongoexport files and generated demo data are streamed into columns.
+ * Returns the store and how many documents it holds.
+ */
+export async function loadConfiguredStore(
+  config: Pick<Config, "dataDir" | "demoData" | "tz" | "now">,
+  database: string,
+): Promise<{ store: MemoryStore; documents: number }> {
+  let collections;
+  if (config.dataDir) collections = await loadDatasetColumnar(config.dataDir);
+  else {
+    const seed = {
+      days: config.demoData.days,
+      callsPerDay: config.demoData.callsPerDay,
+      seed: config.demoData.seed,
+      now: config.now ?? new Date(),
+      tz: config.tz,
+    };
+    const builder = createCollectionBuilder({ capacity: countCalls(seed) });
+    let batch = [];
+    for (const call of generateCalls(seed)) {
+      batch.push(call);
+      if (batch.length === LOAD_BATCH) {
+        builder.append(batch);
+        batch = [];
+      }
+    }
+    builder.append(batch);
+    collections = { calling_cdr: builder.finish(), address_book: [...generateCustomers(seed)] };
+  }
+  const store = createMemoryStore(collections, { database });
+  store.buildIndexes();
+  const documents = (store.collection(database, CALLS)?.size ?? 0) +
+    (store.collection(database, CUSTOMERS)?.size ?? 0);
+  return { store, documents };
 }
 
 /** Options of {@link openDataClient}. */
@@ -89,14 +131,18 @@ export async function openDataClient(
       if (!(e instanceof WorkerUnavailableError)) throw e;
     }
   }
-  const dataset = opts.dataset ??
-    (opts.dataDir ? await loadDataset(opts.dataDir) : await loadConfiguredDataset({
+  let store: MemoryStore;
+  if (opts.dataset) {
+    store = createMemoryStore({ ...opts.dataset }, { database });
+    store.buildIndexes();
+  } else {
+    store = (await loadConfiguredStore({
       ...config,
+      dataDir: opts.dataDir || config.dataDir,
       tz: opts.tz ?? config.tz,
       now: opts.now ?? config.now,
-    }));
-  const store = createMemoryStore({ ...dataset }, { database });
-  store.buildIndexes();
+    }, database)).store;
+  }
   return await connectEmbedded(store, {
     database,
     timeoutMs: config.mcp.timeoutMs,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../config.ts";
-import { loadConfiguredDataset, openDataClient } from "./open_client.ts";
+import { loadConfiguredDataset, loadConfiguredStore, openDataClient } from "./open_client.ts";
 import { fixtureDataset } from "./test_fixture.ts";
 
 Deno.test("openDataClient serves generated demo data in embedded mode", async () => {
@@ -44,5 +44,23 @@ Deno.test("openDataClient uses a given dataset, and DATA_DIR files", async () =>
     assert.deepEqual(ds, { calling_cdr: [{ _id: 1, call_id: "X" }], address_book: [] });
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadConfiguredStore streams demo calls into columns equal to the generated dataset", async () => {
+  const config = loadConfig({
+    DEMO_DAYS: "3",
+    DEMO_CALLS_PER_DAY: "9000",
+    BUSINESS_TZ: "Asia/Tokyo",
+  });
+  const now = new Date("2026-03-10T12:00:00Z");
+  const { store, documents } = await loadConfiguredStore({ ...config, now }, "ccs_dev");
+  const expected = await loadConfiguredDataset({ ...config, now });
+  const calls = store.collection("ccs_dev", "calling_cdr")!;
+  assert.ok(calls.table, "the calls are held as columns");
+  assert.equal(documents, expected.calling_cdr.length + expected.address_book.length);
+  assert.equal(calls.size, expected.calling_cdr.length);
+  for (const i of [0, 1, 777, expected.calling_cdr.length - 1]) {
+    assert.deepEqual(calls.table!.doc(i), expected.calling_cdr[i]);
   }
 });

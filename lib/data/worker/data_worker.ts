@@ -12,8 +12,8 @@
 /// <reference no-default-lib="true" />
 /// <reference lib="deno.worker" />
 import { createEmbeddedMcpServer } from "../embedded_server.ts";
-import { createMemoryStore, type MemoryStore } from "../memory_store.ts";
-import { loadConfiguredDataset } from "../open_client.ts";
+import type { MemoryStore } from "../memory_store.ts";
+import { loadConfiguredStore } from "../open_client.ts";
 import { engineBatches } from "./batches.ts";
 import { serveBatches } from "./batches.ts";
 import { decodePipeline } from "./clone_codec.ts";
@@ -25,14 +25,12 @@ let database = "";
 
 async function init(msg: InitMessage): Promise<WorkerReply> {
   try {
-    const dataset = await loadConfiguredDataset(msg.source);
     database = msg.database;
-    store = createMemoryStore({ ...dataset }, { database });
-    store.buildIndexes();
+    const loaded = await loadConfiguredStore(msg.source, database);
+    store = loaded.store;
     const server = createEmbeddedMcpServer(store, msg.server);
     await server.connect(new PortTransport(msg.port));
-    const documents = Object.values(dataset).reduce((n, docs) => n + docs.length, 0);
-    return { type: "ready", documents };
+    return { type: "ready", documents: loaded.documents };
   } catch (e) {
     msg.port.close();
     return { type: "failed", message: e instanceof Error ? e.message : String(e) };
