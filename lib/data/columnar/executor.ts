@@ -205,7 +205,77 @@ async function runOnRows(
     }
     return { docs: [out], rest: stages.slice(1), aggregated: true };
   }
+  const projection = inclusionProjection(stages[0]);
+  if (projection) {
+    return {
+      docs: await materialiseProjected(table, rows, projection, budget),
+      rest: stages.slice(1),
+      aggregated: true,
+    };
+  }
   return { docs: await materialise(table, rows, budget), rest: stages, aggregated: false };
+}
+
+/** The fields a top-level inclusion `$project` keeps, in the order mingo writes them. */
+interface Projection {
+  /** Included fields (`_id` among them when named), sorted as mingo orders its output. */
+  fields: string[];
+  /** `_id` was not named: mingo adds it last when the document has one. */
+  idLast: boolean;
+}
+
+/**
+ * The plan of a `$project` of plain top-level inclusions (`{a: 1, b: true, _id: 0}`), or
+ * null for anything else (computed fields, paths, exclusions, integer-like names). mingo
+ * writes the kept fields in code-unit order of their names, missing ones left out, then
+ * `_id` when the projection does not name it (checked by the differential tests).
+ */
+export function inclusionProjection(stage: Document | undefined): Projection | null {
+  if (stageName(stage) !== "$project") return null;
+  const spec = stage!.$project;
+  if (!isPlainObject(spec)) return null;
+  const fields: string[] = [];
+  let idLast = true;
+  for (const [k, v] of Object.entries(spec)) {
+    if (k === "" || k.startsWith("$") || k.includes(".") || /^\d+$/.test(k)) return null;
+    if (k === "_id") {
+      idLast = false;
+      if (v === 1 || v === true) fields.push(k);
+      else if (v !== 0 && v !== false) return null;
+    } else if (v === 1 || v === true) fields.push(k);
+    else return null;
+  }
+  if (fields.length === 0 || (fields.length === 1 && fields[0] === "_id")) return null;
+  return { fields: fields.sort(), idLast };
+}
+
+/** The projected documents at `rows`, read field by field from the columns. */
+async function materialiseProjected(
+  table: ColumnTable,
+  rows: ArrayLike<number>,
+  projection: Projection,
+  budget: Budget,
+): Promise<Document[]> {
+  const columns = projection.fields.map((f) => [f, table.column(f)] as const);
+  const id = projection.idLast ? table.column("_id") : undefined;
+  const out = new Array<Document>(rows.length);
+  for (let from = 0; from < rows.length; from += CHUNK_ROWS / 8) {
+    budget.check();
+    const to = Math.min(rows.length, from + CHUNK_ROWS / 8);
+    for (let k = from; k < to; k++) {
+      const row = rows[k];
+      const doc: Document = {};
+      for (const [f, col] of columns) {
+        const v = col?.value(row);
+        if (v !== undefined) doc[f] = v;
+      }
+      const v = id?.value(row);
+      if (v !== undefined) doc._id = v;
+      out[k] = doc;
+    }
+    await budget.pause();
+  }
+  return out;
 }
 
 function isFacet(spec: unknown): spec is Record<string, Document[]> {
@@ -247,9 +317,17 @@ async function sortStage(
   const order = index
     ? await indexOrder(index, rows, table.size, { need: skip + limit, dir: dirs[0], compare }, opts)
     : Int32Array.from(rows).sort(compare);
-  const page = order.slice(skip, Math.min(order.length, skip + limit));
+  const page = Int32Array.from(order.slice(skip, Math.min(order.length, skip + limit)));
+  const projection = inclusionProjection(stages[next]);
+  if (projection) {
+    return {
+      docs: await materialiseProjected(table, page, projection, opts.budget),
+      rest: stages.slice(next + 1),
+      aggregated: true,
+    };
+  }
   return {
-    docs: await materialise(table, Int32Array.from(page), opts.budget),
+    docs: await materialise(table, page, opts.budget),
     rest: stages.slice(next),
     aggregated: true,
   };

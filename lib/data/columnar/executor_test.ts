@@ -151,6 +151,16 @@ function randomGroup(r: Rand): Document {
   return group;
 }
 
+/** A top-level inclusion projection: some fields (one maybe absent), `_id` named or not. */
+function randomProjection(r: Rand): Document {
+  const spec: Document = {};
+  for (const f of [...FIELDS, "call_id", "nowhere"]) if (r() < 0.4) spec[f] = pick(r, [1, true]);
+  if (Object.keys(spec).length === 0) spec.agent_name = 1;
+  const id = Math.floor(r() * 5);
+  if (id < 4) spec._id = [0, 1, true, false][id];
+  return spec;
+}
+
 function randomPipeline(r: Rand): Document[] {
   const p: Document[] = [];
   const nm = Math.floor(r() * 3);
@@ -177,6 +187,7 @@ function randomPipeline(r: Rand): Document[] {
     case 4:
       p.push({ $sort: { start_time: pick(r, [1, -1]), _id: 1 } });
       p.push({ $skip: Math.floor(r() * 30) }, { $limit: 1 + Math.floor(r() * 20) });
+      if (r() < 0.5) p.push({ $project: randomProjection(r) });
       break;
     case 5:
       p.push({ $group: { _id: { k: "$agent_name", c: "$customer_number" }, n: { $sum: 1 } } });
@@ -186,14 +197,19 @@ function randomPipeline(r: Rand): Document[] {
       p.push({ $sort: { [pick(r, FIELDS)]: pick(r, [1, -1]), start_time: pick(r, [1, -1]) } });
       if (r() < 0.5) p.push({ $skip: Math.floor(r() * 30) });
       if (r() < 0.7) p.push({ $limit: 1 + Math.floor(r() * 20) });
+      if (r() < 0.5) p.push({ $project: randomProjection(r) });
       break;
     case 7:
       p.push({ $skip: Math.floor(r() * 30) }, { $limit: Math.floor(r() * 20) });
       break;
     default:
-      p.push({ $project: { _id: 0, agent_name: 1, talk_seconds: 1 } });
+      p.push({ $project: randomProjection(r) });
   }
   return p;
+}
+
+function keysOf(doc: Document): string[] {
+  return Object.keys(doc);
 }
 
 function mingoRun(pipeline: Document[], docs: Document[]): Document[] {
@@ -227,6 +243,8 @@ async function differential(seed: number, mixed: boolean): Promise<void> {
     }
     const got = await engine.aggregate("c", pipeline);
     assert.deepStrictEqual(got, expected, where);
+    // Same fields in the same order too (deepStrictEqual does not look at key order).
+    assert.deepStrictEqual(got.map(keysOf), expected.map(keysOf), where);
   }
   servedByColumns += engine.stats.columnar + engine.stats.indexScans;
 }
