@@ -174,7 +174,7 @@ Deno.test("metadata tools describe the database", async () => {
     const idx = await c.callTool("collection-indexes", { collection: "calling_cdr" });
     assert.deepEqual(
       (idx.structured?.classicIndexes as { name: string }[]).map((i) => i.name),
-      ["_id_", "start_time_1__id_1", "agent_name_1", "customer_number_1"],
+      ["_id_", "start_time_1__id_1", "agent_name_1_start_time_1", "customer_number_1_start_time_1"],
     );
     assert.equal(idx.structured?.classicIndexesCount, 4);
 

@@ -376,8 +376,8 @@ export class MemoryStore {
 export const DEFAULT_INDEXES: Readonly<Record<string, IndexSpec[]>> = {
   [CALLS]: [
     { key: { start_time: 1, _id: 1 } },
-    { key: { agent_name: 1 } },
-    { key: { customer_number: 1 } },
+    { key: { agent_name: 1, start_time: 1 } },
+    { key: { customer_number: 1, start_time: 1 } },
   ],
   [CUSTOMERS]: [
     { key: { phone: 1 } },

@@ -24,8 +24,8 @@ Deno.test("the store holds databases, collections and the contract's indexes", (
   assert.deepEqual(calls.indexes.map((i) => i.name), [
     "_id_",
     "start_time_1__id_1",
-    "agent_name_1",
-    "customer_number_1",
+    "agent_name_1_start_time_1",
+    "customer_number_1_start_time_1",
   ]);
   assert.deepEqual(
     store.collection("other_db", "address_book")!.indexes.map((i) => i.name),
