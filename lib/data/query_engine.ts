@@ -54,7 +54,14 @@ import { mongoExpressionOperators } from "./operators.ts";
 import { compareWith, type EncodedKey, encodeKey, sortOrder } from "./sort_keys.ts";
 import type { Document } from "./types.ts";
 import { timeZoneOperators } from "./tz_operators.ts";
-import { leadingFilter, runColumnar, selectRows } from "./columnar/executor.ts";
+import {
+  type ColumnarOptions,
+  leadingFilter,
+  listingSlice,
+  orderListing,
+  runColumnar,
+  selectRows,
+} from "./columnar/executor.ts";
 import { compileFilter, type RowTest } from "./columnar/filter.ts";
 
 /** Thrown for queries the engine refuses or cannot run. */
@@ -313,28 +320,67 @@ export class QueryEngine {
       const docs = await this.#materialised(coll, paged.prefix, budget);
       return docs.slice(paged.skip, paged.skip + paged.limit);
     }
+    const columnar = this.#columnarOptions(coll, filter, budget);
+    const result = await runColumnar(table, pipeline, columnar.options);
+    if (!result) return null;
+    if (columnar.narrowed()) this.stats.narrowed++;
+    if (result.aggregated) this.stats.columnar++;
+    return result.rest.length
+      ? await this.#streamed(result.docs, result.rest, budget)
+      : result.docs;
+  }
+
+  /** What the columnar executor needs for `filter` on `coll`, under `budget`. */
+  #columnarOptions(
+    coll: MemoryCollection,
+    filter: Document,
+    budget: Budget,
+  ): { options: ColumnarOptions; narrowed: () => boolean } {
     let narrowed = false;
-    const candidates = () => {
-      const c = this.#narrow(coll, filter);
-      narrowed = c !== null;
-      return c;
-    };
     const key = `${coll.name}\u0000${EJSON.stringify(filter, { relaxed: false })}`;
-    const result = await runColumnar(table, pipeline, {
+    const options: ColumnarOptions = {
       budget,
-      candidates,
+      candidates: () => {
+        const c = this.#narrow(coll, filter);
+        narrowed = c !== null;
+        return c;
+      },
       selections: { cache: this.#selections, key, max: SELECTION_ENTRIES },
       keyColumn: (field) => coll.keyColumn(field),
       indexOn: (field) => coll.indexOn(field),
       finish: (stages, docs) =>
         budget.run(() => new Aggregator(stages, this.#options).run(docs) as Document[]),
-    });
-    if (!result) return null;
-    if (narrowed) this.stats.narrowed++;
-    if (result.aggregated) this.stats.columnar++;
-    return result.rest.length
-      ? await this.#streamed(result.docs, result.rest, budget)
-      : result.docs;
+    };
+    return { options, narrowed: () => narrowed };
+  }
+
+  /**
+   * A listing of a columnar collection (`[$match?, $sort, $skip?, $limit?, $project…]`)
+   * read in batches of `batchSize`: the rows are selected and ordered once, then each batch
+   * is materialised on its own (exports of a million rows hold one batch at a time). Each
+   * step runs under a fresh budget from `budget`. Null when the columns cannot serve it.
+   */
+  async listingBatches(
+    collection: string,
+    pipeline: Document[],
+    opts: { batchSize: number; budget: () => Budget },
+  ): Promise<AsyncGenerator<Document[]> | null> {
+    const coll = this.#collection(collection);
+    if (!coll?.table) return null;
+    const table = coll.table;
+    const prepared = hoistPaging(prepareRegexes(pipeline));
+    const { filter } = leadingFilter(prepared);
+    const head = this.#columnarOptions(coll, filter, opts.budget());
+    const listing = await orderListing(table, prepared, head.options);
+    if (!listing) return null;
+    const batchSize = Math.max(1, opts.batchSize);
+    const columnarOptions = (budget: Budget) => this.#columnarOptions(coll, filter, budget).options;
+    return (async function* () {
+      for (let from = 0; from < listing.rows.length; from += batchSize) {
+        const rows = listing.rows.subarray(from, from + batchSize);
+        yield await listingSlice(table, rows, listing.rest, columnarOptions(opts.budget()));
+      }
+    })();
   }
 
   /** Whether an index serves the leading `$match`es and `$sort` of `pipeline` in order. */

@@ -393,3 +393,80 @@ function distinctStrings(table: ColumnTable, filter: Document, stage: unknown): 
   if (!col.scalar || col.raw) return null;
   return col.dict.map((s) => ({ _id: s }));
 }
+
+/** Stages that turn each document into exactly one document, keeping the order. */
+const PER_DOCUMENT = new Set(["$project", "$addFields", "$set", "$unset"]);
+
+/** A listing in sort order: every selected row, ordered once, and the stages per row. */
+export interface OrderedListing {
+  /** Row positions in the listing's order (after its `$skip` and `$limit`). */
+  rows: Int32Array;
+  /** Per-document stages to run on each slice of rows. */
+  rest: Document[];
+}
+
+/**
+ * `[$match?, $sort, $skip?, $limit?, per-document stages…]` on the columns: the selected
+ * rows in sort order, computed once and not materialised, so a reader can turn them into
+ * documents slice by slice ({@link listingSlice}). Null for any other shape or a filter
+ * the columns do not serve.
+ */
+export async function orderListing(
+  table: ColumnTable,
+  pipeline: Document[],
+  opts: ColumnarOptions,
+): Promise<OrderedListing | null> {
+  const { filter, next } = leadingFilter(pipeline);
+  const test = compileFilter(table, filter);
+  const spec = pipeline[next]?.$sort;
+  if (!test || stageName(pipeline[next]) !== "$sort" || !opts.keyColumn) return null;
+  if (!isPlainObject(spec) || Object.keys(spec).length === 0) return null;
+  const fields = Object.keys(spec);
+  const dirs = Object.values(spec) as (1 | -1)[];
+  if (dirs.some((d) => d !== 1 && d !== -1)) return null;
+  const cols: KeyColumn[] = [];
+  for (const f of fields) {
+    const col = opts.keyColumn(f);
+    if (!col) return null;
+    cols.push(col);
+  }
+  let at = next + 1, skip = 0, limit = Infinity;
+  if (stageName(pipeline[at]) === "$skip" && isCount(pipeline[at].$skip)) {
+    skip = pipeline[at++].$skip as number;
+  }
+  if (stageName(pipeline[at]) === "$limit" && isCount(pipeline[at].$limit)) {
+    limit = pipeline[at++].$limit as number;
+  }
+  const rest = pipeline.slice(at);
+  if (!rest.every((s) => PER_DOCUMENT.has(stageName(s) ?? ""))) return null;
+  try {
+    const rows = await cachedSelection(table, test, opts);
+    const compare = positionComparator(cols, dirs);
+    const index = opts.indexOn?.(fields[0]) ?? null;
+    const need = Math.min(rows.length, skip + limit);
+    const order = index
+      ? Int32Array.from(
+        await indexOrder(index, rows, table.size, { need, dir: dirs[0], compare }, opts),
+      )
+      : Int32Array.from(rows).sort(compare);
+    return { rows: order.subarray(Math.min(skip, order.length), need), rest };
+  } catch (e) {
+    if (e instanceof ColumnarUnsupported) return null;
+    throw e;
+  }
+}
+
+/** The documents of `rows` (a slice of an {@link OrderedListing}) through its stages. */
+export async function listingSlice(
+  table: ColumnTable,
+  rows: Int32Array,
+  rest: Document[],
+  opts: Pick<ColumnarOptions, "budget" | "finish">,
+): Promise<Document[]> {
+  const projection = inclusionProjection(rest[0]);
+  const docs = projection
+    ? await materialiseProjected(table, rows, projection, opts.budget)
+    : await materialise(table, rows, opts.budget);
+  const stages = projection ? rest.slice(1) : rest;
+  return stages.length ? opts.finish(stages, docs) : docs;
+}

@@ -77,6 +77,12 @@ export async function* engineBatches(
   const engine = engineFor(store, opts.database);
   const batchSize = clampBatchSize(opts.batchSize);
   const budget = () => createBudget({ maxTimeMs: opts.maxTimeMs, signal: opts.signal });
+  // A columnar collection orders the listing once and materialises one batch at a time.
+  const direct = await engine.listingBatches(collection, pipeline, { batchSize, budget });
+  if (direct) {
+    yield* direct;
+    return;
+  }
   const listing = analyseListing(pipeline);
   if (listing && sortIndexed(store, opts.database, collection, listing.sort)) {
     const source = {
