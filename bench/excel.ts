@@ -27,9 +27,9 @@ import { Writable } from "node:stream";
 import { createDeflateRaw } from "node:zlib";
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
-import { createEmbeddedClient } from "../lib/data/mcp_client.ts";
+import { countCalls } from "../lib/data/seed.ts";
+import { openWorkerDataClient } from "../lib/data/worker/worker_client.ts";
 import { readAll } from "../lib/data/read_all.ts";
-import { generateDataset } from "../lib/data/seed.ts";
 import { getReport } from "../lib/reports/catalog.ts";
 import { cols } from "../lib/reports/columns.ts";
 import { DEFAULT_DEFLATE_LEVEL, writeReportXlsx } from "../lib/reports/excel.ts";
@@ -150,16 +150,19 @@ async function fileSink(path: string): Promise<WritableStream<Uint8Array>> {
 }
 
 async function childApp(n: number, path: string, level: number): Promise<Measure> {
+  // As in the app: the data worker reads (its columns, batches over its channel) while this
+  // thread writes the workbook.
   const days = 30;
-  const data = generateDataset({
-    days,
-    callsPerDay: Math.ceil(n / days) + 1,
-    seed: 1,
-    now: NOW,
-    tz: TZ,
+  const client = await openWorkerDataClient({
+    source: {
+      dataDir: null,
+      demoData: { days, callsPerDay: demoCallsPerDay(n, days), seed: 1 },
+      tz: TZ,
+      now: NOW,
+    },
+    database: "ccs_dev",
+    timeoutMs: 600_000,
   });
-  data.calling_cdr.length = Math.min(data.calling_cdr.length, n);
-  const client = await createEmbeddedClient({ ...data }, {});
   const compiled = await getReport("call_list")!.compile({}, { client, tz: TZ, now: NOW });
   // Warm up: the first query builds the store's index on the sort keys (once per dataset).
   await client.aggregate(compiled.collection, [...compiled.pipeline, { $limit: 1 }]);
@@ -176,6 +179,14 @@ async function childApp(n: number, path: string, level: number): Promise<Measure
   const seconds = (performance.now() - t0) / 1000;
   await client.close();
   return measureOf(res.rows, seconds, path, extraMb);
+}
+
+/** Calls per day for which the generator makes about `n` calls over `days` (never fewer). */
+function demoCallsPerDay(n: number, days: number): number {
+  let perDay = Math.ceil(n / days);
+  const count = (c: number) => countCalls({ days, callsPerDay: c, seed: 1, now: NOW, tz: TZ });
+  while (count(perDay) < n) perDay = Math.ceil(perDay * n / Math.max(1, count(perDay))) + 1;
+  return perDay;
 }
 
 async function measureOf(rows: number, seconds: number, path: string, extraMb: number) {

@@ -41,9 +41,10 @@ export async function loadConfiguredDataset(
 const LOAD_BATCH = 10_000;
 
 /**
- * Builds the embedded store of the configured source (indexes built) without holding the
- * calls as objects: mongoexport files and generated demo data are streamed into columns.
- * Returns the store and how many documents it holds.
+ * Builds the embedded store of the configured source without holding the calls as objects:
+ * mongoexport files and generated demo data are streamed into columns. Returns the store
+ * and how many documents it holds; its indexes are built on first use, or by
+ * `store.buildIndexes()`.
  */
 export async function loadConfiguredStore(
   config: Pick<Config, "dataDir" | "demoData" | "tz" | "now">,
@@ -72,7 +73,6 @@ export async function loadConfiguredStore(
     collections = { calling_cdr: builder.finish(), address_book: [...generateCustomers(seed)] };
   }
   const store = createMemoryStore(collections, { database });
-  store.buildIndexes();
   const documents = (store.collection(database, CALLS)?.size ?? 0) +
     (store.collection(database, CUSTOMERS)?.size ?? 0);
   return { store, documents };
@@ -142,6 +142,7 @@ export async function openDataClient(
       tz: opts.tz ?? config.tz,
       now: opts.now ?? config.now,
     }, database)).store;
+    store.buildIndexes();
   }
   return await connectEmbedded(store, {
     database,

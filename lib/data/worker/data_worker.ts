@@ -30,6 +30,8 @@ async function init(msg: InitMessage): Promise<WorkerReply> {
     store = loaded.store;
     const server = createEmbeddedMcpServer(store, msg.server);
     await server.connect(new PortTransport(msg.port));
+    // The app may listen now; the indexes are built next, before the first query runs.
+    setTimeout(() => store?.buildIndexes(), 0);
     return { type: "ready", documents: loaded.documents };
   } catch (e) {
     msg.port.close();
