@@ -287,25 +287,33 @@ function isCount(v: unknown): v is number {
   return typeof v === "number" && Number.isInteger(v) && v >= 0;
 }
 
-/** `[$sort, $skip?, $limit?, …]` on the selection: ordered rows, only the page materialised. */
-async function sortStage(
-  table: ColumnTable,
-  rows: Int32Array,
-  stages: Document[],
-  opts: ColumnarOptions,
-): Promise<ColumnarResult | null> {
-  const spec = stages[0].$sort;
+/** A `$sort` the columns can order by, with the `$skip` and `$limit` right after it. */
+interface SortPlan {
+  /** First sort field, and its direction. */
+  field: string;
+  dir: 1 | -1;
+  compare: (a: number, b: number) => number;
+  skip: number;
+  limit: number;
+  /** Index of the first stage after the plan. */
+  next: number;
+}
+
+/** The plan of `stages[at]` (a `$sort`) and the paging after it, or null. */
+function sortPlan(stages: Document[], at: number, opts: ColumnarOptions): SortPlan | null {
+  const spec = stages[at]?.$sort;
+  if (stageName(stages[at]) !== "$sort" || !opts.keyColumn) return null;
   if (!isPlainObject(spec) || Object.keys(spec).length === 0) return null;
   const fields = Object.keys(spec);
   const dirs = Object.values(spec) as (1 | -1)[];
   if (dirs.some((d) => d !== 1 && d !== -1)) return null;
   const cols: KeyColumn[] = [];
   for (const f of fields) {
-    const col = opts.keyColumn!(f);
+    const col = opts.keyColumn(f);
     if (!col) return null;
     cols.push(col);
   }
-  let next = 1, skip = 0, limit = Infinity;
+  let next = at + 1, skip = 0, limit = Infinity;
   if (stageName(stages[next]) === "$skip" && isCount(stages[next].$skip)) {
     skip = stages[next++].$skip as number;
   }
@@ -313,22 +321,53 @@ async function sortStage(
     limit = stages[next++].$limit as number;
   }
   const compare = positionComparator(cols, dirs);
-  const index = opts.indexOn?.(fields[0]) ?? null;
+  return { field: fields[0], dir: dirs[0], compare, skip, limit, next };
+}
+
+/** `rows` in the plan's order, after its skip and limit. */
+async function orderRows(
+  table: ColumnTable,
+  rows: Int32Array,
+  plan: SortPlan,
+  opts: ColumnarOptions,
+): Promise<Int32Array> {
+  const index = opts.indexOn?.(plan.field) ?? null;
+  const need = Math.min(rows.length, plan.skip + plan.limit);
   const order = index
-    ? await indexOrder(index, rows, table.size, { need: skip + limit, dir: dirs[0], compare }, opts)
-    : Int32Array.from(rows).sort(compare);
-  const page = Int32Array.from(order.slice(skip, Math.min(order.length, skip + limit)));
-  const projection = inclusionProjection(stages[next]);
+    ? Int32Array.from(
+      await indexOrder(
+        index,
+        rows,
+        table.size,
+        { need, dir: plan.dir, compare: plan.compare },
+        opts,
+      ),
+    )
+    : Int32Array.from(rows).sort(plan.compare);
+  return order.subarray(Math.min(plan.skip, order.length), need);
+}
+
+/** `[$sort, $skip?, $limit?, …]` on the selection: ordered rows, only the page materialised. */
+async function sortStage(
+  table: ColumnTable,
+  rows: Int32Array,
+  stages: Document[],
+  opts: ColumnarOptions,
+): Promise<ColumnarResult | null> {
+  const plan = sortPlan(stages, 0, opts);
+  if (!plan) return null;
+  const page = await orderRows(table, rows, plan, opts);
+  const projection = inclusionProjection(stages[plan.next]);
   if (projection) {
     return {
       docs: await materialiseProjected(table, page, projection, opts.budget),
-      rest: stages.slice(next + 1),
+      rest: stages.slice(plan.next + 1),
       aggregated: true,
     };
   }
   return {
     docs: await materialise(table, page, opts.budget),
-    rest: stages.slice(next),
+    rest: stages.slice(plan.next),
     aggregated: true,
   };
 }
@@ -418,38 +457,13 @@ export async function orderListing(
 ): Promise<OrderedListing | null> {
   const { filter, next } = leadingFilter(pipeline);
   const test = compileFilter(table, filter);
-  const spec = pipeline[next]?.$sort;
-  if (!test || stageName(pipeline[next]) !== "$sort" || !opts.keyColumn) return null;
-  if (!isPlainObject(spec) || Object.keys(spec).length === 0) return null;
-  const fields = Object.keys(spec);
-  const dirs = Object.values(spec) as (1 | -1)[];
-  if (dirs.some((d) => d !== 1 && d !== -1)) return null;
-  const cols: KeyColumn[] = [];
-  for (const f of fields) {
-    const col = opts.keyColumn(f);
-    if (!col) return null;
-    cols.push(col);
-  }
-  let at = next + 1, skip = 0, limit = Infinity;
-  if (stageName(pipeline[at]) === "$skip" && isCount(pipeline[at].$skip)) {
-    skip = pipeline[at++].$skip as number;
-  }
-  if (stageName(pipeline[at]) === "$limit" && isCount(pipeline[at].$limit)) {
-    limit = pipeline[at++].$limit as number;
-  }
-  const rest = pipeline.slice(at);
+  const plan = sortPlan(pipeline, next, opts);
+  if (!test || !plan) return null;
+  const rest = pipeline.slice(plan.next);
   if (!rest.every((s) => PER_DOCUMENT.has(stageName(s) ?? ""))) return null;
   try {
     const rows = await cachedSelection(table, test, opts);
-    const compare = positionComparator(cols, dirs);
-    const index = opts.indexOn?.(fields[0]) ?? null;
-    const need = Math.min(rows.length, skip + limit);
-    const order = index
-      ? Int32Array.from(
-        await indexOrder(index, rows, table.size, { need, dir: dirs[0], compare }, opts),
-      )
-      : Int32Array.from(rows).sort(compare);
-    return { rows: order.subarray(Math.min(skip, order.length), need), rest };
+    return { rows: await orderRows(table, rows, plan, opts), rest };
   } catch (e) {
     if (e instanceof ColumnarUnsupported) return null;
     throw e;
