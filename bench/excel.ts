@@ -31,7 +31,7 @@ import { countCalls } from "../lib/data/seed.ts";
 import { openWorkerDataClient } from "../lib/data/worker/worker_client.ts";
 import { readAll } from "../lib/data/read_all.ts";
 import { getReport } from "../lib/reports/catalog.ts";
-import { cols } from "../lib/reports/columns.ts";
+import { CALL_COLUMNS } from "../lib/reports/listing.ts";
 import { DEFAULT_DEFLATE_LEVEL, writeReportXlsx } from "../lib/reports/excel.ts";
 import { xmlEncode } from "../lib/reports/xlsx_sheet_rows.ts";
 
@@ -40,23 +40,7 @@ const NOW = new Date("2026-11-24T09:00:00Z");
 const TZ = "Asia/Kolkata";
 
 /** The call list's 15 columns. */
-const COLUMNS = cols(
-  "start_time",
-  "call_id",
-  "direction",
-  "status",
-  "queue",
-  "agent_name",
-  "customer_number",
-  "customer_id",
-  "duration_seconds",
-  "ring_seconds",
-  "talk_seconds",
-  "hold_seconds",
-  "wrap_up_seconds",
-  "disposition",
-  "hangup_by",
-);
+const COLUMNS = CALL_COLUMNS;
 
 const DIRECTIONS = ["incoming", "outgoing"];
 const STATUSES = ["answered", "missed", "abandoned"];

@@ -11,7 +11,8 @@ import { FILTER_PARAMS } from "./kpi.ts";
 import { normalizeParams, paramsSchema } from "./params.ts";
 import type { ReportDefinition } from "./types.ts";
 
-const CALL_COLUMNS = cols(
+/** The call list's columns: one per field of a call, in the export's order. */
+export const CALL_COLUMNS = cols(
   "start_time",
   "call_id",
   "direction",
