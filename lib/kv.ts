@@ -198,7 +198,11 @@ export interface Store extends ConversationRepository, ReportRepository {
    * Creates a running turn in a conversation of `owner`; "busy" when a turn is already
    * running there, "not_found" when the conversation is not the owner's.
    */
-  createTurn(turn: { id: string; owner: string; conversation_id: string }): Promise<
+  createTurn(
+    turn: { id: string; owner: string; conversation_id: string },
+    /** Stored as the turn's event 1 in the same commit (its `turn_started`). */
+    first?: AgentEvent,
+  ): Promise<
     TurnRecord | "busy" | "not_found"
   >;
   /** The turn when `owner` owns it. */
@@ -658,6 +662,7 @@ class KvStore implements Store {
 
   async createTurn(
     t: { id: string; owner: string; conversation_id: string },
+    first?: AgentEvent,
   ): Promise<TurnRecord | "busy" | "not_found"> {
     const conv = await this.#kv.get(["conversations", t.owner, t.conversation_id]);
     if (!conv.value) return "not_found" as const;
@@ -668,17 +673,21 @@ class KvStore implements Store {
       status: "running",
       created_at: this.#now(),
       finished_at: null,
-      last_seq: 0,
+      last_seq: first ? 1 : 0,
     };
-    const res = await this.#kv.atomic()
+    const op = this.#kv.atomic()
       .check(conv)
       .check(running)
       .set(["turns", t.id], turn)
       .set(["turns_by_conversation", t.owner, t.conversation_id, t.id], true)
-      .set(["running_turns", t.conversation_id], t.id)
-      .commit();
-    if (res.ok) return turn;
-    return await this.createTurn(t);
+      .set(["running_turns", t.conversation_id], t.id);
+    if (first) setChunked(op, ["turn_events", t.id, 1], { seq: 1, event: first });
+    const res = await op.commit();
+    if (res.ok) {
+      if (first) this.#notify(t.id);
+      return turn;
+    }
+    return await this.createTurn(t, first);
   }
 
   async getTurn(owner: string, turnId: string): Promise<TurnRecord | null> {

@@ -249,3 +249,25 @@ Deno.test("security: idor: reports: saved per owner, listed newest first, hidden
     assert.deepEqual(await s.listReports("u2"), []);
   });
 });
+
+Deno.test("turns: a turn created with its first event holds it as event 1", async () => {
+  await withStore(async (s) => {
+    const conv = await s.createConversation("u1", "x");
+    const started = {
+      type: "turn_started" as const,
+      turn_id: "t1",
+      conversation_id: conv.id,
+      question: "Calls today?",
+    };
+    const turn = await s.createTurn({ id: "t1", owner: "u1", conversation_id: conv.id }, started);
+    assert.equal(typeof turn === "object" && turn.last_seq, 1);
+    assert.deepEqual(await s.listEvents("t1"), [{ seq: 1, event: started }]);
+    assert.equal(await s.appendEvent("t1", { type: "step", text: "next" }), 2);
+    // Busy: nothing of the refused turn is stored.
+    assert.equal(
+      await s.createTurn({ id: "t2", owner: "u1", conversation_id: conv.id }, started),
+      "busy",
+    );
+    assert.deepEqual(await s.listEvents("t2"), []);
+  });
+});

@@ -108,10 +108,17 @@ export class TurnManager {
     report?: { name: string; params: ReportParams };
   }): Promise<TurnRecord | "busy" | "not_found"> {
     if (this.#closed) throw new Error("Cannot start a turn: the server is shutting down");
+    const id = newId("t");
+    // The turn and its first event are stored in one commit: its stream opens at once.
     const turn = await this.#store.createTurn({
-      id: newId("t"),
+      id,
       owner: input.owner,
       conversation_id: input.conversationId,
+    }, {
+      type: "turn_started",
+      turn_id: id,
+      conversation_id: input.conversationId,
+      question: input.question,
     });
     if (typeof turn === "string") return turn;
     const controller = new AbortController();
@@ -141,12 +148,6 @@ export class TurnManager {
       if (event.type === "turn_started") return Promise.resolve();
       return append(event);
     };
-    append({
-      type: "turn_started",
-      turn_id: turn.id,
-      conversation_id: input.conversationId,
-      question: input.question,
-    });
     const finish = async (outcome: TurnOutcome | null, thrown: unknown) => {
       if (r.forceTimer !== null) clearTimeout(r.forceTimer);
       if (r.graceTimer !== null) clearTimeout(r.graceTimer);
