@@ -167,23 +167,82 @@ function denseRanks(col: KeyColumn, n: number): Float64Array | null {
   return packed;
 }
 
+/** Dense ranks by key column, computed once for every index using the column. */
+const denseCache = new WeakMap<KeyColumn, Float64Array | null>();
+
+function cachedDenseRanks(col: KeyColumn, n: number): Float64Array | null {
+  let d = denseCache.get(col);
+  if (d === undefined) {
+    d = denseRanks(col, n);
+    denseCache.set(col, d);
+  }
+  return d;
+}
+
 /**
  * Positions ordered by the columns (each in its direction), ties by position, with
- * numeric typed-array sorts (one stable pass per column, last column first) instead of
- * a comparator; null when a column's keys do not have dense ranks.
+ * numeric typed-array sorts instead of a comparator; null when a column's keys do not
+ * have dense ranks. The columns' ranks are combined into one number per position when
+ * they fit (one sort; none for one column of distinct keys), else sorted one stable pass
+ * per column, last column first.
  */
 function radixOrder(cols: KeyColumn[], dirs: (1 | -1)[], n: number): Int32Array | null {
   if (n < 4096 || n >= 2 ** 26) return null;
   const dense: Float64Array[] = [];
+  const counts: number[] = [];
   for (const col of cols) {
-    const d = denseRanks(col, n);
+    const d = cachedDenseRanks(col, n);
     if (!d) return null;
     dense.push(d);
+    let max = -1;
+    for (let i = 0; i < n; i++) if (d[i] > max) max = d[i];
+    counts.push(max + 1);
+  }
+  let span = 1;
+  for (const c of counts) span *= c;
+  const last = cols.length - 1;
+  // Position by its (direction-adjusted) last-column key when those keys are all distinct:
+  // ties by position then cannot occur.
+  let at: Int32Array | null = null;
+  if (counts[last] === n) {
+    at = new Int32Array(n).fill(-1);
+    const d = dense[last];
+    const flip = dirs[last] === -1;
+    for (let i = 0; i < n; i++) {
+      const k = flip ? n - 1 - d[i] : d[i];
+      if (at[k] !== -1) {
+        at = null;
+        break;
+      }
+      at[k] = i;
+    }
+  }
+  if (span * n <= 2 ** 53 || (at && span <= 2 ** 53)) {
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let k = 0;
+      for (let c = 0; c <= last; c++) {
+        const r = dense[c][i];
+        k = k * counts[c] + (dirs[c] === -1 ? counts[c] - 1 - r : r);
+      }
+      keys[i] = k;
+    }
+    const order = new Int32Array(n);
+    if (at) {
+      if (last === 0) return at;
+      keys.sort();
+      for (let i = 0; i < n; i++) order[i] = at[keys[i] % n];
+      return order;
+    }
+    for (let i = 0; i < n; i++) keys[i] = keys[i] * n + i;
+    keys.sort();
+    for (let i = 0; i < n; i++) order[i] = keys[i] % n;
+    return order;
   }
   let order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const keys = new Float64Array(n);
-  for (let c = cols.length - 1; c >= 0; c--) {
+  for (let c = last; c >= 0; c--) {
     const d = dense[c];
     const flip = dirs[c] === -1 ? n : 0;
     for (let i = 0; i < n; i++) {

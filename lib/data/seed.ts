@@ -260,12 +260,43 @@ function weighted<T>(r: () => number, table: readonly (readonly [T, number])[]):
   return table[table.length - 1][0];
 }
 
+/** A `[key, weight]` table prepared for {@link pickWeighted} (total summed once). */
+interface WeightTable<T> {
+  keys: readonly T[];
+  weights: Float64Array;
+  total: number;
+}
+
+function weightTable<T>(table: readonly (readonly [T, number])[]): WeightTable<T> {
+  let total = 0;
+  for (const [, w] of table) total += w;
+  return {
+    keys: table.map(([k]) => k),
+    weights: Float64Array.from(table, ([, w]) => w),
+    total,
+  };
+}
+
+/** Same pick as {@link weighted} on the same table, without summing it again. */
+function pickWeighted<T>(r: () => number, t: WeightTable<T>): T {
+  let x = r() * t.total;
+  const weights = t.weights;
+  for (let k = 0; k < weights.length; k++) {
+    x -= weights[k];
+    if (x < 0) return t.keys[k];
+  }
+  return t.keys[t.keys.length - 1];
+}
+
 /** A keyed bijection of [0, n): a 4-round Feistel network with cycle walking. */
 class Permutation {
   readonly #n: number;
   readonly #half: number;
   readonly #mask: number;
-  readonly #keys: number[];
+  readonly #k0: number;
+  readonly #k1: number;
+  readonly #k2: number;
+  readonly #k3: number;
 
   constructor(n: number, seed: number) {
     this.#n = n;
@@ -273,23 +304,26 @@ class Permutation {
     if (bits % 2) bits++;
     this.#half = bits / 2;
     this.#mask = (1 << this.#half) - 1;
-    this.#keys = [1, 2, 3, 4].map((k) => hash32(seed ^ hash32(k * 0x1000193)));
+    [this.#k0, this.#k1, this.#k2, this.#k3] = [1, 2, 3, 4].map((k) =>
+      hash32(seed ^ hash32(k * 0x1000193))
+    );
   }
 
   at(i: number): number {
     let x = i;
-    do x = this.#round(x); while (x >= this.#n);
+    const n = this.#n, half = this.#half, mask = this.#mask;
+    const k0 = this.#k0, k1 = this.#k1, k2 = this.#k2, k3 = this.#k3;
+    do {
+      // Four Feistel rounds (as #round), unrolled.
+      const l0 = (x >>> half) & mask;
+      const r0 = x & mask;
+      const r1 = l0 ^ (hash32(r0 ^ k0) & mask);
+      const r2 = r0 ^ (hash32(r1 ^ k1) & mask);
+      const r3 = r1 ^ (hash32(r2 ^ k2) & mask);
+      const r4 = r2 ^ (hash32(r3 ^ k3) & mask);
+      x = ((r3 << half) | r4) >>> 0;
+    } while (x >= n);
     return x;
-  }
-
-  #round(x: number): number {
-    let l = (x >>> this.#half) & this.#mask;
-    let r = x & this.#mask;
-    for (const k of this.#keys) {
-      const f = hash32(r ^ k) & this.#mask;
-      [l, r] = [r, l ^ f];
-    }
-    return ((l << this.#half) | r) >>> 0;
   }
 }
 
@@ -458,19 +492,19 @@ const WEEKDAY_MEAN = WEEKDAY_WEIGHTS.reduce((a, b) => a + b, 0) / 7;
 
 const QUEUES = ["support", "sales", "billing", "collections"] as const;
 type Queue = typeof QUEUES[number];
-const QUEUE_IN: [Queue, number][] = [["support", 45], ["sales", 25], ["billing", 20], [
+const QUEUE_IN = weightTable<Queue>([["support", 45], ["sales", 25], ["billing", 20], [
   "collections",
   10,
-]];
-const QUEUE_OUT: [Queue, number][] = [["sales", 45], ["collections", 35], ["support", 14], [
+]]);
+const QUEUE_OUT = weightTable<Queue>([["sales", 45], ["collections", 35], ["support", 14], [
   "billing",
   6,
-]];
-const DISPOSITIONS: Record<Queue, [string, number][]> = {
-  support: [["resolved", 60], ["follow_up", 25], ["escalated", 15]],
-  billing: [["resolved", 68], ["follow_up", 21], ["escalated", 11]],
-  sales: [["sale", 30], ["no_sale", 50], ["follow_up", 20]],
-  collections: [["promise_to_pay", 45], ["refused", 30], ["follow_up", 25]],
+]]);
+const DISPOSITIONS: Record<Queue, WeightTable<string>> = {
+  support: weightTable([["resolved", 60], ["follow_up", 25], ["escalated", 15]]),
+  billing: weightTable([["resolved", 68], ["follow_up", 21], ["escalated", 11]]),
+  sales: weightTable([["sale", 30], ["no_sale", 50], ["follow_up", 20]]),
+  collections: weightTable([["promise_to_pay", 45], ["refused", 30], ["follow_up", 25]]),
 };
 const TALK_MEDIAN: Record<Queue, number> = {
   support: 260,
@@ -478,6 +512,36 @@ const TALK_MEDIAN: Record<Queue, number> = {
   billing: 200,
   collections: 150,
 };
+const OUTGOING_STATUS = weightTable([["answered", 56], ["no_answer", 24.5], ["busy", 12], [
+  "failed",
+  7.5,
+]]);
+const HANGUP = weightTable([["customer", 55], ["agent", 42], ["system", 3]]);
+
+/** What a call needs of its queue, looked up once per call. */
+interface QueueInfo {
+  name: Queue;
+  /** Position in {@link QUEUES}. */
+  index: number;
+  talkMedian: number;
+  holdOdds: number;
+  dispositions: WeightTable<string>;
+}
+
+const QUEUE_INFO = QUEUES.map((name, index): QueueInfo => ({
+  name,
+  index,
+  talkMedian: TALK_MEDIAN[name],
+  holdOdds: name === "support" || name === "billing" ? 0.35 : 0.15,
+  dispositions: DISPOSITIONS[name],
+}));
+
+function queueInfoTable(t: WeightTable<Queue>): WeightTable<QueueInfo> {
+  return { ...t, keys: t.keys.map((q) => QUEUE_INFO[QUEUES.indexOf(q)]) };
+}
+
+const QUEUE_INFO_IN = queueInfoTable(QUEUE_IN);
+const QUEUE_INFO_OUT = queueInfoTable(QUEUE_OUT);
 const AGENT_NAMES: Record<string, readonly string[]> = {
   IN: (
     "tanvi ishaan meghna farhan ritika siddharth nikhil swati gaurav lakshmi omkar " +
@@ -528,6 +592,12 @@ interface Plan {
   phones: Set<string>;
   /** Distinct numbers callers outside the address book use. */
   unknownPool: number;
+  /** `unknownNumber` results by pool index, filled on first use. */
+  unknownNumbers: (string | undefined)[];
+  /** `did_number` of each queue (by position in `QUEUES`). */
+  didNumbers: string[];
+  /** Agents taking each queue's calls (by position in `QUEUES`). */
+  queueAgents: Agent[][];
   /** Stride coprime with the customer count (spreads popular callers over ids). */
   stride: number;
   days: Day[];
@@ -606,6 +676,9 @@ function makePlan(opts: SeedOptions, withCustomers = true): Plan {
     customers,
     phones,
     unknownPool: Math.max(20, Math.round(customerCount * 0.6)),
+    unknownNumbers: [],
+    didNumbers: QUEUES.map((_, k) => `${profile.did}${pad2(10 + k * 10)}`),
+    queueAgents: QUEUES.map((q) => agentsByQueue[q]),
     stride,
     days,
     total,
@@ -696,8 +769,13 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+/** Scratch bytes of {@link objectId} (the ObjectId copies them). */
+const OID_BYTES = new Uint8Array(12);
+/** bson's constructor reading 12 bytes at an offset (the plain `Uint8Array` one otherwise). */
+const ObjectIdAt = ObjectId as unknown as new (b: Uint8Array, offset: number) => ObjectId;
+
 function objectId(seconds: number, machine: number, counter: number): ObjectId {
-  const b = new Uint8Array(12);
+  const b = OID_BYTES;
   b[0] = seconds >>> 24;
   b[1] = seconds >>> 16;
   b[2] = seconds >>> 8;
@@ -710,7 +788,7 @@ function objectId(seconds: number, machine: number, counter: number): ObjectId {
   b[9] = counter >>> 16;
   b[10] = counter >>> 8;
   b[11] = counter;
-  return new ObjectId(b);
+  return new ObjectIdAt(b, 0);
 }
 
 function* customersOf(plan: Plan): Generator<Document> {
@@ -743,6 +821,10 @@ function* customersOf(plan: Plan): Generator<Document> {
 }
 
 function unknownNumber(plan: Plan, k: number): string {
+  return plan.unknownNumbers[k] ??= unknownNumberOf(plan, k);
+}
+
+function unknownNumberOf(plan: Plan, k: number): string {
   for (let attempt = 0;; attempt++) {
     const r = rngFor(plan.seed, SALT_UNKNOWN + attempt * 16, k);
     const phone = plan.profile.countryCode + plan.profile.mobile(r);
@@ -765,8 +847,8 @@ function findDay(days: Day[], i: number): Day {
   return days[lo];
 }
 
-function agentFor(plan: Plan, r: () => number, queue: Queue): Agent {
-  const pool = r() < 0.85 ? plan.agentsByQueue[queue] : plan.agents;
+function agentFor(plan: Plan, r: () => number, queue: QueueInfo): Agent {
+  const pool = r() < 0.85 ? plan.queueAgents[queue.index] : plan.agents;
   // Some agents take more calls than others: favour the earlier ones in each pool.
   return pool[Math.floor(pool.length * Math.pow(r(), 1.25))];
 }
@@ -791,16 +873,17 @@ function makeCall(plan: Plan, i: number): Document {
 
   const afterHours = hour < 8 || hour >= 20;
   const incoming = r() < (afterHours ? 0.9 : 0.58);
-  const queue = weighted(r, incoming ? QUEUE_IN : QUEUE_OUT);
+  const qi = pickWeighted(r, incoming ? QUEUE_INFO_IN : QUEUE_INFO_OUT);
+  const queue = qi.name;
   let status: string;
   if (incoming) {
     const x = r();
     status = x < 0.028 ? "failed" : x < 0.028 + 0.05 + 0.1 * load ? "missed" : "answered";
   } else {
-    status = weighted(r, [["answered", 56], ["no_answer", 24.5], ["busy", 12], ["failed", 7.5]]);
+    status = pickWeighted(r, OUTGOING_STATUS);
   }
   const answered = status === "answered";
-  const agent = incoming && !answered ? null : agentFor(plan, r, queue);
+  const agent = incoming && !answered ? null : agentFor(plan, r, qi);
 
   const known = r() < (incoming ? 0.8 : 0.93);
   const n = plan.customers.length;
@@ -825,13 +908,11 @@ function makeCall(plan: Plan, i: number): Document {
       ring = incoming
         ? Math.min(180, 1 + Math.floor(-Math.log(1 - r()) * (5 + 20 * load)))
         : 3 + Math.floor(r() * 25);
-      talk = Math.round(Math.min(3600, Math.max(10, logNormal(r, TALK_MEDIAN[queue], 0.7))));
-      hold = r() < (queue === "support" || queue === "billing" ? 0.35 : 0.15)
-        ? 10 + Math.floor(r() * 170)
-        : 0;
-      disposition = weighted(r, DISPOSITIONS[queue]);
+      talk = Math.round(Math.min(3600, Math.max(10, logNormal(r, qi.talkMedian, 0.7))));
+      hold = r() < qi.holdOdds ? 10 + Math.floor(r() * 170) : 0;
+      disposition = pickWeighted(r, qi.dispositions);
       wrap = 8 + Math.floor(r() * 55) + (disposition === "escalated" ? 30 : 0);
-      hangup = weighted(r, [["customer", 55], ["agent", 42], ["system", 3]]);
+      hangup = pickWeighted(r, HANGUP);
       break;
     case "missed":
       ring = Math.min(300, 5 + Math.floor(-Math.log(1 - r()) * 40));
@@ -868,7 +949,7 @@ function makeCall(plan: Plan, i: number): Document {
     agent_id: agent?.id ?? null,
     customer_number: customerNumber,
     customer_id: customerId,
-    did_number: `${plan.profile.did}${pad2(10 + QUEUES.indexOf(queue) * 10)}`,
+    did_number: plan.didNumbers[qi.index],
     start_time: new Date(startMs),
     answer_time: answered ? new Date(startMs + ring * 1000) : null,
     end_time: new Date(startMs + duration * 1000),

@@ -105,56 +105,61 @@ export class Column {
   }
 
   #store(row: number, v: unknown, capacity: number): number {
-    switch (typeof v) {
-      case "undefined":
-        return Kind.MISSING;
-      case "number":
-        this.nums ??= new Float64Array(capacity);
-        this.nums[row] = v;
-        return Kind.NUMBER;
-      case "string": {
-        if (this.raw) {
-          this.raw.set(row, v);
-          return Kind.STRING;
-        }
-        this.codes ??= new Int32Array(capacity);
-        if (v === this.#lastString) {
-          this.codes[row] = this.#lastCode;
-          return Kind.STRING;
-        }
-        let code = this.#dictIndex.get(v);
-        if (code === undefined) {
-          code = this.dict.length;
-          if (code >= this.#rawFrom && code * 2 > row) {
-            this.#toRaw(row, capacity);
-            this.raw!.set(row, v);
-            return Kind.STRING;
-          }
-          this.dict.push(v);
-          this.#dictIndex.set(v, code);
-        }
-        this.codes[row] = code;
-        this.#lastString = v;
-        this.#lastCode = code;
-        return Kind.STRING;
-      }
-      case "boolean":
-        return v ? Kind.TRUE : Kind.FALSE;
-      case "object":
-        if (v === null) return Kind.NULL;
-        if (v instanceof Date && Object.getPrototypeOf(v) === Date.prototype) {
-          this.nums ??= new Float64Array(capacity);
-          this.nums[row] = v.getTime();
-          return Kind.DATE;
-        }
-        if (isObjectId(v)) {
-          this.oids ??= new Uint8Array(capacity * 12);
-          this.oids.set(v.id, row * 12);
-          return Kind.OBJECT_ID;
-        }
+    // Tests in order of frequency (typeof compared to constants, not switched on).
+    if (typeof v === "string") return this.#storeString(row, v, capacity);
+    if (v === null) return Kind.NULL;
+    if (typeof v === "number") {
+      const nums = this.nums ??= new Float64Array(capacity);
+      nums[row] = v;
+      return Kind.NUMBER;
     }
+    if (typeof v === "object") {
+      if (v instanceof Date && Object.getPrototypeOf(v) === Date.prototype) {
+        const nums = this.nums ??= new Float64Array(capacity);
+        nums[row] = v.getTime();
+        return Kind.DATE;
+      }
+      if (v instanceof ObjectId) {
+        const oids = this.oids ??= new Uint8Array(capacity * 12);
+        writeObjectId(oids, row * 12, v);
+        return Kind.OBJECT_ID;
+      }
+      if (isObjectId(v)) {
+        this.oids ??= new Uint8Array(capacity * 12);
+        this.oids.set(v.id, row * 12);
+        return Kind.OBJECT_ID;
+      }
+    } else if (v === undefined) return Kind.MISSING;
+    else if (typeof v === "boolean") return v ? Kind.TRUE : Kind.FALSE;
     this.others.set(row, deepFreeze(v));
     return Kind.OTHER;
+  }
+
+  #storeString(row: number, v: string, capacity: number): number {
+    if (this.raw) {
+      this.raw.set(row, v);
+      return Kind.STRING;
+    }
+    this.codes ??= new Int32Array(capacity);
+    if (v === this.#lastString) {
+      this.codes[row] = this.#lastCode;
+      return Kind.STRING;
+    }
+    let code = this.#dictIndex.get(v);
+    if (code === undefined) {
+      code = this.dict.length;
+      if (code >= this.#rawFrom && code * 2 > row) {
+        this.#toRaw(row, capacity);
+        this.raw!.set(row, v);
+        return Kind.STRING;
+      }
+      this.dict.push(v);
+      this.#dictIndex.set(v, code);
+    }
+    this.codes[row] = code;
+    this.#lastString = v;
+    this.#lastCode = code;
+    return Kind.STRING;
   }
 
   /** Switches to one string per row (rows before `row` converted). */
@@ -210,6 +215,36 @@ export class Column {
     for (let i = row * 12, end = i + 12; i < end; i++) s += HEX[o[i]];
     return s;
   }
+}
+
+/** bson's packed fields of an ObjectId: 24 bits each (bytes 0-2, 3-5, 6-8, 9-11). */
+interface PackedObjectId {
+  i0?: unknown;
+  i1?: unknown;
+  i2?: unknown;
+  i3?: unknown;
+}
+
+/** Writes the 12 bytes of `oid` at `at`, from bson's packed fields when it has them. */
+function writeObjectId(out: Uint8Array, at: number, oid: ObjectId): void {
+  const { i0, i1, i2, i3 } = oid as unknown as PackedObjectId;
+  if (
+    typeof i0 === "number" && typeof i1 === "number" && typeof i2 === "number" &&
+    typeof i3 === "number"
+  ) {
+    out[at] = i0 >>> 16;
+    out[at + 1] = i0 >>> 8;
+    out[at + 2] = i0;
+    out[at + 3] = i1 >>> 16;
+    out[at + 4] = i1 >>> 8;
+    out[at + 5] = i1;
+    out[at + 6] = i2 >>> 16;
+    out[at + 7] = i2 >>> 8;
+    out[at + 8] = i2;
+    out[at + 9] = i3 >>> 16;
+    out[at + 10] = i3 >>> 8;
+    out[at + 11] = i3;
+  } else out.set(oid.id, at);
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
@@ -349,6 +384,7 @@ export class ColumnTableBuilder {
     const row = this.#size++;
     // As MemoryCollection does: a document that is not frozen gets an _id it lacks.
     if (doc._id === undefined && !Object.isFrozen(doc)) doc._id = new ObjectId();
+    if (this.#appendSameShape(doc, row)) return;
     const keys = Object.keys(doc);
     const shape = this.#shapeOf(keys);
     this.#rowShapes[row] = shape;
@@ -370,6 +406,33 @@ export class ColumnTableBuilder {
         if (!(col.name in doc)) col.kindMask |= 1 << Kind.MISSING;
       }
     }
+  }
+
+  /**
+   * Stores `doc` at `row` when it has the previous row's keys in the same order (every
+   * column then exists), reading keys and values in one `for…in` pass; false (some values
+   * possibly stored, which the general path stores again) otherwise.
+   */
+  #appendSameShape(doc: Document, row: number): boolean {
+    const keys = this.#shapes[this.#lastShape];
+    if (!keys) return false;
+    const cols = this.#shapeCols[this.#lastShape] as Column[];
+    const capacity = this.#capacity;
+    let k = 0;
+    for (const key in doc) {
+      if (k >= keys.length || key !== keys[k]) return false;
+      cols[k].set(row, doc[key], capacity);
+      k++;
+    }
+    // Inherited keys come after own ones: the last key being own, all of them are.
+    if (k !== keys.length || (k > 0 && !Object.hasOwn(doc, keys[k - 1]))) return false;
+    this.#rowShapes[row] = this.#lastShape;
+    if (k < this.#columns.size) {
+      for (const col of this.#columns.values()) {
+        if (!(col.name in doc)) col.kindMask |= 1 << Kind.MISSING;
+      }
+    }
+    return true;
   }
 
   /** The shape id of a key list; the previous row's shape is tried first. */
