@@ -347,14 +347,78 @@ function printSetup(
   };
 }
 
+/** Bytes gathered for the web sink before its writes wait for it (its backpressure). */
+const WEB_SINK_LIMIT = 1024 * 1024;
+
+/**
+ * A Node `Writable` in front of a web `WritableStream`. Each chunk is copied at once into
+ * one staging buffer, reused for the whole file, and the sink gets the staged bytes as a
+ * fresh array, one write at a time, whenever its previous write is done. Handing the zip's
+ * chunks straight to an asynchronous sink would keep them (and ~1 MB more in the zip's
+ * own buffer) waiting until the writer yields to the event loop: long enough for V8 to
+ * promote them to the old generation, where their memory stays until the next full GC,
+ * hundreds of MB over a large export. Copied at once, the zip's chunks die young.
+ */
 function adaptWebSink(ws: WritableStream<Uint8Array>): Writable {
   const writer = ws.getWriter();
+  let staged = new Uint8Array(256 * 1024);
+  let length = 0;
+  let writing = false;
+  let failure: unknown = null;
+  /** Callbacks held back while the staged bytes exceed the limit, or until all is written. */
+  let waiting: ((err?: Error | null) => void)[] = [];
+  /** Ends the sink once every staged byte is written (set by `final`). */
+  let closing: (() => void) | null = null;
+  const settle = () => {
+    const w = waiting;
+    waiting = [];
+    for (const cb of w) cb(failure as Error | null);
+  };
+  const pump = () => {
+    if (writing || failure) return;
+    if (length === 0) {
+      settle();
+      return;
+    }
+    const chunk = staged.slice(0, length);
+    length = 0;
+    writing = true;
+    writer.write(chunk).then(
+      () => {
+        writing = false;
+        if (length <= WEB_SINK_LIMIT) settle();
+        pump();
+        if (!writing && length === 0 && closing) closing();
+      },
+      (e) => {
+        failure = e ?? new Error("The sink failed");
+        settle();
+        closing?.();
+      },
+    );
+  };
   return new Writable({
     write(chunk: Uint8Array, _enc, cb) {
-      writer.write(new Uint8Array(chunk)).then(() => cb(), cb);
+      if (failure) return cb(failure as Error);
+      if (length + chunk.length > staged.length) {
+        const grown = new Uint8Array(Math.max(staged.length * 2, length + chunk.length));
+        grown.set(staged.subarray(0, length));
+        staged = grown;
+      }
+      staged.set(chunk, length);
+      length += chunk.length;
+      pump();
+      if (length > WEB_SINK_LIMIT) waiting.push(cb);
+      else cb();
     },
     final(cb) {
-      writer.close().then(() => cb(), cb);
+      closing = () => {
+        closing = null;
+        if (failure) cb(failure as Error);
+        else writer.close().then(() => cb(), cb);
+      };
+      pump();
+      if (!writing && length === 0) closing?.();
     },
     destroy(err, cb) {
       if (err) writer.abort(err).catch(() => {});
@@ -475,7 +539,8 @@ export async function writeReportXlsx(
   sink: XlsxSink,
   opts: WriteXlsxOptions,
 ): Promise<{ rows: number }> {
-  const out = sink instanceof WritableStream ? adaptWebSink(sink) : sink;
+  const web = sink instanceof WritableStream;
+  const out = web ? adaptWebSink(sink) : sink;
   const started = Date.now();
   const every = opts.progressEvery ?? 10_000;
   const perSheet = Math.min(opts.sheetRowLimit ?? EXCEL_MAX_ROWS - 1, EXCEL_MAX_ROWS - 1);
@@ -553,6 +618,9 @@ export async function writeReportXlsx(
           opts.onProgress({ rows: count, elapsedMs: Date.now() - started });
         }
       }
+      // A turn of the event loop per batch lets the sink's writes complete while their
+      // bytes are young (see `adaptWebSink`).
+      if (web) await Promise.race([new Promise((r) => setTimeout(r, 0)), failed]);
       if (!sheet.queue.tracked) await Promise.race([sinkBackpressure(out), failed]);
       else if (sheet.queue.queued() > ZIP_QUEUE_LIMIT) {
         await Promise.race([sheet.queue.drained(), failed]);
