@@ -12,8 +12,8 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { type Config, isValidTimeZone, loadConfig } from "../lib/config.ts";
 import { createEmbeddedMcpServer } from "../lib/data/embedded_server.ts";
 import { createMcpHttpApp } from "../lib/data/mcp_http.ts";
-import { createMemoryStore } from "../lib/data/memory_store.ts";
-import { loadConfiguredDataset } from "../lib/data/open_client.ts";
+import { CALLS, CUSTOMERS } from "../lib/data/types.ts";
+import { loadConfiguredStore } from "../lib/data/open_client.ts";
 import { parseNow } from "../lib/time/zone.ts";
 
 const HELP = `Usage: deno task mcp [options]
@@ -137,20 +137,21 @@ async function main(): Promise<number | null> {
     return 0;
   }
   const { config } = opts;
-  let dataset;
+  const database = config.mcp.database;
+  let store;
   try {
-    dataset = await loadConfiguredDataset(config);
+    store = (await loadConfiguredStore(config, database)).store;
   } catch (e) {
     console.error((e as Error).message);
     return 1;
   }
-  const database = config.mcp.database;
-  const store = createMemoryStore({ ...dataset }, { database });
   store.buildIndexes();
   const source = config.dataDir ? `files in ${config.dataDir}` : "generated demo data";
-  const summary = `database ${database}: ${
-    dataset.calling_cdr.length.toLocaleString("en-US")
-  } calls, ${dataset.address_book.length.toLocaleString("en-US")} customers (${source})`;
+  const count = (name: string) =>
+    (store.collection(database, name)?.size ?? 0).toLocaleString("en-US");
+  const summary = `database ${database}: ${count(CALLS)} calls, ${
+    count(CUSTOMERS)
+  } customers (${source})`;
 
   if (opts.stdio) {
     const server = createEmbeddedMcpServer(store, { maxTimeMs: config.mcp.maxTimeMs });

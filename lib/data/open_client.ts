@@ -11,10 +11,10 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import { type Dataset, loadDataset, loadDatasetColumnar } from "./ejson_loader.ts";
+import { type Dataset, loadDatasetColumnar } from "./ejson_loader.ts";
 import { connectEmbedded, createDataClient } from "./mcp_client.ts";
 import { createCollectionBuilder, createMemoryStore, type MemoryStore } from "./memory_store.ts";
-import { countCalls, generateCalls, generateCustomers, generateDataset } from "./seed.ts";
+import { countCalls, generateCalls, generateCustomers } from "./seed.ts";
 import { CALLS, CUSTOMERS } from "./types.ts";
 import type { DataClient } from "./types.ts";
 import {
@@ -22,20 +22,6 @@ import {
   workersAvailable,
   WorkerUnavailableError,
 } from "./worker/worker_client.ts";
-
-/** The embedded server's data: `config.dataDir`'s files, or demo data ending at `now`. */
-export async function loadConfiguredDataset(
-  config: Pick<Config, "dataDir" | "demoData" | "tz" | "now">,
-): Promise<Dataset> {
-  if (config.dataDir) return await loadDataset(config.dataDir);
-  return generateDataset({
-    days: config.demoData.days,
-    callsPerDay: config.demoData.callsPerDay,
-    seed: config.demoData.seed,
-    now: config.now ?? new Date(),
-    tz: config.tz,
-  });
-}
 
 /** Calls appended to the columnar builder at a time while loading. */
 const LOAD_BATCH = 10_000;

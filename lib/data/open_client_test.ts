@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../config.ts";
-import { loadConfiguredDataset, loadConfiguredStore, openDataClient } from "./open_client.ts";
+import { loadConfiguredStore, openDataClient } from "./open_client.ts";
+import { generateDataset } from "./seed.ts";
 import { fixtureDataset } from "./test_fixture.ts";
 
 Deno.test("openDataClient serves generated demo data in embedded mode", async () => {
@@ -40,8 +41,13 @@ Deno.test("openDataClient uses a given dataset, and DATA_DIR files", async () =>
   const dir = await Deno.makeTempDir({ prefix: "open_client_test_" });
   try {
     await Deno.writeTextFile(`${dir}/calling_cdr.jsonl`, `{"_id":1,"call_id":"X"}\n`);
-    const ds = await loadConfiguredDataset({ ...config, dataDir: dir });
-    assert.deepEqual(ds, { calling_cdr: [{ _id: 1, call_id: "X" }], address_book: [] });
+    const { store, documents } = await loadConfiguredStore({ ...config, dataDir: dir }, "ccs_dev");
+    assert.equal(documents, 1);
+    assert.deepEqual(store.collection("ccs_dev", "calling_cdr")!.documents, [{
+      _id: 1,
+      call_id: "X",
+    }]);
+    assert.deepEqual(store.collection("ccs_dev", "address_book")!.documents, []);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -55,7 +61,13 @@ Deno.test("loadConfiguredStore streams demo calls into columns equal to the gene
   });
   const now = new Date("2026-03-10T12:00:00Z");
   const { store, documents } = await loadConfiguredStore({ ...config, now }, "ccs_dev");
-  const expected = await loadConfiguredDataset({ ...config, now });
+  const expected = generateDataset({
+    days: config.demoData.days,
+    callsPerDay: config.demoData.callsPerDay,
+    seed: config.demoData.seed,
+    now,
+    tz: config.tz,
+  });
   const calls = store.collection("ccs_dev", "calling_cdr")!;
   assert.ok(calls.table, "the calls are held as columns");
   assert.equal(documents, expected.calling_cdr.length + expected.address_book.length);
