@@ -565,23 +565,23 @@ export async function createEmbeddedClient(
   return await connectEmbedded(store, { ...opts, database });
 }
 
+/** The `mcp` configuration of an embedded server (in process or in the data worker). */
+export function embeddedMcpConfig(
+  opts: { database: string; timeoutMs: number; connectTimeoutMs?: number },
+): Config["mcp"] {
+  return { mode: "embedded", url: null, token: null, command: null, ...opts };
+}
+
 /** A data client connected in process to an embedded server over `store`. */
 export async function connectEmbedded(
   store: MemoryStore,
   opts: EmbeddedClientOptions & { database: string },
 ): Promise<EmbeddedDataClient> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
   const client = await createDataClient({
-    mcp: {
-      mode: "embedded",
-      url: null,
-      token: null,
-      command: null,
-      database: opts.database,
-      timeoutMs: opts.timeoutMs ?? 30_000,
-    },
+    mcp: embeddedMcpConfig({ database: opts.database, timeoutMs }),
     server: () => createEmbeddedMcpServer(store, opts),
   });
-  const timeoutMs = opts.timeoutMs ?? 30_000;
   const closeClient = client.close;
   let closed = false;
   return Object.assign(client, {

@@ -13,7 +13,12 @@
  * @module
  */
 import { DataError } from "../errors.ts";
-import { asDataErrors, assertReadOnlyBatches, createDataClient } from "../mcp_client.ts";
+import {
+  asDataErrors,
+  assertReadOnlyBatches,
+  createDataClient,
+  embeddedMcpConfig,
+} from "../mcp_client.ts";
 import type { DataClient, Document, ReadBatchesOptions } from "../types.ts";
 import { receiveBatches } from "./batches.ts";
 import { encodePipeline } from "./clone_codec.ts";
@@ -123,15 +128,11 @@ export async function openWorkerDataClient(opts: WorkerClientOptions): Promise<W
   let client: DataClient;
   try {
     client = await createDataClient({
-      mcp: {
-        mode: "embedded",
-        url: null,
-        token: null,
-        command: null,
+      mcp: embeddedMcpConfig({
         database: opts.database,
         timeoutMs: opts.timeoutMs,
         connectTimeoutMs: opts.timeoutMs,
-      },
+      }),
       transport,
     });
   } catch (e) {
