@@ -347,7 +347,8 @@ export class TurnManager {
  */
 class Slots {
   #free: number;
-  #waiting: { start: () => void; signal: AbortSignal; drop: () => void }[] = [];
+  /** Starts of the runs waiting for a place, in arrival order. */
+  #waiting: (() => void)[] = [];
 
   constructor(places: number) {
     this.#free = Math.max(1, places);
@@ -362,7 +363,7 @@ class Slots {
         }, 0);
       };
       const drop = () => {
-        this.#waiting = this.#waiting.filter((w) => w.start !== start);
+        this.#waiting = this.#waiting.filter((w) => w !== start);
         reject(signal.reason ?? new DOMException("Cancelled", "AbortError"));
       };
       if (signal.aborted) return drop();
@@ -371,13 +372,13 @@ class Slots {
         return start();
       }
       signal.addEventListener("abort", drop, { once: true });
-      this.#waiting.push({ start, signal, drop });
+      this.#waiting.push(start);
     });
   }
 
   #release(): void {
     const next = this.#waiting.shift();
-    if (next) next.start();
+    if (next) next();
     else this.#free++;
   }
 }
