@@ -348,10 +348,15 @@ export class QueryEngine {
       selections: { cache: this.#selections, key, max: SELECTION_ENTRIES },
       keyColumn: (field) => coll.keyColumn(field),
       indexOn: (field) => coll.indexOn(field),
-      finish: (stages, docs) =>
-        budget.run(() => new Aggregator(stages, this.#options).run(docs) as Document[]),
+      finish: this.#finisher(budget),
     };
     return { options, narrowed: () => narrowed };
+  }
+
+  /** Runs stages over documents with mingo under `budget` (what the columns leave). */
+  #finisher(budget: Budget): (stages: Document[], docs: Document[]) => Document[] {
+    return (stages, docs) =>
+      budget.run(() => new Aggregator(stages, this.#options).run(docs) as Document[]);
   }
 
   /**
@@ -374,11 +379,12 @@ export class QueryEngine {
     const listing = await orderListing(table, prepared, head.options);
     if (!listing) return null;
     const batchSize = Math.max(1, opts.batchSize);
-    const columnarOptions = (budget: Budget) => this.#columnarOptions(coll, filter, budget).options;
+    const finisher = (budget: Budget) => this.#finisher(budget);
     return (async function* () {
       for (let from = 0; from < listing.rows.length; from += batchSize) {
         const rows = listing.rows.subarray(from, from + batchSize);
-        yield await listingSlice(table, rows, listing.rest, columnarOptions(opts.budget()));
+        const budget = opts.budget();
+        yield await listingSlice(table, rows, listing.rest, { budget, finish: finisher(budget) });
       }
     })();
   }
