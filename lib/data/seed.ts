@@ -228,7 +228,7 @@ function hash32(x: number): number {
 }
 
 /** mulberry32: a small, fast PRNG returning floats in [0, 1). */
-function mulberry32(state: number): () => number {
+export function mulberry32(state: number): () => number {
   let a = state >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -3,6 +3,7 @@
  * paraphrases, dates written the ways a supervisor writes them, and the spellings of a
  * local hour that a text check can look for without matching another hour.
  */
+import { mulberry32 } from "../data/seed.ts";
 import { dateOf, isoDate } from "./local_time.ts";
 import { MONTH_NAMES } from "./periods.ts";
 
@@ -10,14 +11,7 @@ import { MONTH_NAMES } from "./periods.ts";
 export function randomFor(seed: number, salt: string): () => number {
   let h = (seed ^ 0x9e3779b9) >>> 0;
   for (let i = 0; i < salt.length; i++) h = Math.imul(h ^ salt.charCodeAt(i), 0x01000193) >>> 0;
-  let a = h;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(h);
 }
 
 /** One of `items`, chosen by `random`. */

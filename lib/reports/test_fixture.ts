@@ -7,6 +7,7 @@
  */
 import { ObjectId } from "bson";
 import { createEmbeddedClient } from "../data/mcp_client.ts";
+import { mulberry32 } from "../data/seed.ts";
 import type { DataClient, Document } from "../data/types.ts";
 
 /** The frozen clock of the fixture. */
@@ -61,17 +62,6 @@ function cust(n: number, name: string, phone: string, city: string, segment: str
     state: "MH",
     segment,
     created_at: new Date("2025-01-01T00:00:00Z"),
-  };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

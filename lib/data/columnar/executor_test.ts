@@ -5,19 +5,10 @@ import { createMemoryStore } from "../memory_store.ts";
 import { createBudget } from "../query_budget.ts";
 import { createQueryEngine, ENGINE_CONTEXT } from "../query_engine.ts";
 import type { Document } from "../types.ts";
+import { mulberry32 } from "../seed.ts";
 import { buildColumnTable } from "./column_table.ts";
 
-/** mulberry32: a small seeded generator. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
