@@ -296,8 +296,16 @@ const TERMS = (
   "slowest fastest quickest longest shortest largest biggest greatest fewest least most " +
   "abandonment rate details received handled without within lasting lasted lasts " +
   "length lengths long minute second hour agent queue customer caller number call " +
-  "outcome outcomes connected answered"
+  "outcome outcomes connected answered unanswered unreachable"
 ).split(/\s+/);
+
+/** Prefixes that negate a word: a "typo" that adds or drops one flips the meaning. */
+const NEGATIONS = ["un", "non", "in", "im", "dis", "not"];
+
+/** True when `a` and `b` differ only by a negating prefix ("unanswered" / "answered"). */
+function negationOf(a: string, b: string): boolean {
+  return NEGATIONS.some((p) => a === p + b || b === p + a);
+}
 
 /** Abbreviations supervisors use, spelled out before the question is read. */
 const ABBREVIATIONS: Record<string, string> = {
@@ -338,7 +346,7 @@ export interface Correction {
 /**
  * Corrects typos in words of five letters or more against the planner's words (edit
  * distance 1, or 2 from ten letters on, a swap of two letters counting 1; a tie corrects
- * nothing).
+ * nothing, nor does a correction that only adds or drops a negating prefix).
  * Capitalised words inside the question are names and stay as written.
  */
 export function correctTypos(
@@ -374,7 +382,7 @@ export function correctTypos(
         tie = false;
       } else if (d === bestD && c !== best) tie = true;
     }
-    if (!best || tie || bestD > allow) return word;
+    if (!best || tie || bestD > allow || negationOf(w, best)) return word;
     corrections.push({ from: word, to: best });
     return best;
   });

@@ -93,4 +93,8 @@ Deno.test("typos of five letters or more are corrected; names and short words ar
   // Data names are matched where the question names them, not rewritten here.
   assert.equal(correctTypos("calls of agent rohitt", VOCAB).text, "calls of agent rohitt");
   assert.equal(correctTypos("the slowest agent", VOCAB).text, "the slowest agent");
+  // A negation is never a typo: "unanswered" is not "answered", "unhandled" not "handled".
+  assert.equal(correctTypos("calls went unanswered", VOCAB).text, "calls went unanswered");
+  assert.equal(correctTypos("unhandled calls", VOCAB).text, "unhandled calls");
+  assert.equal(correctTypos("calls went unanswerd", VOCAB).text, "calls went unanswered");
 });

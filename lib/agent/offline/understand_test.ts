@@ -207,6 +207,14 @@ Deno.test("status counts and listings", async () => {
     ],
     [run("call_count", { period: "on 2026-11-20", status: "missed" })],
   );
+  // "unanswered" is read as itself, never "corrected" into its opposite.
+  await family(
+    [
+      "How many inbound calls went unanswered yesterday",
+      "how many incoming calls were not answered yesterday",
+    ],
+    [run("call_count", { period: "yesterday", direction: "incoming", status: "missed" })],
+  );
 });
 
 Deno.test("customers by number, by name, by city", async () => {
