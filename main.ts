@@ -7,7 +7,7 @@ import { checkIndexes, missingIndexesWarning } from "./lib/data/index_check.ts";
 import { CALLS } from "./lib/data/types.ts";
 import { assembleApp, StartupError } from "./lib/web/assemble.ts";
 import { listen } from "./lib/web/listen.ts";
-import "./fresh.gen.ts";
+import manifest from "./fresh.gen.ts";
 
 function fail(message: string): never {
   console.error(message);
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   let app;
   try {
     config = loadConfig();
-    app = await assembleApp(config);
+    app = await assembleApp(config, { manifest });
   } catch (e) {
     if (e instanceof ConfigError || e instanceof StartupError) fail(e.message);
     throw e;

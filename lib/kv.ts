@@ -255,7 +255,11 @@ function nameKey(username: string): string {
 
 /** Opens the store at `path` (a file, or `:memory:`). */
 export async function openStore(path: string, options: StoreOptions = {}): Promise<Store> {
-  const kv = await Deno.openKv(path);
+  return storeOver(await Deno.openKv(path), options);
+}
+
+/** The store over an open KV (a local file, a remote KV Connect URL or Deploy's managed KV). */
+export function storeOver(kv: Deno.Kv, options: StoreOptions = {}): Store {
   return new KvStore(kv, options);
 }
 

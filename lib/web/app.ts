@@ -6,7 +6,6 @@
 import type { Config } from "../config.ts";
 import type { DataClient } from "../data/types.ts";
 import type { Store } from "../kv.ts";
-import defaultManifest from "../../fresh.gen.ts";
 import { PBKDF2_ITERATIONS } from "../auth/password.ts";
 import { createServer, type WebServer } from "./server.ts";
 import type { AppContext, AppState, ReportExporter } from "./state.ts";
@@ -33,8 +32,8 @@ export interface CreateAppOptions {
   graceMs?: number;
   /** After a cancel, end the turn at the latest this much later (default 3 s). */
   cancelWaitMs?: number;
-  /** Routes and islands (default: the app's `fresh.gen.ts`). */
-  manifest?: Manifest;
+  /** Routes and islands: the app's `fresh.gen.ts`, handed over by `main.ts` (or a test). */
+  manifest: Manifest;
   /** The islands bundle (default: read from `static/build/manifest.json`). */
   buildManifest?: BuildManifest | null;
   staticDir?: string;
@@ -72,7 +71,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     log,
   };
   const server = await createServer<AppState>({
-    manifest: options.manifest ?? defaultManifest,
+    manifest: options.manifest,
     staticDir: options.staticDir,
     buildManifest: options.buildManifest,
     initialState: () => ({ app: context, user: null, sessionHash: null }),

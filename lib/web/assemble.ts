@@ -15,10 +15,12 @@ import { openStore, type Store } from "../kv.ts";
 import { exportReport } from "../reports/excel.ts";
 import { agentRunner } from "./agent_runner.ts";
 import { createApp } from "./app.ts";
-import type { BuildManifest } from "./types.ts";
+import type { BuildManifest, Manifest } from "./types.ts";
 
 /** Options of {@linkcode assembleApp}. */
 export interface AssembleOptions {
+  /** Routes and islands: the app's `fresh.gen.ts` (the framework layer does not import it). */
+  manifest: Manifest;
   /** Wraps the configured model (tests add latency). */
   wrapProvider?: (provider: ModelProvider) => ModelProvider;
   buildManifest?: BuildManifest | null;
@@ -52,7 +54,7 @@ function reason(e: unknown): string {
 /** Opens every part of the app from `config`, closing what was opened if a later part fails. */
 export async function assembleApp(
   config: Config,
-  options: AssembleOptions = {},
+  options: AssembleOptions,
 ): Promise<AssembledApp> {
   if (config.kvPath !== ":memory:") {
     await Deno.mkdir(dirname(config.kvPath), { recursive: true });
@@ -77,6 +79,7 @@ export async function assembleApp(
       store,
       data,
       exportReport,
+      manifest: options.manifest,
       buildManifest: options.buildManifest,
       log: options.log,
       runner: agentRunner({

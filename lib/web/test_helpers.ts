@@ -2,6 +2,7 @@
  * Test doubles for the web app's tests: an app over a `:memory:` store with a fake clock,
  * a scripted turn runner, a fake report exporter, and a cookie-keeping client.
  */
+import manifest from "../../fresh.gen.ts";
 import { loadConfig } from "../config.ts";
 import type { AgentEvent } from "../agent/events.ts";
 import type { TurnOutcome } from "../agent/types.ts";
@@ -73,6 +74,7 @@ export async function testApp(
   const script = { current: simpleScript };
   const logged: unknown[] = [];
   const app = await createApp({
+    manifest,
     config: loadConfig(options.env ?? {}),
     store,
     runner: (input) => script.current(input),

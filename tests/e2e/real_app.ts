@@ -5,6 +5,7 @@
  * can be given latency (abortable, like a network call), so a turn is still running when
  * the test presses Stop.
  */
+import manifest from "../../fresh.gen.ts";
 import { loadConfig } from "../../lib/config.ts";
 import type { ModelProvider, ModelRequest } from "../../lib/agent/types.ts";
 import { assembleApp } from "../../lib/web/assemble.ts";
@@ -79,6 +80,7 @@ export async function startRealApp(options: RealAppOptions): Promise<RealApp> {
   });
   const latencyMs = options.latencyMs;
   const app = await assembleApp(config, {
+    manifest,
     buildManifest: options.buildManifest,
     wrapProvider: latencyMs ? (p) => withLatency(p, latencyMs) : undefined,
     log: () => {},

@@ -3,6 +3,7 @@
  * wires it (`assembleApp` behind `listen`) on a loopback port, a cookie-keeping HTTP
  * client, and a turn asked over the API with the timing of its events.
  */
+import manifest from "../../fresh.gen.ts";
 import { loadConfig } from "../../lib/config.ts";
 import type { AgentEvent } from "../../lib/agent/events.ts";
 import { assembleApp, type AssembledApp } from "../../lib/web/assemble.ts";
@@ -41,7 +42,7 @@ export interface ServedApp {
 /** Assembles the app from {@link TEST_ENV} and `env` and serves it behind `listen`. */
 export async function serveApp(env: Record<string, string> = {}): Promise<ServedApp> {
   const config = loadConfig({ ...TEST_ENV, ...env });
-  const app = await assembleApp(config, { log: () => {} });
+  const app = await assembleApp(config, { manifest, log: () => {} });
   const server = listen(app.fetch, { port: 0, hostname: "127.0.0.1", log: () => {} });
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
