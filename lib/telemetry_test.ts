@@ -19,8 +19,8 @@ import {
 import { AgentError } from "./agent/errors.ts";
 import type { AgentEvent } from "./agent/events.ts";
 import { MemoryStore } from "./agent/memory_store.ts";
-import { createScriptedProvider, type Script } from "./agent/scripted_provider.ts";
-import { fakeCatalog, fakeDataClient } from "./agent/test_doubles.ts";
+import { createScriptedProvider, type Script } from "../testing/scripted_provider.ts";
+import { fakeCatalog, fakeDataClient } from "../testing/agent_doubles.ts";
 import { runTurn, type TurnDeps } from "./agent/turn.ts";
 import { ATTR, SPAN, withSpan } from "./telemetry.ts";
 

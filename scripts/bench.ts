@@ -15,7 +15,7 @@
  * vs the deflate floor; it installs python3-openpyxl itself when root), `bench/app.ts` (the
  * real app: start, RSS, first and final SSE event at 1, 50 and 200 concurrent turns, a cheap
  * request while a heavy query runs), `bench/tokens.ts` (model input tokens per question at
- * 10k and 1M calls) and `lib/agent/turn_bench.ts` (whole turns in process). One missing is
+ * 10k and 1M calls) and `bench/turn_bench.ts` (whole turns in process). One missing is
  * skipped with a line saying so. `--quick` uses small sizes for a smoke run.
  */
 import { parseArgs } from "node:util";
@@ -130,8 +130,8 @@ export function components(sizes: Sizes): Component[] {
     {
       id: "turns",
       title: "Whole turns in process with the offline planner (48,000 calls)",
-      script: "lib/agent/turn_bench.ts",
-      args: ["bench", "-A", "--no-check", "--json", "lib/agent/turn_bench.ts"],
+      script: "bench/turn_bench.ts",
+      args: ["bench", "-A", "--no-check", "--json", "bench/turn_bench.ts"],
       jsonOnStdout: true,
     },
   ];

@@ -1,16 +1,16 @@
 /**
  * `deno task eval:generated`: scores `deno task ask` on a freshly generated dataset, with
  * questions of the public evaluation's families worded differently, the guard's families
- * (`lib/eval/guard.ts`), and answers computed independently (`lib/eval/`). Prints the
+ * (`eval/guard.ts`), and answers computed independently (`eval/`). Prints the
  * scorer's output, then passed and failed items per family.
  *
  * Exit status: the scorer's (0 all passed, 1 some failed, 2 the command failed), or 2 on
  * invalid options.
  */
 import { parseArgs } from "node:util";
-import type { FamilySelection } from "../lib/eval/expectations.ts";
-import { familySummary, runGeneratedEval } from "../lib/eval/run_generated.ts";
-import { dayNumber, localInstant } from "../lib/eval/local_time.ts";
+import type { FamilySelection } from "../eval/expectations.ts";
+import { familySummary, runGeneratedEval } from "../eval/run_generated.ts";
+import { dayNumber, localInstant } from "../eval/local_time.ts";
 import { isValidTimeZone } from "../lib/time/zone.ts";
 
 const HELP = `Usage: deno task eval:generated [options]

@@ -244,6 +244,8 @@ const CHECK_ROOTS = [
   "components/",
   "tests/",
   "bench/",
+  "testing/",
+  "eval/",
 ];
 
 async function main(): Promise<number> {

@@ -1,9 +1,9 @@
 /**
  * The public evaluation's bar (at least N−1 of N) on generated datasets of other agents,
  * customers, dates and zones: `deno task ask` answers questions worded differently from
- * the public set, with answers computed independently (`lib/eval/`).
+ * the public set, with answers computed independently (`eval/`).
  *
- * And the guard (`lib/eval/guard.ts`): on generated datasets in several zones, questions
+ * And the guard (`eval/guard.ts`): on generated datasets in several zones, questions
  * of the guard's families (quarters, month names, weekdays, duration thresholds, shares,
  * averages per day, busiest hour and weekday, comparisons, typos, abbreviations, refining
  * follow-ups, unknown names, unsupported metrics, writes, other topics, harmless and
@@ -12,10 +12,10 @@
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { GUARD_FAMILY_NAMES } from "../lib/eval/guard.ts";
-import { dayNumber, localInstant } from "../lib/eval/local_time.ts";
-import { CHECK_SCRIPT, type ItemResult, runGeneratedEval } from "../lib/eval/run_generated.ts";
-import { randomFor } from "../lib/eval/wording.ts";
+import { GUARD_FAMILY_NAMES } from "../eval/guard.ts";
+import { dayNumber, localInstant } from "../eval/local_time.ts";
+import { CHECK_SCRIPT, type ItemResult, runGeneratedEval } from "../eval/run_generated.ts";
+import { randomFor } from "../eval/wording.ts";
 
 function hasPython(): boolean {
   try {

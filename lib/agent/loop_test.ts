@@ -4,7 +4,7 @@ import { AgentError } from "./errors.ts";
 import { parseToolResult } from "./envelope.ts";
 import type { AgentEvent } from "./events.ts";
 import { runAgent, type RunAgentOptions, type ToolExecutor } from "./loop.ts";
-import { createScriptedProvider, type Script } from "./scripted_provider.ts";
+import { createScriptedProvider, type Script } from "../../testing/scripted_provider.ts";
 import type { ToolDefinition } from "./types.ts";
 
 const TOOLS: ToolDefinition[] = [

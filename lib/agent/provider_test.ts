@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../config.ts";
 import { createProvider, resolveProviderName } from "./provider.ts";
-import { fakeDataClient } from "./test_doubles.ts";
+import { fakeDataClient } from "../../testing/agent_doubles.ts";
 
 const opts = { tz: "UTC", now: () => new Date(), client: fakeDataClient() };
 

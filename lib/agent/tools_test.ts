@@ -10,10 +10,10 @@ import {
 import { paramsSchema } from "../reports/params.ts";
 import { FILTER_PARAMS } from "../reports/kpi.ts";
 import type { ReportParams } from "../reports/types.ts";
-import { fakeCatalog, fakeDataClient } from "./test_doubles.ts";
+import { fakeCatalog, fakeDataClient } from "../../testing/agent_doubles.ts";
 import type { Document, ToolResult } from "../data/types.ts";
 import { runAgent } from "./loop.ts";
-import { createScriptedProvider } from "./scripted_provider.ts";
+import { createScriptedProvider } from "../../testing/scripted_provider.ts";
 import { parseToolResult } from "./envelope.ts";
 
 type Ev<T extends AgentEvent["type"]> = Extract<AgentEvent, { type: T }>;

@@ -11,8 +11,8 @@ import type { AgentEvent } from "./events.ts";
 import { MemoryStore } from "./memory_store.ts";
 import { answerPieces, createOfflineProvider } from "./offline/planner.ts";
 import { DATA_A, fixtureClient } from "./offline/test_fixture.ts";
-import { createScriptedProvider, type Script } from "./scripted_provider.ts";
-import { fakeCatalog, fakeDataClient } from "./test_doubles.ts";
+import { createScriptedProvider, type Script } from "../../testing/scripted_provider.ts";
+import { fakeCatalog, fakeDataClient } from "../../testing/agent_doubles.ts";
 import { runTurn, type TurnDeps } from "./turn.ts";
 import type { ModelProvider } from "./types.ts";
 

@@ -3,7 +3,7 @@ import type { ObjectId } from "bson";
 import { createEmbeddedClient, type EmbeddedDataClient } from "./mcp_client.ts";
 import { createQueryEngine } from "./query_engine.ts";
 import { analyseListing, readAll, type ReadAllOptions, totalOrderPipeline } from "./read_all.ts";
-import { syntheticCalls } from "./read_all_bench.ts";
+import { syntheticCalls } from "../../testing/synthetic_calls.ts";
 import type { DataClient, Document } from "./types.ts";
 
 /**

@@ -8,7 +8,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { z } from "zod";
 import { loadConfig } from "../config.ts";
 import { MemoryStore } from "../agent/memory_store.ts";
-import { fakeCatalog, fakeDataClient } from "../agent/test_doubles.ts";
+import { fakeCatalog, fakeDataClient } from "../../testing/agent_doubles.ts";
 import { createDataTools } from "../agent/tools.ts";
 import * as agentDataSource from "../agent/data_source.ts";
 import { createEmbeddedMcpServer } from "./embedded_server.ts";

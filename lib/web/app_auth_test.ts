@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { hashToken, SESSION_COOKIE } from "../auth/session.ts";
 import { CONTENT_SECURITY_POLICY } from "./security.ts";
-import { ORIGIN, testApp, TestClient } from "./test_helpers.ts";
+import { ORIGIN, testApp, TestClient } from "../../testing/web_app.ts";
 
 Deno.test("security: auth: login sets an HttpOnly SameSite=Strict cookie whose token is stored only hashed", async () => {
   const t = await testApp();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { testApp, TestClient } from "./test_helpers.ts";
+import { testApp, TestClient } from "../../testing/web_app.ts";
 
 Deno.test("conversations: create, list newest first, get, rename, delete", async () => {
   const t = await testApp();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { TurnInput } from "./turns.ts";
-import { aborted, type TestApp, testApp, TestClient } from "./test_helpers.ts";
+import { aborted, type TestApp, testApp, TestClient } from "../../testing/web_app.ts";
 
 /** A runner that stores its question and answer (as the agent does) with steps and times. */
 function storingScript(t: TestApp) {

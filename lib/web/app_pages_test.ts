@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { CONTENT_SECURITY_POLICY } from "./security.ts";
-import { testApp, TestClient } from "./test_helpers.ts";
+import { testApp, TestClient } from "../../testing/web_app.ts";
 import type { BuildManifest } from "./types.ts";
 
 const BUILD: BuildManifest = {

@@ -5,7 +5,7 @@ import type { DataClient } from "../data/types.ts";
 import { FIXTURE_NOW, fixtureCalls, fixtureClient } from "../reports/test_fixture.ts";
 import type { Store } from "../kv.ts";
 import { agentRunner } from "./agent_runner.ts";
-import { eventsOf, readSse, testApp, TestClient } from "./test_helpers.ts";
+import { eventsOf, readSse, testApp, TestClient } from "../../testing/web_app.ts";
 
 const TZ = "Asia/Kolkata";
 const CLIENT: DataClient = await fixtureClient();

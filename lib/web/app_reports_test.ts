@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { ReportMeta } from "../reports/types.ts";
 import { CONTENT_SECURITY_POLICY } from "./security.ts";
-import { testApp, TestClient } from "./test_helpers.ts";
+import { testApp, TestClient } from "../../testing/web_app.ts";
 import { XLSX_TYPE } from "./download.ts";
 
 function meta(owner: string, id: string, over: Partial<ReportMeta> = {}): ReportMeta {

@@ -3,7 +3,7 @@
  * open redirects, parallel and flooding logins, request bodies.
  */
 import assert from "node:assert/strict";
-import { ORIGIN, testApp, TestClient } from "./test_helpers.ts";
+import { ORIGIN, testApp, TestClient } from "../../testing/web_app.ts";
 
 Deno.test("security: auth: a signed-in /login?next= redirect stays on this site", async () => {
   const t = await testApp();

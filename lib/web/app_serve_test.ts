@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { aborted, testApp } from "./test_helpers.ts";
+import { aborted, testApp } from "../../testing/web_app.ts";
 
 Deno.test({
   name:

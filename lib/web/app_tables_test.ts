@@ -6,7 +6,7 @@ import { tableMetaFromCompiled } from "../reports/tables.ts";
 import { embeddedClient } from "../reports/test_fixture.ts";
 import type { ReportMeta } from "../reports/types.ts";
 import { XLSX_TYPE } from "./download.ts";
-import { testApp, TestClient } from "./test_helpers.ts";
+import { testApp, TestClient } from "../../testing/web_app.ts";
 
 const NOW = new Date("2026-11-24T09:00:00Z");
 const N = 130;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { aborted, eventsOf, readSse, testApp, TestClient } from "./test_helpers.ts";
+import { aborted, eventsOf, readSse, testApp, TestClient } from "../../testing/web_app.ts";
 
 async function setup(options: Parameters<typeof testApp>[0] = {}) {
   const t = await testApp(options);
@@ -136,7 +136,7 @@ Deno.test("security: streams: cancel → 202 and the turn ends with an error eve
     const user = await t.store.getUserByName("alice");
     assert.equal((await t.store.getTurn(user!.id, body.turn_id))?.status, "cancelled");
     // The conversation is free again.
-    t.script.current = (await import("./test_helpers.ts")).simpleScript;
+    t.script.current = (await import("../../testing/web_app.ts")).simpleScript;
     const next = await c.json("POST", `/api/conversations/${conv}/turns`, { message: "next" });
     assert.equal(next.status, 202);
   } finally {

@@ -39,7 +39,7 @@ Deno.test("streamExport rejects when the writer fails before writing", async () 
 import type { DataClient, Document } from "../data/types.ts";
 import { exportReport } from "../reports/excel.ts";
 import type { ReportMeta } from "../reports/types.ts";
-import { testApp, TestClient } from "./test_helpers.ts";
+import { testApp, TestClient } from "../../testing/web_app.ts";
 
 /** A data client whose `failOn`-th aggregate call fails; the others return 100 rows. */
 function failingClient(failOn: number): DataClient & { calls: number } {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { addUser } from "../auth/users.ts";
 import { listen } from "./listen.ts";
-import { ORIGIN, testApp } from "./test_helpers.ts";
+import { ORIGIN, testApp } from "../../testing/web_app.ts";
 import { reportFigure } from "../../tests/security/figures.ts";
 
 /** POSTs a login from `localAddress`; resolves with the status and the time taken (ms). */

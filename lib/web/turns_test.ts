@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { openStore } from "../kv.ts";
 import { terminalStatus, TurnManager } from "./turns.ts";
-import { aborted } from "./test_helpers.ts";
+import { aborted } from "../../testing/web_app.ts";
 
 const USAGE = { model_calls: 0, input_tokens: 0, output_tokens: 0 };
 

@@ -8,7 +8,7 @@ import { loadConfig } from "../../lib/config.ts";
 import type { AgentEvent } from "../../lib/agent/events.ts";
 import { assembleApp, type AssembledApp } from "../../lib/web/assemble.ts";
 import { listen } from "../../lib/web/listen.ts";
-import { readSse, type SseMessage } from "../../lib/web/test_helpers.ts";
+import { readSse, type SseMessage } from "../../testing/web_app.ts";
 
 /** Project root (absolute, no trailing slash). */
 export const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname).replace(

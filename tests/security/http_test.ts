@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { SESSION_COOKIE } from "../../lib/auth/session.ts";
 import { listen } from "../../lib/web/listen.ts";
-import { testApp, TestClient } from "../../lib/web/test_helpers.ts";
+import { testApp, TestClient } from "../../testing/web_app.ts";
 
 /** Text that would show a file of the repository or the system was read. */
 const LEAKS = [/"nodeModulesDir"/, /root:.*:0:0:/, /"imports"/, /DENO_|OPENAI_API_KEY/];

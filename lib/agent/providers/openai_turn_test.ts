@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { parseToolResult } from "../envelope.ts";
 import type { AgentEvent } from "../events.ts";
 import { MemoryStore } from "../memory_store.ts";
-import { fakeCatalog, fakeDataClient } from "../test_doubles.ts";
+import { fakeCatalog, fakeDataClient } from "../../../testing/agent_doubles.ts";
 import { runTurn } from "../turn.ts";
 import { chunk, type MockReply, mockServer, textReply, usageChunk } from "./mock_openai.ts";
 import { createOpenAIProvider } from "./openai.ts";

@@ -2,15 +2,15 @@
  * Test doubles for the web app's tests: an app over a `:memory:` store with a fake clock,
  * a scripted turn runner, a fake report exporter, and a cookie-keeping client.
  */
-import manifest from "../../fresh.gen.ts";
-import { loadConfig } from "../config.ts";
-import type { AgentEvent } from "../agent/events.ts";
-import type { TurnOutcome } from "../agent/types.ts";
-import { openStore, type Store } from "../kv.ts";
-import { addUser } from "../auth/users.ts";
-import type { DataClient } from "../data/types.ts";
-import { type App, createApp, type CreateAppOptions } from "./app.ts";
-import type { TurnInput } from "./turns.ts";
+import manifest from "../fresh.gen.ts";
+import { loadConfig } from "../lib/config.ts";
+import type { AgentEvent } from "../lib/agent/events.ts";
+import type { TurnOutcome } from "../lib/agent/types.ts";
+import { openStore, type Store } from "../lib/kv.ts";
+import { addUser } from "../lib/auth/users.ts";
+import type { DataClient } from "../lib/data/types.ts";
+import { type App, createApp, type CreateAppOptions } from "../lib/web/app.ts";
+import type { TurnInput } from "../lib/web/turns.ts";
 
 /** PBKDF2 iterations used in tests (fast; production uses 600,000). */
 export const TEST_ITERATIONS = 1_000;

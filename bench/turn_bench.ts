@@ -1,13 +1,13 @@
 /**
  * Benchmarks a whole turn (offline planner, real catalog, embedded data) on generated
- * data: `deno bench -A lib/agent/turn_bench.ts`.
+ * data: `deno bench -A bench/turn_bench.ts`.
  */
-import { createEmbeddedClient } from "../data/mcp_client.ts";
-import { generateDataset } from "../data/seed.ts";
-import { MemoryStore } from "./memory_store.ts";
-import { createProvider } from "./provider.ts";
-import { loadConfig } from "../config.ts";
-import { runTurn } from "./turn.ts";
+import { createEmbeddedClient } from "../lib/data/mcp_client.ts";
+import { generateDataset } from "../lib/data/seed.ts";
+import { MemoryStore } from "../lib/agent/memory_store.ts";
+import { createProvider } from "../lib/agent/provider.ts";
+import { loadConfig } from "../lib/config.ts";
+import { runTurn } from "../lib/agent/turn.ts";
 
 const now = new Date("2026-11-24T09:00:00Z");
 const tz = "Asia/Kolkata";

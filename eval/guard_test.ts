@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { generateDataset } from "../data/seed.ts";
+import { generateDataset } from "../lib/data/seed.ts";
 import { makeContext, type Question } from "./context.ts";
 import { buildEvalSet, FAMILY_NAMES } from "./expectations.ts";
 import { buildGuard, GUARD_FAMILY_NAMES, guardCandidates } from "./guard.ts";

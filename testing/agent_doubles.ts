@@ -2,15 +2,15 @@
  * Test doubles for the agent's tests: a data client answering from canned results and
  * a catalog of two tiny entries. Not used by the app.
  */
-import type { DataClient, Document, QueryResult, ToolInfo, ToolResult } from "../data/types.ts";
+import type { DataClient, Document, QueryResult, ToolInfo, ToolResult } from "../lib/data/types.ts";
 import type {
   CompiledReport,
   ReportDefinition,
   ReportMeta,
   ReportParams,
   ReportResult,
-} from "../reports/types.ts";
-import type { CatalogApi } from "./tools.ts";
+} from "../lib/reports/types.ts";
+import type { CatalogApi } from "../lib/agent/tools.ts";
 
 /** What the fake client was asked. */
 export interface FakeClientLog {

@@ -2,14 +2,14 @@
  * A scripted model for tests: replays assistant messages and tool calls in order and
  * records every request it received.
  */
-import { cancelledError } from "./errors.ts";
+import { cancelledError } from "../lib/agent/errors.ts";
 import type {
   DeclaredOutcome,
   ModelProvider,
   ModelRequest,
   ModelResponse,
   ToolCall,
-} from "./types.ts";
+} from "../lib/agent/types.ts";
 
 /** A tool call in a script; `arguments` may be an object (serialised) or raw text. */
 export interface ScriptedToolCall {

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateDataset, writeDataset } from "../data/seed.ts";
+import { generateDataset, writeDataset } from "../lib/data/seed.ts";
 import {
   buildEvalSet,
   type EvalItem,
@@ -17,7 +17,7 @@ import {
 import { dayNumber, localInstant } from "./local_time.ts";
 
 /** The repository root (where `deno.json` is). */
-export const REPO_ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
+export const REPO_ROOT: string = fileURLToPath(new URL("../", import.meta.url));
 
 /** The public scorer, beside the repository. */
 export const CHECK_SCRIPT: string = join(REPO_ROOT, "..", "shared", "eval", "check.py");

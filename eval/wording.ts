@@ -3,7 +3,7 @@
  * paraphrases, dates written the ways a supervisor writes them, and the spellings of a
  * local hour that a text check can look for without matching another hour.
  */
-import { mulberry32 } from "../data/seed.ts";
+import { mulberry32 } from "../lib/data/seed.ts";
 import { dateOf, isoDate } from "./local_time.ts";
 import { MONTH_NAMES } from "./periods.ts";
 

@@ -2,15 +2,15 @@
  * Side-by-side benchmark of the embedded query engine against plain mingo on the same
  * documents and pipelines (not a test: prints figures and ratios).
  *
- *   deno run -A lib/data/engine_bench.ts [calls=200000]
+ *   deno run -A bench/engine_bench.ts [calls=200000]
  *
  * @module
  */
 import { Aggregator } from "mingo";
-import { generateDataset } from "./seed.ts";
-import { createMemoryStore } from "./memory_store.ts";
-import { createQueryEngine } from "./query_engine.ts";
-import type { Document } from "./types.ts";
+import { generateDataset } from "../lib/data/seed.ts";
+import { createMemoryStore } from "../lib/data/memory_store.ts";
+import { createQueryEngine } from "../lib/data/query_engine.ts";
+import type { Document } from "../lib/data/types.ts";
 
 const calls = Number(Deno.args[0] ?? 200_000);
 const now = new Date("2026-11-24T09:00:00Z");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { generateDataset } from "../data/seed.ts";
+import { generateDataset } from "../lib/data/seed.ts";
 import {
   buildEvalSet,
   type EvalItem,
@@ -399,7 +399,7 @@ Deno.test("buildEvalSet on generated data: every family, new wordings, finite an
   let publicTurns = new Set<string>();
   try {
     const text = await Deno.readTextFile(
-      new URL("../../../shared/eval/questions.jsonl", import.meta.url),
+      new URL("../../shared/eval/questions.jsonl", import.meta.url),
     );
     publicTurns = new Set(
       text.split("\n").filter((l) => l.trim()).flatMap((l) => JSON.parse(l).turns as string[]),
