@@ -74,18 +74,56 @@ export async function removeUser(store: Store, username: string): Promise<void> 
  * Creates the demo user when the user store is empty and `DEMO_USER` is set; its password
  * follows the same rules as every other. Returns the line to print at start
  * ("Demo login: demo / demo-supervisor") when the demo login works, else null.
+ *
+ * With the demo account off (`DEMO_USER=off`, `auth.retiredDemo` set), the account an
+ * earlier start created keeps its data but its demo password stops working: see
+ * {@linkcode retireDemoUser}. Several instances starting at once on one KV create the
+ * demo user once; the others find it.
  */
 export async function ensureDemoUser(
   store: Store,
-  auth: Pick<Config["auth"], "demoUser" | "demoPassword">,
+  auth: Pick<Config["auth"], "demoUser" | "demoPassword" | "retiredDemo">,
   options: HashOptions = {},
 ): Promise<string | null> {
-  if (!auth.demoUser) return null;
+  if (!auth.demoUser) {
+    if (auth.retiredDemo) await retireDemoUser(store, auth.retiredDemo, options);
+    return null;
+  }
   const line = `Demo login: ${auth.demoUser} / ${auth.demoPassword}`;
   if (await store.countUsers() === 0) {
-    await addUser(store, auth.demoUser, auth.demoPassword, options);
-    return line;
+    const p = usernameProblem(auth.demoUser) ?? passwordProblem(auth.demoPassword);
+    if (p) throw new UserError(`Cannot add user "${auth.demoUser}": ${p}`);
+    const hash = await hashPassword(auth.demoPassword, options);
+    // Null: another instance created it first; its password is checked below.
+    if (await store.createUser(auth.demoUser, hash)) return line;
   }
   const user = await store.getUserByName(auth.demoUser);
   return user && await verifyPassword(auth.demoPassword, user.password) ? line : null;
+}
+
+/**
+ * Turns off the demo password of the account `retired.username`: when one of
+ * `retired.passwords` still opens it, its password becomes a random one nobody knows and
+ * its sessions end (its conversations and reports stay; `deno task user passwd` gives it a
+ * password again). Returns true when it did so.
+ */
+export async function retireDemoUser(
+  store: Store,
+  retired: { username: string; passwords: string[] },
+  options: HashOptions = {},
+): Promise<boolean> {
+  const user = await store.getUserByName(retired.username);
+  if (!user) return false;
+  let opens = false;
+  for (const password of retired.passwords) {
+    if (await verifyPassword(password, user.password)) {
+      opens = true;
+      break;
+    }
+  }
+  if (!opens) return false;
+  const random = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+  await store.setPassword(user.id, await hashPassword(random, options));
+  await store.deleteUserSessions(user.id);
+  return true;
 }

@@ -4,6 +4,11 @@
  * `static/build/islands-<content hash>.js`, and `static/build/manifest.json` names it.
  * The build is skipped while the hash of its inputs (the module graph of the entry, from
  * `deno info`) is unchanged and the bundle exists.
+ *
+ * The output folder is committed (Deno Deploy serves it without a build step), so the hash
+ * does not depend on the machine: local modules are named by their path from the project
+ * root, and a build leaves exactly one bundle. {@linkcode checkBundle} tells whether the
+ * committed bundle is current.
  */
 import { collectManifestFiles, islandName } from "./manifest.ts";
 import type { BuildManifest } from "./types.ts";
@@ -84,16 +89,27 @@ async function run(cmd: string, args: string[], cwd: string): Promise<string> {
   return dec.decode(out.stdout);
 }
 
-/** Hash of the entry's module graph: local file contents plus npm package versions. */
+/** Prefix of a bundle's file name; a build removes every other file named so. */
+const BUNDLE_PATTERN = /^islands-[0-9a-f]+\.js$/;
+
+/**
+ * Hash of the entry's module graph: the contents of the project's own modules (by their path
+ * from the root), and the other modules by name (npm packages carry their version in it).
+ */
 async function inputsHash(deno: string, root: string, entry: string): Promise<string> {
   const info = JSON.parse(await run(deno, ["info", "--json", entry], root));
-  const parts: string[] = [Deno.version.deno];
+  const parts: string[] = ["inputs v2"];
   const modules = (info.modules ?? []) as { specifier: string; error?: string }[];
   for (const m of [...modules].sort((a, b) => a.specifier < b.specifier ? -1 : 1)) {
     if (m.error) throw new Error(`Cannot build the islands: ${m.error}`);
-    if (m.specifier.startsWith("file://")) {
-      const bytes = await Deno.readFile(new URL(m.specifier));
-      parts.push(`${m.specifier}\n${await hex(bytes)}`);
+    const path = m.specifier.startsWith("file://")
+      ? decodeURIComponent(new URL(m.specifier).pathname)
+      : null;
+    const local = path?.startsWith(`${root}/`) ? path.slice(root.length + 1) : null;
+    if (local?.startsWith("node_modules/")) parts.push(local);
+    else if (path) {
+      const bytes = await Deno.readFile(path);
+      parts.push(`${local ?? path}\n${await hex(bytes)}`);
     } else parts.push(m.specifier);
   }
   for (const pkg of Object.keys(info.npmPackages ?? {}).sort()) parts.push(`npm:${pkg}`);
@@ -160,12 +176,90 @@ export async function buildIslands(options: BuildOptions): Promise<BuildResult> 
     islands: names,
   };
   await Deno.writeTextFile(`${outDir}/manifest.json`, JSON.stringify(manifest, null, 2) + "\n");
-  // Keep the previous bundle too, for pages a running server rendered before the rebuild.
+  // Exactly one bundle: the output folder is committed, and a stale bundle would linger
+  // there (a page a dev server rendered before the rebuild loads the new one on reload).
   for await (const e of Deno.readDir(outDir)) {
-    const keep = [name, previous?.entry?.split("/").pop()];
-    if (e.isFile && /^islands-[0-9a-f]+\.js$/.test(e.name) && !keep.includes(e.name)) {
+    if (e.isFile && BUNDLE_PATTERN.test(e.name) && e.name !== name) {
       await Deno.remove(`${outDir}/${e.name}`);
     }
   }
   return { manifest, built: true, bytes: code.length };
+}
+
+/** Options of {@linkcode checkBundle}. */
+export interface CheckBundleOptions {
+  /** Project root (holds `islands/`, `deno.json`). */
+  root: string;
+  /** Output folder (default `<root>/static/build`). */
+  outDir?: string;
+  /** The deno executable (default `Deno.execPath()`). */
+  deno?: string;
+}
+
+/** What {@linkcode checkBundle} found. */
+export interface BundleCheck {
+  /** True when the bundle in the output folder is the one a build would make. */
+  current: boolean;
+  /** Why it is not current, one line each (empty when current). */
+  problems: string[];
+  /** The manifest found in the output folder (null when missing or unreadable). */
+  manifest: BuildManifest | null;
+  /** The hash of the inputs as they are now (empty without islands or entry). */
+  inputsHash: string;
+}
+
+/**
+ * Tells whether the committed bundle is current, without writing anything: the generated
+ * entry matches the islands, the manifest's `inputs_hash` matches the inputs as they are
+ * now, the bundle it names exists and no other bundle is left beside it.
+ */
+export async function checkBundle(options: CheckBundleOptions): Promise<BundleCheck> {
+  const root = options.root.replace(/\/+$/, "");
+  const outDir = options.outDir ?? `${root}/static/build`;
+  const deno = options.deno ?? Deno.execPath();
+  const problems: string[] = [];
+  const manifest = await readManifest(outDir);
+  const { islands } = await collectManifestFiles(root);
+  let hash = "";
+  if (!manifest) problems.push(`${outDir}/manifest.json is missing or unreadable`);
+  else if (islands.length === 0) {
+    if (manifest.entry !== null) {
+      problems.push("the manifest names a bundle but there are no islands");
+    }
+  } else {
+    const names = islands.map(islandName);
+    if (JSON.stringify(manifest.islands) !== JSON.stringify(names)) {
+      problems.push(
+        `the manifest lists islands ${JSON.stringify(manifest.islands)}, islands/ has ${
+          JSON.stringify(names)
+        }`,
+      );
+    }
+    const entryPath = `${outDir}/${ENTRY_NAME}`;
+    let entry: string | null = null;
+    try {
+      entry = await Deno.readTextFile(entryPath);
+    } catch { /* reported below */ }
+    if (entry !== entrySource(outDir, root, islands)) {
+      problems.push(`${ENTRY_NAME} is missing or does not import the islands of islands/`);
+    } else {
+      hash = await inputsHash(deno, root, entryPath);
+      if (manifest.inputs_hash !== hash) {
+        problems.push(
+          `the manifest's inputs_hash ${manifest.inputs_hash.slice(0, 12)}… is not the hash ` +
+            `of the islands' modules now (${hash.slice(0, 12)}…)`,
+        );
+      }
+    }
+    const file = manifest.entry?.split("/").pop();
+    if (!file || !BUNDLE_PATTERN.test(file) || !await exists(`${outDir}/${file}`)) {
+      problems.push(`the bundle the manifest names (${manifest.entry}) does not exist`);
+    }
+    for await (const e of Deno.readDir(outDir)) {
+      if (e.isFile && BUNDLE_PATTERN.test(e.name) && e.name !== file) {
+        problems.push(`a stale bundle is left beside it: ${e.name}`);
+      }
+    }
+  }
+  return { current: problems.length === 0, problems, manifest, inputsHash: hash };
 }
