@@ -1,10 +1,16 @@
 /**
  * The web app: `deno task start` (after `deno task build`). Reads the configuration, opens
  * KV and the data source, picks the model, and serves the islands app on `PORT`.
+ *
+ * It runs unchanged on Deno Deploy (`DENO_DEPLOYMENT_ID` set): there the managed KV is the
+ * default, the server is Deploy's `Deno.serve` (no local listener, no signals), and the
+ * data opens in the background so the first request does not wait for the demo data.
  */
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { checkIndexes, missingIndexesWarning } from "./lib/data/index_check.ts";
+import type { DataClient } from "./lib/data/types.ts";
 import { CALLS } from "./lib/data/types.ts";
+import { onStopSignals } from "./lib/runtime.ts";
 import { assembleApp, StartupError } from "./lib/web/assemble.ts";
 import { listen } from "./lib/web/listen.ts";
 import manifest from "./fresh.gen.ts";
@@ -12,6 +18,15 @@ import manifest from "./fresh.gen.ts";
 function fail(message: string): never {
   console.error(message);
   Deno.exit(1);
+}
+
+async function countCalls(data: DataClient, timeoutMs: number): Promise<string> {
+  try {
+    const n = await data.count(CALLS, {}, { timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+    return `${n.toLocaleString("en-US")} calls, `;
+  } catch {
+    return ""; // the summary is best effort
+  }
 }
 
 function describeSource(config: Config): string {
@@ -32,11 +47,10 @@ async function main(): Promise<void> {
     if (e instanceof ConfigError || e instanceof StartupError) fail(e.message);
     throw e;
   }
-  let calls = "";
-  try {
-    const n = await app.data.count(CALLS, {}, { timeoutMs: 10_000 });
-    calls = `${n.toLocaleString("en-US")} calls, `;
-  } catch { /* the summary is best effort */ }
+  const deploy = config.deploy ?? false;
+  // Locally the start waits for the data and says how much there is; on Deploy the data
+  // opens in the background (assembleApp) and the count is printed when it is ready.
+  const calls = deploy ? "" : await countCalls(app.data, 10_000);
   if (config.mcp.mode !== "embedded") {
     // Without the expected indexes every report scans whole collections: say so, once.
     checkIndexes(app.data, { signal: AbortSignal.timeout(10_000) }).then((r) => {
@@ -45,18 +59,32 @@ async function main(): Promise<void> {
     }, () => {/* best effort, like the summary */});
   }
 
+  const printStart = (url: string) => {
+    console.log(`Listening on ${url}`);
+    if (app.demoLine) console.log(app.demoLine);
+    console.log(`Data: ${calls}${describeSource(config)}, business zone ${config.tz}`);
+    console.log(`Model: ${app.provider.name}`);
+  };
+
+  if (deploy) {
+    // Deploy routes requests to Deno.serve itself (its own port, TLS and connection limits).
+    Deno.serve({
+      port: config.port,
+      onListen: ({ hostname, port }) => printStart(`http://${hostname}:${port}`),
+    }, (req, info) => app.fetch(req, info));
+    countCalls(app.data, 120_000).then((n) => {
+      if (n) console.log(`Data ready: ${n.slice(0, -2)}`);
+    });
+    return;
+  }
+
   // Deno.serve behind a guard with header, keep-alive and idle timeouts (lib/web/listen.ts).
   const server = listen(app.fetch, {
     port: config.port,
     headersTimeoutMs: config.http.headersTimeoutMs,
     keepAliveTimeoutMs: config.http.keepAliveTimeoutMs,
     idleTimeoutMs: config.http.idleTimeoutMs,
-    onListen: ({ port }) => {
-      console.log(`Listening on http://localhost:${port}`);
-      if (app.demoLine) console.log(app.demoLine);
-      console.log(`Data: ${calls}${describeSource(config)}, business zone ${config.tz}`);
-      console.log(`Model: ${app.provider.name}`);
-    },
+    onListen: ({ port }) => printStart(`http://localhost:${port}`),
   });
 
   let stopping = false;
@@ -67,8 +95,8 @@ async function main(): Promise<void> {
     await app.close();
     Deno.exit(0);
   };
-  Deno.addSignalListener("SIGINT", stop);
-  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
+  // SIGINT/SIGTERM where the runtime has them; none on Deploy, and never a crash.
+  onStopSignals(() => void stop(), { deploy });
 }
 
 if (import.meta.main) await main();

@@ -7,6 +7,7 @@ import { parse as parseDotenv } from "dotenv";
 import { isValidTimeZone } from "./time/zone.ts";
 import { trustedProxiesProblem } from "./auth/client_address.ts";
 import { passwordProblem } from "./auth/users.ts";
+import { onDeploy } from "./runtime.ts";
 
 export { isValidTimeZone };
 
@@ -15,10 +16,30 @@ export type McpMode = "embedded" | "http" | "stdio";
 /** Which model answers. `auto`: OpenAI when a key is set, else offline. */
 export type ModelProviderName = "offline" | "openai" | "auto";
 
+/**
+ * Where the app's Deno KV is: a local file or `:memory:` (`KV_PATH`, the single-machine
+ * default `./data/app.kv`), a remote KV over KV Connect such as a self-hosted `denokv`
+ * (`KV_URL`, with `DENO_KV_ACCESS_TOKEN`), or Deno Deploy's managed KV (on Deploy when
+ * neither is set). `lib/kv_connect.ts` opens it.
+ */
+export type KvLocation =
+  | { kind: "path"; path: string }
+  | { kind: "url"; url: string; accessToken: string }
+  | { kind: "managed" };
+
+/** The KV file of a single machine, when neither `KV_PATH` nor `KV_URL` is set. */
+export const DEFAULT_KV_PATH = "./data/app.kv";
+
+/** Generated demo data on Deno Deploy: 60 days of 350 calls (21,000), sized for an isolate. */
+export const DEPLOY_DEMO_CALLS_PER_DAY = 350;
+
 /** The app's configuration. */
 export interface Config {
   port: number;
-  kvPath: string;
+  /** The app's KV store. */
+  kv: KvLocation;
+  /** Running on Deno Deploy (`DENO_DEPLOYMENT_ID` set); absent means not. */
+  deploy?: boolean;
   /** IANA business time zone. */
   tz: string;
   /** Frozen clock, when set. */
@@ -56,8 +77,15 @@ export interface Config {
     contextTokenBudget: number;
   };
   auth: {
+    /** The demo account's name; null when it is off (`DEMO_USER=off`, or empty). */
     demoUser: string | null;
     demoPassword: string;
+    /**
+     * With the demo account off: the account an earlier start may have created, and the
+     * demo passwords it may still have; its password is turned off at start. Absent or
+     * null: nothing to turn off.
+     */
+    retiredDemo?: { username: string; passwords: string[] } | null;
     sessionIdleMinutes: number;
     sessionMaxHours: number;
     /** "auto": Secure when the request came over HTTPS. */
@@ -106,15 +134,26 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-/** Reads `.env` (if any) under the real environment: real variables win. */
+/**
+ * Reads `.env` (if any) under the real environment: real variables win. A missing file, or
+ * a runtime that cannot read files here (no read permission, Deno Deploy), means no `.env`.
+ */
 export function readEnv(dotenvPath = ".env"): Env {
-  let fromFile: Env = {};
+  return { ...readDotenv(dotenvPath), ...Deno.env.toObject() };
+}
+
+function readDotenv(path: string): Env {
+  if (typeof Deno.readTextFileSync !== "function") return {};
   try {
-    fromFile = parseDotenv(Deno.readTextFileSync(dotenvPath));
+    return parseDotenv(Deno.readTextFileSync(path));
   } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    if (
+      e instanceof Deno.errors.NotFound || e instanceof Deno.errors.PermissionDenied ||
+      e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.NotSupported ||
+      e instanceof Deno.errors.IsADirectory
+    ) return {};
+    throw e;
   }
-  return { ...fromFile, ...Deno.env.toObject() };
 }
 
 function str(env: Env, name: string): string | null {
@@ -198,9 +237,18 @@ export function loadConfig(env: Env = readEnv()): Config {
       throw new ConfigError("MCP_URL", `must be a URL, got "${url}"`);
     }
   }
+  const deploy = onDeploy(env);
+  if (mode === "stdio" && deploy) {
+    throw new ConfigError(
+      "MCP_MODE",
+      "stdio cannot run on Deno Deploy (no subprocesses): use MCP_MODE=http with MCP_URL " +
+        "naming a MongoDB MCP server reachable over Streamable HTTP",
+    );
+  }
   if (mode === "stdio" && !command) {
     throw new ConfigError("MCP_COMMAND", "is required when MCP_MODE=stdio");
   }
+  const kv = kvLocation(env, deploy);
   const temperatureRaw = str(env, "OPENAI_TEMPERATURE");
   let temperature: number | null = null;
   if (temperatureRaw !== null) {
@@ -234,7 +282,8 @@ export function loadConfig(env: Env = readEnv()): Config {
   }
   return {
     port: int(env, "PORT", 8000, 0, 65535),
-    kvPath: str(env, "KV_PATH") ?? "./data/app.kv",
+    kv,
+    deploy,
     tz,
     now: nowRaw ? parseInstant("NOW", nowRaw) : null,
     mcp: {
@@ -251,7 +300,13 @@ export function loadConfig(env: Env = readEnv()): Config {
     dataWorker: oneOf(env, "DATA_WORKER", ["on", "off"] as const, "on") === "on",
     demoData: {
       days: int(env, "DEMO_DAYS", 60, 1, 3650),
-      callsPerDay: int(env, "DEMO_CALLS_PER_DAY", 800, 1, 1_000_000),
+      callsPerDay: int(
+        env,
+        "DEMO_CALLS_PER_DAY",
+        deploy ? DEPLOY_DEMO_CALLS_PER_DAY : 800,
+        1,
+        1_000_000,
+      ),
       seed: int(env, "DEMO_SEED", 42),
     },
     model: {
@@ -272,8 +327,14 @@ export function loadConfig(env: Env = readEnv()): Config {
       contextTokenBudget: int(env, "CONTEXT_TOKEN_BUDGET", 6000, 500),
     },
     auth: {
-      demoUser: env["DEMO_USER"] === undefined ? "demo" : (str(env, "DEMO_USER")),
+      demoUser: demoOff(env) ? null : (str(env, "DEMO_USER") ?? DEFAULT_DEMO_USER),
       demoPassword: demoPassword(env),
+      retiredDemo: demoOff(env)
+        ? {
+          username: DEFAULT_DEMO_USER,
+          passwords: [...new Set([demoPasswordValue(env), DEFAULT_DEMO_PASSWORD])],
+        }
+        : null,
       sessionIdleMinutes: int(env, "SESSION_IDLE_MINUTES", 120, 1),
       sessionMaxHours: int(env, "SESSION_MAX_HOURS", 24, 1),
       cookieSecure: oneOf(
@@ -304,14 +365,60 @@ export function loadConfig(env: Env = readEnv()): Config {
 
 /** The demo password shown at start; it follows the same rules as every password. */
 export const DEFAULT_DEMO_PASSWORD = "demo-supervisor";
+/** The demo account's name when `DEMO_USER` is not set. */
+export const DEFAULT_DEMO_USER = "demo";
+
+/** `DEMO_USER=off` (or set empty): no demo account. */
+function demoOff(env: Env): boolean {
+  if (env["DEMO_USER"] === undefined) return false;
+  const v = str(env, "DEMO_USER");
+  return v === null || v.toLowerCase() === "off";
+}
+
+function demoPasswordValue(env: Env): string {
+  return str(env, "DEMO_PASSWORD") ?? DEFAULT_DEMO_PASSWORD;
+}
 
 function demoPassword(env: Env): string {
-  const password = str(env, "DEMO_PASSWORD") ?? DEFAULT_DEMO_PASSWORD;
-  const problem = str(env, "DEMO_USER") === null && env["DEMO_USER"] !== undefined
-    ? null
-    : passwordProblem(password);
+  const password = demoPasswordValue(env);
+  // A demo account that is off needs no valid password.
+  const problem = demoOff(env) ? null : passwordProblem(password);
   if (problem) throw new ConfigError("DEMO_PASSWORD", `is not a valid password: ${problem}`);
   return password;
+}
+
+/** `KV_URL`, `KV_PATH`, or the default of where the app runs (see {@linkcode KvLocation}). */
+function kvLocation(env: Env, deploy: boolean): KvLocation {
+  const url = str(env, "KV_URL");
+  const path = str(env, "KV_PATH");
+  if (url && path) {
+    throw new ConfigError(
+      "KV_URL",
+      "and KV_PATH are both set: set KV_URL for a remote KV or KV_PATH for a local file, not both",
+    );
+  }
+  if (url) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(url);
+    } catch { /* reported below */ }
+    if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+      throw new ConfigError(
+        "KV_URL",
+        `must be the http(s) URL of a remote KV (KV Connect, a denokv server) such as http://127.0.0.1:4512, got "${url}"`,
+      );
+    }
+    const accessToken = str(env, "DENO_KV_ACCESS_TOKEN");
+    if (!accessToken) {
+      throw new ConfigError(
+        "KV_URL",
+        "needs DENO_KV_ACCESS_TOKEN, the access token of the remote KV, to be set too",
+      );
+    }
+    return { kind: "url", url, accessToken };
+  }
+  if (path) return { kind: "path", path };
+  return deploy ? { kind: "managed" } : { kind: "path", path: DEFAULT_KV_PATH };
 }
 
 function trustedProxies(env: Env): string[] {

@@ -1,30 +1,32 @@
 /**
  * `deno task feedback [--since ISO] [--out FILE] [--kv PATH]`: exports the thumbs up/down
  * and comments users gave on answers as CSV (turn id, user, conversation, question,
- * answer excerpt, rating, comment, created_at), oldest first, from the app's KV store
- * (`KV_PATH`, or `--kv`). Without `--out` the CSV goes to stdout. Cells that start like a
- * spreadsheet formula are neutralised with a leading `'`.
+ * answer excerpt, rating, comment, created_at), oldest first, from the app's KV store,
+ * opened as the app opens it (`KV_PATH` or `KV_URL`), or the KV file given by `--kv`.
+ * Without `--out` the CSV goes to stdout. Cells that start like a spreadsheet formula are
+ * neutralised with a leading `'`.
  */
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../lib/config.ts";
+import { ConfigError, type KvLocation, loadConfig } from "../lib/config.ts";
 import { feedbackCsv } from "../lib/feedback.ts";
-import { openStore } from "../lib/kv.ts";
+import { storeOver } from "../lib/kv.ts";
+import { KvOpenError, openConfiguredKv } from "../lib/kv_connect.ts";
 
 const USAGE = "Usage: deno task feedback [--since ISO] [--out FILE] [--kv PATH]";
 
 /** Options of {@linkcode exportFeedback}. */
 export interface ExportFeedbackOptions {
-  /** The KV database (a file path). */
-  kvPath: string;
+  /** The KV database: a file, or a remote KV (as configured by `KV_PATH`/`KV_URL`). */
+  kv: KvLocation;
   /** Only feedback given at or after this instant. */
   since?: Date;
 }
 
-/** Reads the feedback from the store at `kvPath` and returns it as CSV, with its count. */
+/** Reads the feedback from the store at `options.kv` and returns it as CSV, with its count. */
 export async function exportFeedback(
   options: ExportFeedbackOptions,
 ): Promise<{ csv: string; count: number }> {
-  const store = await openStore(options.kvPath);
+  const store = storeOver(await openConfiguredKv(options));
   try {
     const records = await store.listAllFeedback({ since: options.since });
     return { csv: feedbackCsv(records), count: records.length };
@@ -59,28 +61,41 @@ async function main(args: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  let kvPath = parsed.kv;
-  if (!kvPath) {
+  let kv: KvLocation;
+  if (parsed.kv) kv = { kind: "path", path: parsed.kv };
+  else {
     try {
-      kvPath = loadConfig().kvPath;
+      kv = loadConfig().kv;
     } catch (e) {
       if (e instanceof ConfigError) fail(e.message);
       throw e;
     }
   }
-  if (kvPath === ":memory:") fail("KV_PATH is :memory:, which keeps no feedback to export");
+  if (kv.kind === "path" && kv.path === ":memory:") {
+    fail("KV_PATH is :memory:, which keeps no feedback to export");
+  }
   const since = parsed.since === undefined ? undefined : new Date(parsed.since);
   if (since && (!/^\d{4}-\d{2}-\d{2}/.test(parsed.since!) || Number.isNaN(since.getTime()))) {
     fail(
       `--since must be an ISO date or instant such as 2026-11-01 or 2026-11-24T09:00:00Z, got "${parsed.since}"`,
     );
   }
-  try {
-    await Deno.stat(kvPath);
-  } catch {
-    fail(`Cannot export feedback: no KV database at ${kvPath}`);
+  if (kv.kind === "path") {
+    // Opening a missing file would create an empty database: say there is none instead.
+    try {
+      await Deno.stat(kv.path);
+    } catch {
+      fail(`Cannot export feedback: no KV database at ${kv.path}`);
+    }
   }
-  const { csv, count } = await exportFeedback({ kvPath, since });
+  let result;
+  try {
+    result = await exportFeedback({ kv, since });
+  } catch (e) {
+    if (e instanceof KvOpenError) fail(e.message);
+    throw e;
+  }
+  const { csv, count } = result;
   if (parsed.out) {
     await Deno.writeTextFile(parsed.out, csv);
     console.error(`Wrote ${count} feedback ${count === 1 ? "row" : "rows"} to ${parsed.out}`);

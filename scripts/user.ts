@@ -1,12 +1,13 @@
 /**
  * `deno task user add|passwd|remove|list [NAME] [--password PASSWORD]`: manages accounts in
- * the app's KV store (`KV_PATH`). Without `--password`, the password is read from the
+ * the app's KV store, opened as the app opens it (`KV_PATH`, or `KV_URL` for a remote KV
+ * such as a self-hosted `denokv` or a Deno Deploy database). Without `--password`, the password is read from the
  * terminal (not echoed) or from the first line of stdin.
  */
-import { dirname } from "node:path";
 import { ConfigError, loadConfig } from "../lib/config.ts";
 import { addUser, changePassword, removeUser, UserError } from "../lib/auth/users.ts";
-import { openStore } from "../lib/kv.ts";
+import { storeOver } from "../lib/kv.ts";
+import { KvOpenError, openConfiguredKv } from "../lib/kv_connect.ts";
 
 const USAGE = "Usage: deno task user add|passwd|remove NAME [--password PASSWORD] | list";
 
@@ -71,10 +72,14 @@ async function main(args: string[]): Promise<void> {
     if (e instanceof ConfigError) fail(e.message);
     throw e;
   }
-  if (config.kvPath !== ":memory:") {
-    await Deno.mkdir(dirname(config.kvPath), { recursive: true });
+  let kv;
+  try {
+    kv = await openConfiguredKv(config);
+  } catch (e) {
+    if (e instanceof KvOpenError) fail(e.message);
+    throw e;
   }
-  const store = await openStore(config.kvPath);
+  const store = storeOver(kv);
   try {
     switch (command) {
       case "add":

@@ -6,7 +6,8 @@
  * The embedded server over configured data runs in a Web Worker (`worker/`), off the
  * app's event loop, unless `DATA_WORKER=off` or the runtime has no workers (Deno
  * Deploy, say), where it runs in process. A dataset given in memory is served in
- * process.
+ * process. Generating demo data yields to the event loop between batches, so a server
+ * opening it in the background (`lib/data/lazy_client.ts`, on Deploy) keeps answering.
  *
  * @module
  */
@@ -23,8 +24,8 @@ import {
   WorkerUnavailableError,
 } from "./worker/worker_client.ts";
 
-/** Calls appended to the columnar builder at a time while loading. */
-const LOAD_BATCH = 10_000;
+/** Calls appended to the columnar builder at a time while loading (then the loop runs). */
+const LOAD_BATCH = 5_000;
 
 /**
  * Builds the embedded store of the configured source without holding the calls as objects:
@@ -53,6 +54,9 @@ export async function loadConfiguredStore(
       if (batch.length === LOAD_BATCH) {
         builder.append(batch);
         batch = [];
+        // Let the event loop run between batches: generated in process (Deno Deploy),
+        // the server keeps answering while the data is being made.
+        await new Promise((resolve) => setTimeout(resolve, 0));
       }
     }
     builder.append(batch);

@@ -3,15 +3,15 @@
  * provider, agent runner, report exporter and the islands app. `main.ts` serves what it
  * returns; the browser tests start the same wiring in process.
  */
-import { dirname } from "node:path";
 import { clock, type Config } from "../config.ts";
-import { openDataClient } from "../agent/data_source.ts";
+import { openDataClient, openLazyDataClient } from "../agent/data_source.ts";
 import { type VocabularyCache, warmVocabulary } from "../agent/offline/vocabulary.ts";
 import { createProvider } from "../agent/provider.ts";
 import type { ModelProvider } from "../agent/types.ts";
 import { ensureDemoUser } from "../auth/users.ts";
 import type { DataClient } from "../data/types.ts";
-import { openStore, type Store } from "../kv.ts";
+import { type Store, storeOver } from "../kv.ts";
+import { openConfiguredKv } from "../kv_connect.ts";
 import { exportReport } from "../reports/excel.ts";
 import { agentRunner } from "./agent_runner.ts";
 import { createApp } from "./app.ts";
@@ -25,6 +25,14 @@ export interface AssembleOptions {
   wrapProvider?: (provider: ModelProvider) => ModelProvider;
   buildManifest?: BuildManifest | null;
   log?: (message: string, error?: unknown) => void;
+  /**
+   * Open the data source in the background: the app is returned (and can serve its login
+   * page) while the data opens, and what needs data waits for it (`lib/data/lazy_client.ts`).
+   * An opening failure is logged and retried at the next use instead of failing the start.
+   * Default: on Deno Deploy (`config.deploy`), where the demo data is generated once per
+   * instance; elsewhere the start waits, and fails when the data cannot be opened.
+   */
+  lazyData?: boolean;
 }
 
 /** The assembled app and what it holds open. */
@@ -56,10 +64,10 @@ export async function assembleApp(
   config: Config,
   options: AssembleOptions,
 ): Promise<AssembledApp> {
-  if (config.kvPath !== ":memory:") {
-    await Deno.mkdir(dirname(config.kvPath), { recursive: true });
-  }
-  const store = await openStore(config.kvPath);
+  const kv = await openConfiguredKv(config).catch((e) => {
+    throw new StartupError(reason(e));
+  });
+  const store = storeOver(kv);
   let data: DataClient | undefined;
   let vocabulary: VocabularyCache | undefined;
   try {
@@ -67,9 +75,20 @@ export async function assembleApp(
       throw new StartupError(reason(e));
     });
     const now = clock(config);
-    data = await openDataClient(config, { tz: config.tz, now: now() }).catch((e) => {
-      throw new StartupError(`Cannot open the data source: ${reason(e)}`);
-    });
+    const openData = () => openDataClient(config, { tz: config.tz, now: now() });
+    const lazy = options.lazyData ?? config.deploy ?? false;
+    data = lazy
+      ? openLazyDataClient(openData, {
+        database: config.mcp.database,
+        onError: (e) => {
+          const message = `Cannot open the data source (tried again at the next use): ${reason(e)}`;
+          if (options.log) options.log(message, e);
+          else console.error(message);
+        },
+      })
+      : await openData().catch((e) => {
+        throw new StartupError(`Cannot open the data source: ${reason(e)}`);
+      });
     // The planner's names from the data, read in the background and kept up to date.
     vocabulary = warmVocabulary(data, { log: options.log });
     let provider = createProvider(config, { tz: config.tz, now, client: data });
