@@ -70,8 +70,10 @@ export async function openConfiguredKv(
   options: OpenConfiguredKvOptions = {},
 ): Promise<Deno.Kv> {
   const plan = kvOpenPlan(config.kv);
+  // deploy-check: deploy-safe — plan.target is undefined on Deploy; a path only with KV_PATH
   const openKv = options.openKv ?? ((target?: string) => Deno.openKv(target));
   try {
+    // deploy-check: local-only — plan.directory is set only for a local KV_PATH file
     if (plan.directory !== null) await Deno.mkdir(plan.directory, { recursive: true });
     if (config.kv.kind === "url" && !Deno.env.get(KV_ACCESS_TOKEN_VARIABLE)) {
       Deno.env.set(KV_ACCESS_TOKEN_VARIABLE, config.kv.accessToken);

@@ -50,6 +50,7 @@ export function onStopSignals(stop: () => void, options: StopSignalOptions = {})
   const deploy = options.deploy ?? onDeploy();
   const os = options.os ?? Deno.build.os;
   const added: Deno.Signal[] = [];
+  // deploy-check: local-only — signals only off Deploy (deploy defaults to onDeploy())
   if (!deploy && typeof Deno.addSignalListener === "function") {
     const wanted: Deno.Signal[] = os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
     for (const signal of wanted) {

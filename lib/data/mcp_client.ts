@@ -217,6 +217,7 @@ function transportFor(opts: CreateDataClientOptions): Connection {
         }),
       };
     }
+    // deploy-check: local-only — loadConfig refuses MCP_MODE=stdio on Deploy (lib/config.ts)
     case "stdio": {
       const [command, ...args] = splitCommand(mcp.command ?? "");
       if (!command) throw new DataError("Cannot start the MCP server: MCP_COMMAND is empty");

@@ -89,6 +89,7 @@ export function countCalls(opts: SeedOptions): number {
  * missing) as mongoexport relaxed-EJSON lines, gzipped and streamed. Each file appears
  * under its name only once complete.
  */
+// deploy-check: local-only — for scripts/seed.ts, bench and eval; the server seeds in memory
 export async function writeDataset(
   dir: string,
   opts: SeedOptions & { onProgress?: (p: WriteProgress) => void },
@@ -116,6 +117,7 @@ const CHUNK_BYTES = 1 << 18;
  * Writes documents as relaxed-EJSON lines through gzip into `path` (via a temporary
  * file renamed at the end). Returns the number of documents written.
  */
+// deploy-check: local-only — called by writeDataset only (seed files, never the server)
 export async function writeJsonLinesGz(
   path: string,
   docs: Iterable<Document>,

@@ -86,6 +86,7 @@ export function listen(handler: Handler, options: ListenOptions): Listening {
     return handler(req, { remoteAddr: t.client.remoteAddr, completed: info.completed });
   });
 
+  // deploy-check: local-only — main.ts calls listen() only off Deploy (Deno.serve there)
   const listener = Deno.listen({ hostname: options.hostname ?? "0.0.0.0", port: options.port });
   const addr = listener.addr;
 

@@ -116,6 +116,7 @@ export async function generateManifest(options: GenerateManifestOptions): Promis
 }
 
 /** Writes `fresh.gen.ts` into `outDir`; returns true when its content changed. */
+// deploy-check: local-only — writes fresh.gen.ts for scripts/build.ts; the server never calls it
 export async function writeManifest(options: GenerateManifestOptions): Promise<boolean> {
   const source = await generateManifest(options);
   const path = `${options.outDir ?? options.root}/fresh.gen.ts`;
