@@ -76,3 +76,20 @@ Deno.test("loadConfiguredStore streams demo calls into columns equal to the gene
     assert.deepEqual(calls.table!.doc(i), expected.calling_cdr[i]);
   }
 });
+
+Deno.test("generating demo data lets the event loop run between batches", async () => {
+  const config = loadConfig({
+    DEMO_DAYS: "3",
+    DEMO_CALLS_PER_DAY: "9000",
+    NOW: "2026-11-24T09:00:00Z",
+  });
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 0);
+  try {
+    const { documents } = await loadConfiguredStore(config, "ccs_dev");
+    assert.ok(documents > 20_000);
+  } finally {
+    clearInterval(timer);
+  }
+  assert.ok(ticks >= 3, `timers ran ${ticks} times while ~25,000 calls were generated`);
+});
