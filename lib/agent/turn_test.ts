@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { AgentError } from "./errors.ts";
 import type { AgentEvent } from "./events.ts";
 import { MemoryStore } from "./memory_store.ts";
-import { createScriptedProvider, type Script, type ScriptedStep } from "../../testing/scripted_provider.ts";
+import {
+  createScriptedProvider,
+  type Script,
+  type ScriptedStep,
+} from "../../testing/scripted_provider.ts";
 import { fakeCatalog, fakeDataClient } from "../../testing/agent_doubles.ts";
 import { runTurn, type TurnDeps } from "./turn.ts";
 import type { ModelRequest } from "./types.ts";
