@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     stopping = true;
     await server.shutdown();
     await app.close();
+    // deploy-check: local-only — reached by a stop signal, only off Deploy (returned above)
     Deno.exit(0);
   };
   // SIGINT/SIGTERM where the runtime has them; none on Deploy, and never a crash.
