@@ -136,7 +136,7 @@ export async function processMemoryMb(
 }
 
 /** A running app child process. */
-interface Child {
+export interface Child {
   url: string;
   pid: number;
   listenMs: number;
@@ -145,12 +145,27 @@ interface Child {
   stop(): Promise<void>;
 }
 
-async function startChild(options: {
+/** Options of {@linkcode startChild}. */
+export interface ChildOptions {
   calls: number;
   days: number;
   log: (line: string) => void;
-}): Promise<Child> {
-  const dir = await Deno.makeTempDir({ prefix: "bench_app_" });
+  /**
+   * A KV file shared with other children (left in place at stop); default: its own. Not
+   * used when `env` has `KV_URL` (a remote KV).
+   */
+  kvPath?: string;
+  /** More environment variables, over the defaults. */
+  env?: Record<string, string>;
+}
+
+/**
+ * Starts `main.ts` on generated demo data (offline planner, embedded MCP server, frozen
+ * clock, `PORT=0`) and resolves once it listens.
+ */
+export async function startChild(options: ChildOptions): Promise<Child> {
+  const remote = options.env?.KV_URL !== undefined;
+  const dir = options.kvPath || remote ? null : await Deno.makeTempDir({ prefix: "bench_app_" });
   const { days, callsPerDay } = demoSizing(options.calls, options.days);
   const t0 = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
@@ -158,7 +173,7 @@ async function startChild(options: {
     cwd: new URL("..", import.meta.url).pathname,
     env: {
       PORT: "0",
-      KV_PATH: `${dir}/app.kv`,
+      ...(remote ? {} : { KV_PATH: options.kvPath ?? `${dir}/app.kv` }),
       NOW,
       BUSINESS_TZ: TZ,
       DEMO_DAYS: String(days),
@@ -169,6 +184,7 @@ async function startChild(options: {
       DEMO_USER: "demo",
       DEMO_PASSWORD: "demo-supervisor",
       NO_COLOR: "1",
+      ...options.env,
     },
     stdin: "null",
     stdout: "piped",
@@ -228,17 +244,18 @@ async function startChild(options: {
       await child.status;
       clearTimeout(timer);
       await drained.catch(() => {});
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      if (dir) await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
   };
 }
 
-function sleep(ms: number): Promise<void> {
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** A signed-in HTTP client of the app. */
-class Session {
+/** A signed-in HTTP client of the app (its `Origin` is `url`, its cookie the session's). */
+export class Session {
   cookie = "";
   constructor(readonly url: string) {}
 

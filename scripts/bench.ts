@@ -14,7 +14,8 @@
  * `bench/worker_read.ts` (bulk reads), `bench/excel.ts` (export vs openpyxl write-only and
  * vs the deflate floor; it installs python3-openpyxl itself when root), `bench/app.ts` (the
  * real app: start, RSS, first and final SSE event at 1, 50 and 200 concurrent turns, a cheap
- * request while a heavy query runs), `bench/tokens.ts` (model input tokens per question at
+ * request while a heavy query runs), `bench/instances.ts` (200 concurrent turns on one app
+ * process, then on 4 sharing one KV behind a round-robin proxy), `bench/tokens.ts` (model input tokens per question at
  * 10k and 1M calls) and `bench/turn_bench.ts` (whole turns in process). One missing is
  * skipped with a line saying so. `--quick` uses small sizes for a smoke run.
  */
@@ -39,6 +40,8 @@ export interface Sizes {
   excelRows: number[];
   concurrency: number[];
   tokenCalls: number[];
+  /** The several-instance benchmark: app processes, concurrent turns and calls. */
+  instances: { count: number; turns: number; calls: number };
 }
 
 /** The sizes of a full run and of `--quick`. */
@@ -49,12 +52,14 @@ export function sizesFor(quick: boolean): Sizes {
       excelRows: [20_000, 100_000],
       concurrency: [1, 10, 50],
       tokenCalls: [10_000, 100_000],
+      instances: { count: 2, turns: 50, calls: 20_000 },
     }
     : {
       calls: 1_000_000,
       excelRows: [100_000, 1_000_000],
       concurrency: [1, 50, 200],
       tokenCalls: [10_000, 1_000_000],
+      instances: { count: 4, turns: 200, calls: 50_000 },
     };
 }
 
@@ -109,6 +114,25 @@ export function components(sizes: Sizes): Component[] {
         calls,
         "--concurrency",
         sizes.concurrency.join(","),
+        "--json",
+        "{json}",
+      ],
+    },
+    {
+      id: "instances",
+      title: `${sizes.instances.turns} concurrent turns on 1 and on ${sizes.instances.count} ` +
+        `instances sharing one KV (${fmt(sizes.instances.calls)} calls)`,
+      script: "bench/instances.ts",
+      args: [
+        "run",
+        "-A",
+        "bench/instances.ts",
+        "--instances",
+        String(sizes.instances.count),
+        "--turns",
+        String(sizes.instances.turns),
+        "--calls",
+        String(sizes.instances.calls),
         "--json",
         "{json}",
       ],
@@ -418,6 +442,48 @@ export function appRows(r: unknown): SummaryRow[] {
   return rows;
 }
 
+/**
+ * Rows of the several-instance benchmark: for each round (1 instance, then N behind the
+ * round-robin proxy), first and final event p50 / p95 / max with done/failed and the wall
+ * time, and the requests each instance served.
+ */
+export function instancesRows(r: unknown): SummaryRow[] {
+  if (!isObj(r) || !Array.isArray(r.rounds)) return [];
+  const rows: SummaryRow[] = [];
+  const single = (r.rounds as Obj[]).find((x) => x.via_proxy === false);
+  for (const x of r.rounds as Obj[]) {
+    const f = x.first_event_ms as Obj;
+    const z = x.final_ms as Obj;
+    const peer = x === single ? null : single;
+    const problems = [
+      Number(x.failed) ? `${x.failed} failed` : "",
+      Number(x.cross_talk) ? `${x.cross_talk} with cross-talk` : "",
+    ].filter(Boolean).join(", ");
+    const done = `${x.completed}/${x.turns} done${problems ? ` (${problems})` : ""}`;
+    rows.push({
+      what: `${x.label}: first SSE event p50 / p95 / max`,
+      app: `${ms(Number(f.p50))} / ${ms(Number(f.p95))} / ${ms(Number(f.max))}`,
+      reference: peer ? `${ms(Number((peer.first_event_ms as Obj).p50))} p50 (1 instance)` : "",
+      ratio: peer ? ratio(Number(f.p50), Number((peer.first_event_ms as Obj).p50)) : "",
+    });
+    rows.push({
+      what: `${x.label}: final event p50 / p95 / max`,
+      app: `${ms(Number(z.p50))} / ${ms(Number(z.p95))} / ${ms(Number(z.max))}`,
+      reference: `${done}, wall ${ms(Number(x.wall_ms))}`,
+      ratio: peer ? ratio(Number(z.p50), Number((peer.final_ms as Obj).p50)) : "",
+    });
+    if (x.via_proxy === true && Array.isArray(x.requests_per_instance)) {
+      rows.push({
+        what: `${x.label}: requests per instance`,
+        app: (x.requests_per_instance as number[]).join(" / "),
+        reference: `${x.streams_elsewhere}/${x.turns} streams served by another instance`,
+        ratio: "",
+      });
+    }
+  }
+  return rows;
+}
+
 /** Rows of the tokens benchmark: each question at the smallest and largest size. */
 export function tokenRows(r: unknown): SummaryRow[] {
   if (!isObj(r) || !Array.isArray(r.sizes) || r.sizes.length === 0) return [];
@@ -490,6 +556,7 @@ export function summaryRows(m: Merged): SummaryRow[] {
   add("engine", () => engineRows(m.results.engine, m.sizes.calls));
   add("worker_read", () => workerReadRows(m.results.worker_read));
   add("app", () => appRows(m.results.app));
+  add("instances", () => instancesRows(m.results.instances));
   add("tokens", () => tokenRows(m.results.tokens));
   add("turns", () => turnBenchRows(m.results.turns));
   return rows;

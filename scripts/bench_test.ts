@@ -4,6 +4,7 @@ import {
   components,
   engineRows,
   excelRows,
+  instancesRows,
   markdownReport,
   markdownTable,
   type Merged,
@@ -261,12 +262,65 @@ Deno.test("components: every one writes JSON, quick sizes are smaller", () => {
     "worker_read",
     "excel",
     "app",
+    "instances",
     "tokens",
     "turns",
   ]);
   for (const c of full) assert.ok(c.jsonOnStdout || c.args.includes("{json}"), c.id);
   assert.ok(full.find((c) => c.id === "app")!.args.includes("1,50,200"));
   assert.ok(sizesFor(true).calls < sizesFor(false).calls);
+  const instances = full.find((c) => c.id === "instances")!.args;
+  assert.deepEqual(
+    ["--instances", "--turns", "--calls"].map((o) => instances[instances.indexOf(o) + 1]),
+    ["4", "200", "50000"],
+  );
+});
+
+Deno.test("summary: instances rows, 1 instance beside 4 behind the proxy", () => {
+  const round = (over: Record<string, unknown>) => ({
+    label: "200 concurrent turns, 1 instance",
+    instances: 1,
+    via_proxy: false,
+    turns: 200,
+    completed: 200,
+    failed: 0,
+    cross_talk: 0,
+    first_event_ms: { n: 200, p50: 500, p95: 520, max: 530 },
+    final_ms: { n: 200, p50: 6000, p95: 10800, max: 11400 },
+    wall_ms: 11500,
+    requests_per_instance: [600],
+    streams_elsewhere: 0,
+    ...over,
+  });
+  const rows = instancesRows({
+    bench: "instances",
+    rounds: [
+      round({}),
+      round({
+        label: "200 concurrent turns, 4 instances behind a round-robin proxy",
+        instances: 4,
+        via_proxy: true,
+        completed: 198,
+        failed: 2,
+        final_ms: { n: 198, p50: 3000, p95: 5000, max: 6000 },
+        requests_per_instance: [150, 150, 150, 150],
+        streams_elsewhere: 150,
+      }),
+    ],
+  });
+  assert.equal(rows.length, 5);
+  assert.equal(rows[1].what, "200 concurrent turns, 1 instance: final event p50 / p95 / max");
+  assert.equal(rows[1].app, "6,000 ms / 10.8 s / 11.4 s");
+  assert.equal(rows[1].reference, "200/200 done, wall 11.5 s");
+  assert.equal(rows[3].reference, "198/200 done (2 failed), wall 11.5 s");
+  assert.equal(rows[3].ratio, "0.50×");
+  assert.deepEqual(rows[4], {
+    what: "200 concurrent turns, 4 instances behind a round-robin proxy: requests per instance",
+    app: "150 / 150 / 150 / 150",
+    reference: "150/200 streams served by another instance",
+    ratio: "",
+  });
+  assert.deepEqual(instancesRows({ rounds: "no" }), []);
 });
 
 Deno.test({
