@@ -416,10 +416,18 @@ async function withLastOutput<T>(children: Child[], f: () => Promise<T>): Promis
   }
 }
 
-/** Warms each instance up with one untimed turn (planner vocabulary, engine state). */
+/**
+ * Warms each instance up with one untimed turn (planner vocabulary, engine state). A failed
+ * warm-up turn is only logged: the round that follows counts failures.
+ */
 async function warmUp(
   children: Child[],
-  options: { cookie: string; question: string; timeoutMs: number },
+  options: {
+    cookie: string;
+    question: string;
+    timeoutMs: number;
+    log: (line: string) => void;
+  },
 ): Promise<void> {
   await Promise.all(children.map(async (child) => {
     const s = new Session(child.url);
@@ -427,7 +435,7 @@ async function warmUp(
     const conv = await s.json("POST", "/api/conversations", { title: "bench warm-up" });
     const t = await followTurn(s, { ...options, conversationId: conv.id });
     if (!COMPLETED.has(t.outcome)) {
-      throw new Error(`The warm-up turn on ${child.url} ended with ${t.outcome}`);
+      options.log(`  the warm-up turn on ${child.url} ended with ${t.outcome} ${t.detail ?? ""}`);
     }
   }));
 }
@@ -455,7 +463,12 @@ export async function runInstancesBench(
         reported = child.calls;
         const session = new Session(child.url);
         await session.login("demo", "demo-supervisor");
-        await warmUp([child], { cookie: session.cookie, question: questions[0], timeoutMs });
+        await warmUp([child], {
+          cookie: session.cookie,
+          question: questions[0],
+          timeoutMs,
+          log,
+        });
         log(`  ${turns} concurrent turns on 1 instance…`);
         const r = await round(session, { turns, questions, label: "bench single", timeoutMs });
         rounds.push(roundResult({
@@ -503,7 +516,12 @@ export async function runInstancesBench(
       proxy.setBackends(children.map((c) => c.url));
       const session = new Session(proxy.url);
       await session.login("demo", "demo-supervisor");
-      await warmUp(children, { cookie: session.cookie, question: questions[0], timeoutMs });
+      await warmUp(children, {
+        cookie: session.cookie,
+        question: questions[0],
+        timeoutMs,
+        log,
+      });
       proxy.reset();
       log(`  ${turns} concurrent turns on ${n} instances through the proxy…`);
       const r = await round(session, { turns, questions, label: "bench proxied", timeoutMs });
