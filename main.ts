@@ -10,14 +10,17 @@ import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { checkIndexes, missingIndexesWarning } from "./lib/data/index_check.ts";
 import type { DataClient } from "./lib/data/types.ts";
 import { CALLS } from "./lib/data/types.ts";
-import { onStopSignals } from "./lib/runtime.ts";
+import { onDeploy, onStopSignals } from "./lib/runtime.ts";
 import { assembleApp, StartupError } from "./lib/web/assemble.ts";
 import { listen } from "./lib/web/listen.ts";
 import manifest from "./fresh.gen.ts";
 
+/** Stops the start with `message`: exit status 1 on a machine; on Deploy the isolate fails. */
 function fail(message: string): never {
   console.error(message);
-  Deno.exit(1);
+  // deploy-check: local-only — an isolate on Deploy cannot exit: it fails by the throw below
+  if (!onDeploy()) Deno.exit(1);
+  throw new Error(message);
 }
 
 async function countCalls(data: DataClient, timeoutMs: number): Promise<string> {
