@@ -17,6 +17,10 @@
  * | `["turns_by_conversation", owner, conv, turn]`  | true                               |
  * | `["running_turns", conversation id]`            | turn id                            |
  * | `["turn_events", turn id, seq, chunk]`          | `{seq, event}` (chunked JSON)      |
+ * | `["instances", instance id]`                    | {@linkcode InstanceLease}          |
+ * | `["turn_stops", turn id]`                       | {@linkcode StopRequest}            |
+ * | `["instance_inbox", instance id]`               | counter bumped by a stop request   |
+ * | `["turn_followers", turn id]`                   | {@linkcode FollowMark}             |
  * | `["reports", owner, id, chunk]`                 | ReportMeta (chunked JSON)          |
  * | `["tables", owner, id, chunk]`                  | TableMeta (chunked JSON)           |
  * | `["feedback", turn id]`                         | {@linkcode FeedbackRecord}         |
@@ -32,6 +36,7 @@ import type { PasswordHash } from "./auth/password.ts";
 import type { ReportMeta, ReportRepository } from "./reports/types.ts";
 import type { TableMeta } from "./reports/tables.ts";
 import { deletePrefix, getChunked, listChunked, setChunked } from "./kv_values.ts";
+import { retryLocked } from "./kv_retry.ts";
 
 /** A user account. */
 export interface UserRecord {
@@ -96,6 +101,43 @@ export interface TurnRecord {
   finished_at: string | null;
   /** Sequence number of the last event (0 = none yet). */
   last_seq: number;
+  /**
+   * The app instance running the turn: its lease is that instance's heartbeat
+   * (`["instances", id]`). Missing on turns stored before leases existed.
+   */
+  instance?: string;
+}
+
+/**
+ * The heartbeat of an app instance, renewed while it runs: every turn it runs holds its
+ * lease through it. `expiresAt` is checked on read (KV's `expireIn` deletes lazily).
+ */
+export interface InstanceLease {
+  id: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+/** A user's Stop of a turn, for the instance that runs it. */
+export interface StopRequest {
+  turn_id: string;
+  reason: string;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+/** An event stream following a turn on an instance that does not run it. */
+export interface FollowMark {
+  /** Epoch milliseconds until which the turn counts as followed. */
+  until: number;
+}
+
+/** Thrown when an event is appended to a turn that has already ended (e.g. failed by another instance). */
+export class TurnEndedError extends Error {
+  constructor(turnId: string) {
+    super(`Cannot append an event: turn ${turnId} has already ended`);
+    this.name = "TurnEndedError";
+  }
 }
 
 /** An event of a turn's log with its sequence number (1, 2, 3…). */
@@ -134,6 +176,8 @@ export interface StoreOptions {
   clock?: () => Date;
   /** How often waiters re-read a turn, for writers in other processes (default 1000 ms). */
   pollMs?: number;
+  /** Clock of leases, stop requests and follow marks (default `Date.now`). */
+  leaseClock?: () => number;
 }
 
 /** The app's store: conversation memory, report metadata and everything else in KV. */
@@ -199,7 +243,7 @@ export interface Store extends ConversationRepository, ReportRepository {
    * running there, "not_found" when the conversation is not the owner's.
    */
   createTurn(
-    turn: { id: string; owner: string; conversation_id: string },
+    turn: { id: string; owner: string; conversation_id: string; instance?: string },
     /** Stored as the turn's event 1 in the same commit (its `turn_started`). */
     first?: AgentEvent,
   ): Promise<
@@ -216,6 +260,16 @@ export interface Store extends ConversationRepository, ReportRepository {
     event: AgentEvent,
     options?: { finish?: Exclude<TurnStatus, "running"> },
   ): Promise<number>;
+  /**
+   * Appends events in one commit (group commit of a turn's pending events); returns the
+   * last sequence number. With `finish`, the same commit ends the turn. Throws
+   * {@linkcode TurnEndedError} when the turn is no longer running.
+   */
+  appendEvents(
+    turnId: string,
+    events: AgentEvent[],
+    options?: { finish?: Exclude<TurnStatus, "running"> },
+  ): Promise<number>;
   /** Events with `seq > afterSeq`, in order. */
   listEvents(turnId: string, afterSeq?: number): Promise<StoredEvent[]>;
   /** Marks the turn finished and frees its conversation for the next turn. */
@@ -224,6 +278,33 @@ export interface Store extends ConversationRepository, ReportRepository {
   getRunningTurnId(owner: string, conversationId: string): Promise<string | null>;
   /** Turns still marked running (e.g. left over by a crash). */
   listRunningTurns(): Promise<TurnRecord[]>;
+  /** Renews an instance's heartbeat (the lease of every turn it runs) for `ttlMs`. */
+  beatInstance(instanceId: string, ttlMs: number): Promise<void>;
+  /** Removes an instance's heartbeat (at shutdown, after its turns ended). */
+  endInstance(instanceId: string): Promise<void>;
+  /** True while the instance's heartbeat has not expired. */
+  instanceAlive(instanceId: string): Promise<boolean>;
+  /**
+   * Ends a running turn whose lease expired (its instance's heartbeat is gone) with an
+   * `error` event, in one commit that checks the turn and the heartbeat did not change: of
+   * several instances trying at once, one does it. True when this call ended it.
+   */
+  failOrphanedTurn(turnId: string, message: string): Promise<boolean>;
+  /** Records a Stop of a turn for the instance running it, and wakes that instance. */
+  requestStop(turnId: string, reason: string): Promise<void>;
+  /** Stop requests not yet honoured. */
+  listStops(): Promise<StopRequest[]>;
+  /** Forgets a Stop request (honoured, or its turn ended). */
+  clearStop(turnId: string): Promise<void>;
+  /**
+   * Calls `onSignal` when a stop request for the instance arrives, where KV can watch
+   * (managed KV, KV Connect, the same process); returns a function that stops watching.
+   */
+  watchInbox(instanceId: string, onSignal: () => void): () => void;
+  /** Marks a turn followed by an event stream on another instance until `until`. */
+  markFollowed(turnId: string, until: number): Promise<void>;
+  /** Until when the turn is followed elsewhere (epoch ms; 0 when not). */
+  followedUntil(turnId: string): Promise<number>;
   /**
    * Resolves true when the turn has events after `afterSeq` or is no longer running, false
    * on timeout or abort.
@@ -231,7 +312,16 @@ export interface Store extends ConversationRepository, ReportRepository {
   waitForEvents(
     turnId: string,
     afterSeq: number,
-    options: { signal?: AbortSignal; timeoutMs: number },
+    options: {
+      signal?: AbortSignal;
+      timeoutMs: number;
+      /**
+       * The writer is another process: also watch the turn in KV (where watch sees other
+       * writers) and re-read it every `pollMs` (default: the store's).
+       */
+      remote?: boolean;
+      pollMs?: number;
+    },
   ): Promise<boolean>;
 
   /** Closes the database. */
@@ -254,19 +344,24 @@ function nameKey(username: string): string {
 }
 
 /** Opens the store at `path` (a file, or `:memory:`). */
+// deploy-check: local-only — for scripts and tests; the server uses openConfiguredKv
 export async function openStore(path: string, options: StoreOptions = {}): Promise<Store> {
   return storeOver(await Deno.openKv(path), options);
 }
 
-/** The store over an open KV (a local file, a remote KV Connect URL or Deploy's managed KV). */
+/**
+ * The store over an open KV (a local file, a remote KV Connect URL or Deploy's managed KV).
+ * Writes retry on SQLite's lock errors, for app processes sharing one local file.
+ */
 export function storeOver(kv: Deno.Kv, options: StoreOptions = {}): Store {
-  return new KvStore(kv, options);
+  return new KvStore(retryLocked(kv), options);
 }
 
 class KvStore implements Store {
   #kv: Deno.Kv;
   #clock: () => Date;
   #pollMs: number;
+  #leaseClock: () => number;
   #waiters = new Map<string, Set<() => void>>();
   #closed = false;
 
@@ -274,6 +369,7 @@ class KvStore implements Store {
     this.#kv = kv;
     this.#clock = options.clock ?? (() => new Date());
     this.#pollMs = options.pollMs ?? 1000;
+    this.#leaseClock = options.leaseClock ?? Date.now;
   }
 
   #now(): string {
@@ -665,7 +761,7 @@ class KvStore implements Store {
   // ---- Turns ----
 
   async createTurn(
-    t: { id: string; owner: string; conversation_id: string },
+    t: { id: string; owner: string; conversation_id: string; instance?: string },
     first?: AgentEvent,
   ): Promise<TurnRecord | "busy" | "not_found"> {
     const conv = await this.#kv.get(["conversations", t.owner, t.conversation_id]);
@@ -699,26 +795,39 @@ class KvStore implements Store {
     return turn && turn.owner === owner ? turn : null;
   }
 
-  async appendEvent(
+  appendEvent(
     turnId: string,
     event: AgentEvent,
+    options: { finish?: Exclude<TurnStatus, "running"> } = {},
+  ): Promise<number> {
+    return this.appendEvents(turnId, [event], options);
+  }
+
+  async appendEvents(
+    turnId: string,
+    events: AgentEvent[],
     options: { finish?: Exclude<TurnStatus, "running"> } = {},
   ): Promise<number> {
     for (;;) {
       const cur = await this.#kv.get<TurnRecord>(["turns", turnId]);
       if (!cur.value) throw new Error(`Cannot append an event: turn ${turnId} not found`);
-      const seq = cur.value.last_seq + 1;
-      const next: TurnRecord = { ...cur.value, last_seq: seq };
+      if (cur.value.status !== "running") throw new TurnEndedError(turnId);
+      let seq = cur.value.last_seq;
       const op = this.#kv.atomic().check(cur);
+      for (const event of events) {
+        seq++;
+        setChunked(op, ["turn_events", turnId, seq], { seq, event });
+      }
+      const next: TurnRecord = { ...cur.value, last_seq: seq };
       if (options.finish) {
         next.status = options.finish;
         next.finished_at = this.#now();
         const running = await this.#kv.get<string>(["running_turns", cur.value.conversation_id]);
         op.check(running);
         if (running.value === turnId) op.delete(running.key);
+        op.delete(["turn_stops", turnId]);
       }
       op.set(cur.key, next);
-      setChunked(op, ["turn_events", turnId, seq], { seq, event });
       if ((await op.commit()).ok) {
         this.#notify(turnId);
         return seq;
@@ -742,11 +851,111 @@ class KvStore implements Store {
       const op = this.#kv.atomic().check(cur).check(running)
         .set(cur.key, { ...cur.value, status, finished_at: this.#now() });
       if (running.value === turnId) op.delete(running.key);
+      op.delete(["turn_stops", turnId]);
       if ((await op.commit()).ok) {
         this.#notify(turnId);
         return;
       }
     }
+  }
+
+  async beatInstance(instanceId: string, ttlMs: number): Promise<void> {
+    const lease: InstanceLease = { id: instanceId, expiresAt: this.#leaseClock() + ttlMs };
+    // expireIn only tidies up (lazily); expiresAt is what counts.
+    await this.#kv.set(["instances", instanceId], lease, { expireIn: ttlMs * 4 });
+  }
+
+  async endInstance(instanceId: string): Promise<void> {
+    await this.#kv.delete(["instances", instanceId]);
+    await this.#kv.delete(["instance_inbox", instanceId]);
+  }
+
+  async instanceAlive(instanceId: string): Promise<boolean> {
+    const lease = (await this.#kv.get<InstanceLease>(["instances", instanceId])).value;
+    return lease !== null && lease.expiresAt > this.#leaseClock();
+  }
+
+  async failOrphanedTurn(turnId: string, message: string): Promise<boolean> {
+    for (;;) {
+      const cur = await this.#kv.get<TurnRecord>(["turns", turnId]);
+      if (!cur.value || cur.value.status !== "running") return false;
+      const instance = cur.value.instance;
+      const lease = instance ? await this.#kv.get<InstanceLease>(["instances", instance]) : null;
+      if (lease?.value && lease.value.expiresAt > this.#leaseClock()) return false;
+      const running = await this.#kv.get<string>(["running_turns", cur.value.conversation_id]);
+      const seq = cur.value.last_seq + 1;
+      const op = this.#kv.atomic().check(cur).check(running);
+      if (lease) op.check(lease);
+      const event: AgentEvent = { type: "error", code: "internal", message };
+      setChunked(op, ["turn_events", turnId, seq], { seq, event });
+      op.set(
+        cur.key,
+        {
+          ...cur.value,
+          last_seq: seq,
+          status: "error",
+          finished_at: this.#now(),
+        } satisfies TurnRecord,
+      );
+      if (running.value === turnId) op.delete(running.key);
+      op.delete(["turn_stops", turnId]);
+      if ((await op.commit()).ok) {
+        this.#notify(turnId);
+        return true;
+      }
+    }
+  }
+
+  async requestStop(turnId: string, reason: string): Promise<void> {
+    const turn = (await this.#kv.get<TurnRecord>(["turns", turnId])).value;
+    if (!turn || turn.status !== "running") return;
+    const stop: StopRequest = { turn_id: turnId, reason, at: this.#leaseClock() };
+    const op = this.#kv.atomic().set(["turn_stops", turnId], stop, { expireIn: 3_600_000 });
+    if (turn.instance) op.sum(["instance_inbox", turn.instance], 1n);
+    await op.commit();
+  }
+
+  async listStops(): Promise<StopRequest[]> {
+    const out: StopRequest[] = [];
+    for await (const e of this.#kv.list<StopRequest>({ prefix: ["turn_stops"] })) {
+      out.push(e.value);
+    }
+    return out;
+  }
+
+  async clearStop(turnId: string): Promise<void> {
+    await this.#kv.delete(["turn_stops", turnId]);
+  }
+
+  watchInbox(instanceId: string, onSignal: () => void): () => void {
+    if (typeof this.#kv.watch !== "function") return () => {};
+    const stream = this.#kv.watch([["instance_inbox", instanceId]]);
+    const reader = stream.getReader();
+    let first = true;
+    (async () => {
+      for (;;) {
+        const { done } = await reader.read();
+        if (done) return;
+        // The first value is the current one, not a change.
+        if (!first) onSignal();
+        first = false;
+      }
+    })().catch(() => {/* the watch ends with the store */});
+    return () => {
+      reader.cancel().catch(() => {});
+    };
+  }
+
+  async markFollowed(turnId: string, until: number): Promise<void> {
+    const mark: FollowMark = { until };
+    await this.#kv.set(["turn_followers", turnId], mark, {
+      expireIn: Math.max(1000, until - this.#leaseClock()) * 4,
+    });
+  }
+
+  async followedUntil(turnId: string): Promise<number> {
+    const mark = (await this.#kv.get<FollowMark>(["turn_followers", turnId])).value;
+    return mark && mark.until > this.#leaseClock() ? mark.until : 0;
   }
 
   async getRunningTurnId(owner: string, conversationId: string): Promise<string | null> {
@@ -776,7 +985,12 @@ class KvStore implements Store {
   waitForEvents(
     turnId: string,
     afterSeq: number,
-    options: { signal?: AbortSignal; timeoutMs: number },
+    options: {
+      signal?: AbortSignal;
+      timeoutMs: number;
+      remote?: boolean;
+      pollMs?: number;
+    },
   ): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
       let done = false;
@@ -787,24 +1001,38 @@ class KvStore implements Store {
         done = true;
         clearTimeout(timer);
         clearInterval(poll);
+        watching?.cancel().catch(() => {});
         options.signal?.removeEventListener("abort", onAbort);
         this.#waiters.get(turnId)?.delete(wake);
         resolve(v);
       };
       const wake = () => finish(true);
       const onAbort = () => finish(false);
+      const moved = (t: TurnRecord | null) => !t || t.last_seq > afterSeq || t.status !== "running";
       const check = async () => {
         if (done || this.#closed) return;
         try {
-          const t = (await this.#kv.get<TurnRecord>(["turns", turnId])).value;
-          if (!t || t.last_seq > afterSeq || t.status !== "running") finish(true);
+          if (moved((await this.#kv.get<TurnRecord>(["turns", turnId])).value)) finish(true);
         } catch {
           finish(false);
         }
       };
       set.add(wake);
       const timer = setTimeout(() => finish(false), options.timeoutMs);
-      const poll = setInterval(check, this.#pollMs);
+      const poll = setInterval(check, options.pollMs ?? this.#pollMs);
+      // Another process writes the turn: a watch wakes at once where KV can watch other
+      // writers (managed KV, KV Connect); the poll covers a shared local file.
+      let watching: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]> | undefined;
+      if (options.remote && typeof this.#kv.watch === "function") {
+        watching = this.#kv.watch([["turns", turnId]]).getReader();
+        (async () => {
+          for (;;) {
+            const r = await watching!.read();
+            if (r.done || done) return;
+            if (moved(r.value[0].value as TurnRecord | null)) return finish(true);
+          }
+        })().catch(() => {/* ends with the wait */});
+      }
       if (options.signal?.aborted) return finish(false);
       options.signal?.addEventListener("abort", onAbort, { once: true });
       check();

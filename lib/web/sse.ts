@@ -82,9 +82,13 @@ export function turnEventStream(opts: TurnEventStreamOptions): Response {
               if (turn.last_seq <= last) break;
               continue;
             }
+            // A turn run by another instance is watched in KV and polled (250 ms).
+            const remote = !opts.turns.isRunning(opts.turnId);
             const woke = await opts.store.waitForEvents(opts.turnId, last, {
               signal: stop.signal,
               timeoutMs: opts.heartbeatMs,
+              remote,
+              pollMs: remote ? 250 : undefined,
             });
             if (!woke) write(": ping\n\n");
           }

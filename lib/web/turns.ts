@@ -4,12 +4,20 @@
  * exactly one `final` or `error` event, whatever the runner does (returns, throws, ignores
  * the abort). When the last event-stream client of a running turn goes away and none comes
  * back within the grace period, the turn is cancelled.
+ *
+ * Several app instances share one KV. Each instance holds a lease (a heartbeat key renewed
+ * every third of `leaseMs`); every turn it runs names it, so the turn's lease lives as long
+ * as its instance does. Any instance fails the running turns whose lease expired (at start
+ * and on every sweep), one of them winning the atomic commit. Stop from any instance is a
+ * KV write the running instance sees through `kv.watch` (where KV can watch other writers)
+ * or its poll of stop requests (`stopPollMs`). A stream following the turn on another
+ * instance marks it followed in KV, which keeps the grace period from cancelling it.
  */
 import type { AgentEvent, ErrorCode } from "../agent/events.ts";
 import type { TurnOutcome } from "../agent/types.ts";
 import type { ReportParams } from "../reports/types.ts";
 import type { Store, TurnRecord, TurnStatus } from "../kv.ts";
-import { newId } from "../kv.ts";
+import { newId, TurnEndedError } from "../kv.ts";
 
 /** What a runner gets for one turn. */
 export interface TurnInput {
@@ -44,13 +52,24 @@ export interface TurnManagerOptions {
    * `turn_started` event is stored at once, so their streams open without waiting.
    */
   maxRunning?: number;
+  /**
+   * Lease of this instance's turns (default 15 s): renewed every third of it; turns of an
+   * instance silent this long are failed by whichever instance sweeps first.
+   */
+  leaseMs?: number;
+  /** How often Stop requests written by other instances are read (default 500 ms). */
+  stopPollMs?: number;
+  /** This instance's id (default: a new random one). */
+  instanceId?: string;
   log?: (message: string, error?: unknown) => void;
 }
 
 interface Running {
   controller: AbortController;
-  /** Appends in order. */
-  chain: Promise<unknown>;
+  /** Events waiting for the next group commit, in order. */
+  pending: { event: AgentEvent; resolve: () => void }[];
+  /** The commit loop while one runs. */
+  flushing: Promise<void> | null;
   terminal: boolean;
   done: Promise<void>;
   subscribers: number;
@@ -86,6 +105,14 @@ export class TurnManager {
   #running = new Map<string, Running>();
   #closed = false;
   #slots: Slots;
+  #leaseMs: number;
+  #stopPollMs: number;
+  #timers: ReturnType<typeof setInterval>[] = [];
+  #unwatch: (() => void) | null = null;
+  #sweeping = false;
+  #readingStops = false;
+  /** This instance: the lease its turns hold. */
+  readonly instanceId: string;
 
   constructor(options: TurnManagerOptions) {
     this.#store = options.store;
@@ -94,6 +121,9 @@ export class TurnManager {
     this.#cancelWaitMs = options.cancelWaitMs ?? 3_000;
     this.#log = options.log ?? ((m, e) => console.error(m, e ?? ""));
     this.#slots = new Slots(options.maxRunning ?? 4);
+    this.#leaseMs = options.leaseMs ?? 15_000;
+    this.#stopPollMs = options.stopPollMs ?? 500;
+    this.instanceId = options.instanceId ?? newId("i");
   }
 
   /**
@@ -114,6 +144,7 @@ export class TurnManager {
       id,
       owner: input.owner,
       conversation_id: input.conversationId,
+      instance: this.instanceId,
     }, {
       type: "turn_started",
       turn_id: id,
@@ -125,7 +156,8 @@ export class TurnManager {
     let resolveDone!: () => void;
     const r: Running = {
       controller,
-      chain: Promise.resolve(),
+      pending: [],
+      flushing: null,
       terminal: false,
       done: new Promise<void>((res) => resolveDone = res),
       subscribers: 0,
@@ -134,14 +166,13 @@ export class TurnManager {
     };
     this.#running.set(turn.id, r);
     const append = (event: AgentEvent): Promise<void> => {
-      const p = r.chain.then(async () => {
-        if (r.terminal) return;
-        const finish = terminalStatus(event);
-        if (finish) r.terminal = true;
-        await this.#store.appendEvent(turn.id, event, { finish });
+      if (r.terminal) return Promise.resolve();
+      if (terminalStatus(event)) r.terminal = true;
+      return new Promise<void>((resolve) => {
+        r.pending.push({ event, resolve });
+        // The loop clears `flushing` itself as it ends: no gap for an event to wait in.
+        r.flushing ??= this.#flush(turn.id, r);
       });
-      r.chain = p.catch((e) => this.#log(`Cannot store an event of turn ${turn.id}`, e));
-      return r.chain.then(() => {});
     };
     const emit = (event: AgentEvent): Promise<void> => {
       // The manager announces the turn itself (the runner does not know the turn id).
@@ -151,7 +182,7 @@ export class TurnManager {
     const finish = async (outcome: TurnOutcome | null, thrown: unknown) => {
       if (r.forceTimer !== null) clearTimeout(r.forceTimer);
       if (r.graceTimer !== null) clearTimeout(r.graceTimer);
-      await r.chain;
+      while (r.flushing) await r.flushing;
       if (!r.terminal) {
         if (controller.signal.aborted) {
           await append({ type: "error", code: "cancelled", message: "The turn was cancelled" });
@@ -222,6 +253,34 @@ export class TurnManager {
     return turn;
   }
 
+  /**
+   * Commits the turn's pending events, as many as fit in one commit at a time (a group
+   * commit: events that arrive while a commit is in flight go together in the next).
+   */
+  async #flush(turnId: string, r: Running): Promise<void> {
+    // `flushing` is cleared in the same step that finds nothing pending: an event appended
+    // by a runner woken by this commit always finds either this loop or none.
+    while (r.pending.length > 0) {
+      const batch = takeBatch(r.pending);
+      try {
+        await this.#store.appendEvents(turnId, batch.map((b) => b.event), {
+          finish: terminalStatus(batch[batch.length - 1].event),
+        });
+      } catch (e) {
+        if (e instanceof TurnEndedError) {
+          // Another instance ended it (this one was taken for dead): stop working on it.
+          r.terminal = true;
+          for (const p of r.pending.splice(0)) p.resolve();
+          if (!r.controller.signal.aborted) {
+            r.controller.abort(new DOMException("The turn was ended elsewhere", "AbortError"));
+          }
+        } else this.#log(`Cannot store an event of turn ${turnId}`, e);
+      }
+      for (const b of batch) b.resolve();
+    }
+    r.flushing = null;
+  }
+
   /** Cancels a turn running in this process; false when it is not running here. */
   cancel(turnId: string, reason = "Cancelled by the user"): boolean {
     const r = this.#running.get(turnId);
@@ -229,6 +288,18 @@ export class TurnManager {
     if (!r.controller.signal.aborted) {
       r.controller.abort(new DOMException(reason, "AbortError"));
     }
+    return true;
+  }
+
+  /**
+   * Stops a turn (as its owner read it) wherever it runs: at once in this process, else by
+   * a Stop request in KV that the running instance honours within `stopPollMs` (sooner
+   * where KV can watch). False when the turn is not running.
+   */
+  async stop(turn: TurnRecord, reason = "Cancelled by the user"): Promise<boolean> {
+    if (this.cancel(turn.id, reason)) return true;
+    if (turn.status !== "running") return false;
+    await this.#store.requestStop(turn.id, reason);
     return true;
   }
 
@@ -253,11 +324,12 @@ export class TurnManager {
 
   /**
    * Registers an event-stream client of a turn; call the returned function when it
-   * disconnects. A running turn without clients for the grace period is cancelled.
+   * disconnects. A running turn without clients for the grace period is cancelled; a client
+   * on another instance keeps it followed through a mark in KV, renewed while it stays.
    */
   attach(turnId: string): () => void {
     const r = this.#running.get(turnId);
-    if (!r) return () => {};
+    if (!r) return this.#followElsewhere(turnId);
     r.subscribers++;
     if (r.graceTimer !== null) {
       clearTimeout(r.graceTimer);
@@ -269,35 +341,99 @@ export class TurnManager {
       detached = true;
       r.subscribers--;
       if (r.subscribers > 0 || !this.#running.has(turnId)) return;
-      if (r.graceTimer !== null) clearTimeout(r.graceTimer);
-      r.graceTimer = setTimeout(() => {
-        r.graceTimer = null;
-        if (r.subscribers === 0) this.cancel(turnId, "The client went away");
-      }, this.#graceMs);
+      this.#armGrace(turnId, r, this.#graceMs);
     };
   }
 
+  /** Cancels the turn after `ms` unless a client is back here or follows it elsewhere. */
+  #armGrace(turnId: string, r: Running, ms: number): void {
+    if (r.graceTimer !== null) clearTimeout(r.graceTimer);
+    r.graceTimer = setTimeout(async () => {
+      r.graceTimer = null;
+      if (r.subscribers > 0 || !this.#running.has(turnId)) return;
+      const until = await this.#store.followedUntil(turnId).catch(() => 0);
+      const left = until + this.#graceMs - Date.now();
+      if (until > 0 && left > 0) return this.#armGrace(turnId, r, left);
+      if (r.subscribers === 0) this.cancel(turnId, "The client went away");
+    }, ms);
+  }
+
+  /** Keeps a turn running on another instance marked followed while a client is here. */
+  #followElsewhere(turnId: string): () => void {
+    const every = Math.max(250, Math.min(this.#graceMs, this.#leaseMs) / 3);
+    const mark = () =>
+      this.#store.markFollowed(turnId, Date.now() + every * 3).catch((e) =>
+        this.#log(`Cannot mark turn ${turnId} followed`, e)
+      );
+    mark();
+    const timer = setInterval(mark, every);
+    return () => clearInterval(timer);
+  }
+
   /**
-   * Ends turns the store still marks running but no process runs (left by a crash or a
-   * restart): each gets an `error` event. Call once at start, before serving.
+   * Takes this instance's lease and starts its heartbeat, its sweep of expired leases and
+   * its reading of Stop requests; ends, at once, the running turns whose lease has expired
+   * (left by a crash, a restart or an instance that went away): each gets an `error`
+   * event. Call once at start, before serving; returns how many turns it ended.
    */
   async recover(): Promise<number> {
+    await this.#store.beatInstance(this.instanceId, this.#leaseMs);
+    const every = (ms: number, f: () => unknown) => {
+      const id = setInterval(f, ms);
+      Deno.unrefTimer(id);
+      this.#timers.push(id);
+    };
+    every(
+      this.#leaseMs / 3,
+      () =>
+        this.#store.beatInstance(this.instanceId, this.#leaseMs).catch((e) =>
+          this.#log("Cannot renew this instance's lease", e)
+        ),
+    );
+    every(this.#leaseMs / 3, () => this.#sweep());
+    every(this.#stopPollMs, () => this.#readStops());
+    this.#unwatch = this.#store.watchInbox(this.instanceId, () => this.#readStops());
+    return await this.#sweep();
+  }
+
+  /** Fails the running turns whose lease expired; cancels local turns nobody follows. */
+  async #sweep(): Promise<number> {
+    if (this.#sweeping || this.#closed) return 0;
+    this.#sweeping = true;
     let n = 0;
-    for (const turn of await this.#store.listRunningTurns()) {
-      if (this.#running.has(turn.id)) continue;
-      const events = await this.#store.listEvents(turn.id, 0);
-      const last = events[events.length - 1]?.event;
-      if (last?.type !== "final" && last?.type !== "error") {
-        const message = "The turn was interrupted by a server restart";
-        await this.#store.appendEvent(turn.id, { type: "error", code: "internal", message });
+    try {
+      for (const turn of await this.#store.listRunningTurns()) {
+        if (this.#running.has(turn.id)) continue;
+        if (turn.instance && await this.#store.instanceAlive(turn.instance)) continue;
+        const message = "The turn was interrupted: the server running it stopped";
+        const events = await this.#store.listEvents(turn.id, 0);
+        if (!await this.#store.failOrphanedTurn(turn.id, message)) continue;
         await this.#keepInterrupted(turn, events.map((e) => e.event), message).catch((e) =>
           this.#log(`Cannot keep the interrupted turn ${turn.id} in its conversation`, e)
         );
+        n++;
       }
-      await this.#store.finishTurn(turn.id, last?.type === "final" ? "done" : "error");
-      n++;
+    } catch (e) {
+      this.#log("Cannot sweep turns of expired leases", e);
+    } finally {
+      this.#sweeping = false;
     }
     return n;
+  }
+
+  /** Honours the Stop requests for turns of this instance. */
+  async #readStops(): Promise<void> {
+    if (this.#readingStops || this.#closed || this.#running.size === 0) return;
+    this.#readingStops = true;
+    try {
+      for (const stop of await this.#store.listStops()) {
+        if (this.cancel(stop.turn_id, stop.reason)) await this.#store.clearStop(stop.turn_id);
+      }
+    } catch (e) {
+      this.#log("Cannot read Stop requests", e);
+    } finally {
+      this.#readingStops = false;
+    }
   }
 
   /**
@@ -334,9 +470,12 @@ export class TurnManager {
   /** Cancels every running turn and waits for them to end. */
   async shutdown(): Promise<void> {
     this.#closed = true;
+    for (const id of this.#timers.splice(0)) clearInterval(id);
+    this.#unwatch?.();
     const all = [...this.#running.entries()];
     for (const [id] of all) this.cancel(id, "The server is shutting down");
     await Promise.all(all.map(([, r]) => r.done));
+    await this.#store.endInstance(this.instanceId).catch(() => {});
   }
 }
 
@@ -381,4 +520,17 @@ class Slots {
     if (next) next();
     else this.#free++;
   }
+}
+
+/** The first pending events that go in one commit: at most 32 and about 256 KB. */
+function takeBatch<T extends { event: AgentEvent }>(pending: T[]): T[] {
+  let bytes = 0;
+  let n = 0;
+  while (n < pending.length && n < 32) {
+    const size = JSON.stringify(pending[n].event).length;
+    if (n > 0 && bytes + size > 256_000) break;
+    bytes += size;
+    n++;
+  }
+  return pending.splice(0, n);
 }

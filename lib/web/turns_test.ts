@@ -65,8 +65,9 @@ Deno.test("security: faults: recover keeps interrupted turns in their conversati
     assert.equal(await manager.recover(), 1);
     assert.equal(await manager.recover(), 0);
     const messages = await store.listMessages("u1", conv.id);
-    const note = "_(No complete answer: The turn was interrupted by a server restart.)_";
-    const error = { code: "internal", message: "The turn was interrupted by a server restart" };
+    const message = "The turn was interrupted: the server running it stopped";
+    const note = `_(No complete answer: ${message}.)_`;
+    const error = { code: "internal", message };
     assert.deepEqual(
       messages.map((m) => [m.role, m.turn_id, m.content, m.error]),
       [

@@ -1,4 +1,7 @@
-/** POST /api/turns/{turn_id}/cancel → 202; the turn ends with an `error` event `cancelled`. */
+/**
+ * POST /api/turns/{turn_id}/cancel → 202; the turn ends with an `error` event `cancelled`,
+ * whichever instance runs it (see `TurnManager.stop`).
+ */
 import { NotFoundError } from "../../../../lib/web/errors.ts";
 import { json, requireUser } from "../../../../lib/web/http.ts";
 import type { AppState } from "../../../../lib/web/state.ts";
@@ -10,7 +13,7 @@ export const handler: Handlers<unknown, AppState> = {
     const app = ctx.state.app;
     const turn = await app.store.getTurn(user.id, ctx.params.id);
     if (!turn) throw new NotFoundError("Turn not found");
-    const cancelling = app.turns.cancel(turn.id);
+    const cancelling = await app.turns.stop(turn);
     return json({ turn_id: turn.id, status: cancelling ? "cancelling" : turn.status }, 202);
   },
 };
