@@ -111,6 +111,11 @@ export interface Config {
    * the HTTP loop free to accept and stream while many questions arrive together.
    */
   turnConcurrency: number;
+  /**
+   * Lease of the turns this instance runs (`TURN_LEASE_MS`, default 15 s): renewed every
+   * third of it; when an instance goes silent this long, another fails its running turns.
+   */
+  turnLeaseMs: number;
   /** Connection limits of the HTTP server (`lib/web/listen.ts`), in milliseconds. */
   http: {
     /** A request's head must arrive within this time of its first byte (or of connecting). */
@@ -354,6 +359,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     ),
     trustedProxies: trustedProxies(env),
     turnConcurrency: int(env, "TURN_CONCURRENCY", 4, 1, 1_000),
+    turnLeaseMs: int(env, "TURN_LEASE_MS", 15_000, 300, 600_000),
     http: {
       headersTimeoutMs: int(env, "HTTP_HEADERS_TIMEOUT_MS", 10_000, 100),
       requestTimeoutMs: int(env, "HTTP_REQUEST_TIMEOUT_MS", 60_000, 100),

@@ -56,6 +56,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     graceMs: options.graceMs,
     cancelWaitMs: options.cancelWaitMs,
     maxRunning: options.config.turnConcurrency,
+    leaseMs: options.config.turnLeaseMs,
     log,
   });
   await turns.recover();

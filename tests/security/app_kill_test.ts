@@ -1,8 +1,8 @@
 /**
  * The app process killed with SIGKILL mid-turn (`main.ts` as `deno task start` runs it, KV in
  * a file), then started again on the same KV: the session still works, the turn that was
- * running ends failed, the conversation keeps its question, and the next question is
- * answered. The model is the OpenAI mock on loopback, holding the first answer back so the
+ * running ends failed once the dead process's lease expired (`TURN_LEASE_MS`), the
+ * conversation keeps its question, and the next question is answered. The model is the OpenAI mock on loopback, holding the first answer back so the
  * turn is running when the process dies.
  */
 import assert from "node:assert/strict";
@@ -67,6 +67,7 @@ Deno.test({
       MODEL_PROVIDER: "openai",
       OPENAI_API_KEY: "sk-test",
       OPENAI_BASE_URL: mock.baseUrl,
+      TURN_LEASE_MS: "1500",
     };
     let app: AppProcess | null = null;
     try {
@@ -95,9 +96,16 @@ Deno.test({
       const me = await c.json("GET", "/api/auth/me");
       assert.deepEqual([me.status, me.body], [200, { username: "demo" }], "the session stays");
 
-      const got = await c.json("GET", `/api/conversations/${conv}`);
+      // The new process fails the turn once the dead one's lease has expired.
+      const got = await waitFor(
+        async () => {
+          const r = await c.json("GET", `/api/conversations/${conv}`);
+          return r.body.running_turn_id === null && r;
+        },
+        10_000,
+        "no turn to be left running",
+      );
       assert.equal(got.status, 200);
-      assert.equal(got.body.running_turn_id, null, "no turn is left running");
       const history = got.body.messages as {
         role: string;
         content: string;
@@ -112,7 +120,7 @@ Deno.test({
       const end = lastEvent(killed);
       assert.equal(end.type, "error", JSON.stringify(end));
       assert.equal(end.code, "internal");
-      assert.match(String(end.message), /interrupted by a server restart/);
+      assert.match(String(end.message), /interrupted: the server running it stopped/);
       assert.deepEqual(
         killed.events.map((e) => e._id),
         killed.events.map((_, i) => i + 1),
