@@ -14,12 +14,7 @@ import { parseArgs } from "node:util";
 import { parseToolResult } from "../lib/agent/envelope.ts";
 import { estimateTokens } from "../lib/agent/memory.ts";
 import { MemoryStore } from "../lib/agent/memory_store.ts";
-import {
-  chunk,
-  type MockReply,
-  mockServer,
-  usageChunk,
-} from "../lib/agent/providers/mock_openai.ts";
+import { chunk, type MockReply, mockServer, usageChunk } from "../testing/mock_openai.ts";
 import { createOpenAIProvider } from "../lib/agent/providers/openai.ts";
 import { runTurn } from "../lib/agent/turn.ts";
 import { createEmbeddedClient } from "../lib/data/mcp_client.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isLockedError, retryLocked, whileLocked } from "./kv_retry.ts";
+import { isLockedError, whileLocked } from "./kv_retry.ts";
 
 Deno.test("whileLocked retries lock errors only, and gives up at its deadline", async () => {
   let calls = 0;

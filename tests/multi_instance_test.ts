@@ -8,12 +8,7 @@
  * turns are running when they are stopped or their process dies.
  */
 import assert from "node:assert/strict";
-import {
-  chunk,
-  type MockReply,
-  mockServer,
-  textReply,
-} from "../lib/agent/providers/mock_openai.ts";
+import { chunk, type MockReply, mockServer, textReply } from "../testing/mock_openai.ts";
 import { readSse } from "../testing/web_app.ts";
 import { HttpClient, lastEvent, ROOT, TEST_ENV, waitFor } from "./security/helpers.ts";
 

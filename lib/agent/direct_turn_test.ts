@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { DataClient } from "../data/types.ts";
 import { ReportParamError } from "../reports/errors.ts";
 import { runReport } from "../reports/run.ts";
-import { FIXTURE_NOW, fixtureCalls, fixtureClient, local } from "../reports/test_fixture.ts";
+import { FIXTURE_NOW, fixtureCalls, fixtureClient, local } from "../../testing/report_fixture.ts";
 import {
   checkReportRequest,
   reportQuestion,

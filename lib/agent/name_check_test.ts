@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DataClient, Document, QueryResult } from "../data/types.ts";
-import { fixtureClient } from "../reports/test_fixture.ts";
+import { fixtureClient } from "../../testing/report_fixture.ts";
 import {
   checkCustomerName,
   checkNames,

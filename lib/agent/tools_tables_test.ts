@@ -8,7 +8,7 @@ import { ObjectId } from "bson";
 import type { Document } from "../data/types.ts";
 import { openStore } from "../kv.ts";
 import { readTablePage, tablePipeline } from "../reports/tables.ts";
-import { embeddedClient } from "../reports/test_fixture.ts";
+import { embeddedClient } from "../../testing/report_fixture.ts";
 import { realCatalog } from "./catalog_api.ts";
 import type { AgentEvent } from "./events.ts";
 import { createDataTools, TABLE_PREVIEW_ROWS } from "./tools.ts";

@@ -10,7 +10,7 @@ import { AgentError } from "./errors.ts";
 import type { AgentEvent } from "./events.ts";
 import { MemoryStore } from "./memory_store.ts";
 import { answerPieces, createOfflineProvider } from "./offline/planner.ts";
-import { DATA_A, fixtureClient } from "./offline/test_fixture.ts";
+import { DATA_A, fixtureClient } from "../../testing/offline_fixture.ts";
 import { createScriptedProvider, type Script } from "../../testing/scripted_provider.ts";
 import { fakeCatalog, fakeDataClient } from "../../testing/agent_doubles.ts";
 import { runTurn, type TurnDeps } from "./turn.ts";

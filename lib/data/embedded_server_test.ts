@@ -7,7 +7,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { createEmbeddedMcpServer } from "./embedded_server.ts";
 import { createEmbeddedClient, type EmbeddedDataClient } from "./mcp_client.ts";
 import { createMemoryStore } from "./memory_store.ts";
-import { fixtureDataset, fixturePhone } from "./test_fixture.ts";
+import { fixtureDataset, fixturePhone } from "../../testing/data_fixture.ts";
 import type { Document } from "./types.ts";
 
 async function withClient(fn: (c: EmbeddedDataClient) => Promise<void>, opts = {}) {

@@ -4,7 +4,7 @@ import { DataConnectionError, DataError } from "./errors.ts";
 import { openLazyDataClient } from "./lazy_client.ts";
 import { openDataClient } from "./open_client.ts";
 import { readAll } from "./read_all.ts";
-import { fixtureDataset } from "./test_fixture.ts";
+import { fixtureDataset } from "../../testing/data_fixture.ts";
 import type { DataClient } from "./types.ts";
 
 const config = loadConfig({ NOW: "2026-11-24T09:00:00Z" });

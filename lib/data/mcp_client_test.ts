@@ -15,7 +15,7 @@ import {
   structuredFromText,
 } from "./mcp_client.ts";
 import { createMemoryStore } from "./memory_store.ts";
-import { fixtureDataset } from "./test_fixture.ts";
+import { fixtureDataset } from "../../testing/data_fixture.ts";
 
 const EMBEDDED: Config["mcp"] = {
   mode: "embedded",

@@ -3,7 +3,7 @@ import { createEmbeddedMcpServer } from "./embedded_server.ts";
 import { createDataClient, DataError } from "./mcp_client.ts";
 import { createMcpHttpApp, type McpHttpOptions } from "./mcp_http.ts";
 import { createMemoryStore } from "./memory_store.ts";
-import { fixtureDataset } from "./test_fixture.ts";
+import { fixtureDataset } from "../../testing/data_fixture.ts";
 
 async function withServer(opts: McpHttpOptions, fn: (url: string) => Promise<void>): Promise<void> {
   const store = createMemoryStore(fixtureDataset());

@@ -8,7 +8,7 @@ import {
   MemoryStore,
 } from "./memory_store.ts";
 import type { Document } from "./types.ts";
-import { fixtureDataset } from "./test_fixture.ts";
+import { fixtureDataset } from "../../testing/data_fixture.ts";
 
 Deno.test("the store holds databases, collections and the contract's indexes", () => {
   const store = createMemoryStore(fixtureDataset(), { database: "other_db" });

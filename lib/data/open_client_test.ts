@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { loadConfig } from "../config.ts";
 import { loadConfiguredStore, openDataClient } from "./open_client.ts";
 import { generateDataset } from "./seed.ts";
-import { fixtureDataset } from "./test_fixture.ts";
+import { fixtureDataset } from "../../testing/data_fixture.ts";
 
 Deno.test("openDataClient serves generated demo data in embedded mode", async () => {
   const config = loadConfig({

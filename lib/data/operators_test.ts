@@ -3,7 +3,7 @@ import { createEmbeddedClient } from "./mcp_client.ts";
 import { createMemoryStore } from "./memory_store.ts";
 import { roundDecimal } from "./operators.ts";
 import { createQueryEngine } from "./query_engine.ts";
-import { fixtureDataset } from "./test_fixture.ts";
+import { fixtureDataset } from "../../testing/data_fixture.ts";
 import type { Document } from "./types.ts";
 
 // [number, place, $round, $trunc] as MongoDB computes them (docs and server tests).

@@ -22,7 +22,7 @@ import {
   READ_TOOLS,
   ReadOnlyError,
 } from "./read_only_guard.ts";
-import { fixtureDataset } from "./test_fixture.ts";
+import { fixtureDataset } from "../../testing/data_fixture.ts";
 import type { Document } from "./types.ts";
 
 /** Pipelines that write or run JavaScript, each hidden at some depth. */

@@ -14,7 +14,7 @@ import {
   fixtureClient,
   local,
   UNKNOWN_NUMBER,
-} from "./test_fixture.ts";
+} from "../../testing/report_fixture.ts";
 import type { ReportContext, ReportParams, ReportResult } from "./types.ts";
 
 const CALLS = fixtureCalls();

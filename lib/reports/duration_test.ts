@@ -15,7 +15,7 @@ import {
   fixtureCalls,
   fixtureClient,
   local,
-} from "./test_fixture.ts";
+} from "../../testing/report_fixture.ts";
 import type { DurationRange, ReportParams, ReportResult } from "./types.ts";
 
 const TZ = "Asia/Kolkata";

@@ -11,7 +11,7 @@ import { getReport } from "./catalog.ts";
 import { exportReport, writeReportXlsx, type XlsxReportInfo } from "./excel.ts";
 import { runReport } from "./run.ts";
 import { reportMetaFromCompiled } from "./save.ts";
-import { embeddedClient } from "./test_fixture.ts";
+import { embeddedClient } from "../../testing/report_fixture.ts";
 import type { Column } from "./types.ts";
 
 const TZ = "Asia/Kolkata";

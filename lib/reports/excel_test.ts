@@ -15,7 +15,7 @@ import {
 import { zonedMidnight } from "../time/zone.ts";
 import { runReport } from "./run.ts";
 import { reportMetaFromCompiled } from "./save.ts";
-import { embeddedClient } from "./test_fixture.ts";
+import { embeddedClient } from "../../testing/report_fixture.ts";
 import type { Column } from "./types.ts";
 
 const COLUMNS: Column[] = [

@@ -3,7 +3,12 @@ import type { DataClient } from "../data/types.ts";
 import { buildFilters } from "./filters.ts";
 import { normalizeParams } from "./params.ts";
 import { runReport } from "./run.ts";
-import { FIXTURE_CUSTOMERS, FIXTURE_NOW, fixtureCalls, fixtureClient } from "./test_fixture.ts";
+import {
+  FIXTURE_CUSTOMERS,
+  FIXTURE_NOW,
+  fixtureCalls,
+  fixtureClient,
+} from "../../testing/report_fixture.ts";
 import type { ReportParams } from "./types.ts";
 
 const TZ = "Asia/Kolkata";

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import type { DataClient, Document } from "../data/types.ts";
 import { listReports, ReportParamError } from "./catalog.ts";
 import { extrasOf } from "./compiled.ts";
-import { FIXTURE_NOW, fixtureClient } from "./test_fixture.ts";
+import { FIXTURE_NOW, fixtureClient } from "../../testing/report_fixture.ts";
 import type { CompiledReport, ReportDefinition, ReportParams } from "./types.ts";
 
 const FILTERS: ReportParams[] = [

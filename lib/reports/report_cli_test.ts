@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { EJSON } from "bson";
 import ExcelJS from "exceljs";
-import { FIXTURE_CUSTOMERS, FIXTURE_NOW, fixtureCalls, local } from "./test_fixture.ts";
+import {
+  FIXTURE_CUSTOMERS,
+  FIXTURE_NOW,
+  fixtureCalls,
+  local,
+} from "../../testing/report_fixture.ts";
 import type { Document } from "../data/types.ts";
 
 const SCRIPT = new URL("../../scripts/report.ts", import.meta.url).pathname;

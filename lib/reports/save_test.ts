@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { EJSON } from "bson";
 import { getReport } from "./catalog.ts";
 import { newReportId, saveReportFromCompiled } from "./save.ts";
-import { FIXTURE_NOW, fixtureClient, local } from "./test_fixture.ts";
+import { FIXTURE_NOW, fixtureClient, local } from "../../testing/report_fixture.ts";
 import type { Document } from "../data/types.ts";
 import type { ReportMeta, ReportRepository } from "./types.ts";
 

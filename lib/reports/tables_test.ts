@@ -14,7 +14,7 @@ import {
   TableRequestError,
   type TableSort,
 } from "./tables.ts";
-import { embeddedClient } from "./test_fixture.ts";
+import { embeddedClient } from "../../testing/report_fixture.ts";
 import type { Column } from "./types.ts";
 
 const NOW = new Date("2026-11-24T09:00:00Z");

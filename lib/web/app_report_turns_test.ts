@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { AgentEvent } from "../agent/events.ts";
 import type { ModelProvider } from "../agent/types.ts";
 import type { DataClient } from "../data/types.ts";
-import { FIXTURE_NOW, fixtureCalls, fixtureClient } from "../reports/test_fixture.ts";
+import { FIXTURE_NOW, fixtureCalls, fixtureClient } from "../../testing/report_fixture.ts";
 import type { Store } from "../kv.ts";
 import { agentRunner } from "./agent_runner.ts";
 import { eventsOf, readSse, testApp, TestClient } from "../../testing/web_app.ts";

@@ -3,7 +3,7 @@ import { EJSON, ObjectId } from "bson";
 import type { Document } from "../data/types.ts";
 import { requireReport } from "../reports/catalog.ts";
 import { tableMetaFromCompiled } from "../reports/tables.ts";
-import { embeddedClient } from "../reports/test_fixture.ts";
+import { embeddedClient } from "../../testing/report_fixture.ts";
 import type { ReportMeta } from "../reports/types.ts";
 import { XLSX_TYPE } from "./download.ts";
 import { testApp, TestClient } from "../../testing/web_app.ts";

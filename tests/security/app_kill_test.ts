@@ -6,12 +6,7 @@
  * turn is running when the process dies.
  */
 import assert from "node:assert/strict";
-import {
-  chunk,
-  type MockReply,
-  mockServer,
-  textReply,
-} from "../../lib/agent/providers/mock_openai.ts";
+import { chunk, type MockReply, mockServer, textReply } from "../../testing/mock_openai.ts";
 import { HttpClient, lastEvent, ROOT, TEST_ENV, waitFor } from "./helpers.ts";
 
 /** A `main.ts` process and the URL it listens on. */

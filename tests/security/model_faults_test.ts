@@ -5,12 +5,7 @@
  * conversation keeps the question and the failure, and the next question is answered.
  */
 import assert from "node:assert/strict";
-import {
-  chunk,
-  type MockReply,
-  mockServer,
-  textReply,
-} from "../../lib/agent/providers/mock_openai.ts";
+import { chunk, type MockReply, mockServer, textReply } from "../../testing/mock_openai.ts";
 import { HttpClient, lastEvent, serveApp } from "./helpers.ts";
 
 type Reply = MockReply | ((body: Record<string, unknown>) => MockReply);

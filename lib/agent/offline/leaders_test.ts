@@ -8,7 +8,7 @@ import { createEmbeddedClient } from "../../data/mcp_client.ts";
 import { generateDataset } from "../../data/seed.ts";
 import type { DataClient, Document } from "../../data/types.ts";
 import { runReport } from "../../reports/run.ts";
-import { local } from "../../reports/test_fixture.ts";
+import { local } from "../../../testing/report_fixture.ts";
 import { MODEL_PREVIEW_ROWS } from "../tools.ts";
 import { composeAnswer, type ToolOutcome } from "./answer.ts";
 import { planCalls } from "./plan.ts";

@@ -6,7 +6,12 @@ import assert from "node:assert/strict";
 import type { MemoryMessage } from "../types.ts";
 import { createOfflinePlanner, type OfflinePlanner } from "./planner.ts";
 import { planCalls, type PlannedCall } from "./plan.ts";
-import { DATA_A, DATA_B, fixtureClient, type FixtureData } from "./test_fixture.ts";
+import {
+  DATA_A,
+  DATA_B,
+  fixtureClient,
+  type FixtureData,
+} from "../../../testing/offline_fixture.ts";
 
 const NOW = new Date("2026-11-24T09:00:00Z");
 

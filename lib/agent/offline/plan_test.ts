@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createOfflinePlanner } from "./planner.ts";
 import { planSort } from "./plan.ts";
-import { DATA_A, fixtureClient } from "./test_fixture.ts";
+import { DATA_A, fixtureClient } from "../../../testing/offline_fixture.ts";
 
 const NOW = new Date("2026-11-24T09:00:00Z");
 const planner = createOfflinePlanner({

@@ -4,7 +4,7 @@ import { emptyUsage, runAgent, type ToolExecutor } from "../loop.ts";
 import type { AgentEvent } from "../events.ts";
 import type { ChatMessage, ModelRequest, ToolDefinition } from "../types.ts";
 import { createOfflineProvider } from "./planner.ts";
-import { DATA_A, fixtureClient } from "./test_fixture.ts";
+import { DATA_A, fixtureClient } from "../../../testing/offline_fixture.ts";
 import { createVocabularyCache, vocabularyFor } from "./vocabulary.ts";
 
 const NOW = new Date("2026-11-24T09:00:00Z");

@@ -4,7 +4,7 @@ import { createOfflinePlanner } from "./planner.ts";
 import { planCalls } from "./plan.ts";
 import { renderQuestion } from "./render.ts";
 import type { Intent } from "./intent.ts";
-import { DATA_A, DATA_B, fixtureClient } from "./test_fixture.ts";
+import { DATA_A, DATA_B, fixtureClient } from "../../../testing/offline_fixture.ts";
 
 const NOW = new Date("2026-11-24T09:00:00Z");
 const planner = createOfflinePlanner({

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { createOfflinePlanner } from "./planner.ts";
 import { planCalls, type PlannedCall } from "./plan.ts";
-import { DATA_A, DATA_B, fixtureClient, type FixtureData } from "./test_fixture.ts";
+import {
+  DATA_A,
+  DATA_B,
+  fixtureClient,
+  type FixtureData,
+} from "../../../testing/offline_fixture.ts";
 
 const NOW = new Date("2026-11-24T09:00:00Z");
 

@@ -4,7 +4,7 @@ import { runAgent } from "../loop.ts";
 import { parseToolResult } from "../envelope.ts";
 import type { ModelRequest, ToolDefinition } from "../types.ts";
 import { createOpenAIProvider, retryAfterMs } from "./openai.ts";
-import { chunk, mockServer, textReply, usageChunk } from "./mock_openai.ts";
+import { chunk, mockServer, textReply, usageChunk } from "../../../testing/mock_openai.ts";
 
 const TOOLS: ToolDefinition[] = [{
   name: "run_report",

@@ -4,7 +4,13 @@ import type { AgentEvent } from "../events.ts";
 import { MemoryStore } from "../memory_store.ts";
 import { fakeCatalog, fakeDataClient } from "../../../testing/agent_doubles.ts";
 import { runTurn } from "../turn.ts";
-import { chunk, type MockReply, mockServer, textReply, usageChunk } from "./mock_openai.ts";
+import {
+  chunk,
+  type MockReply,
+  mockServer,
+  textReply,
+  usageChunk,
+} from "../../../testing/mock_openai.ts";
 import { createOpenAIProvider } from "./openai.ts";
 
 type Body = {

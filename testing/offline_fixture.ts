@@ -3,7 +3,7 @@
  * the few queries the planner makes (distinct values, regex look-ups) and two small
  * datasets with different agents, queues, cities and time zones. Not used by the app.
  */
-import type { DataClient, Document, FindArgs, QueryResult } from "../../data/types.ts";
+import type { DataClient, Document, FindArgs, QueryResult } from "../lib/data/types.ts";
 
 /** A dataset: calls and customers. */
 export interface FixtureData {

@@ -6,9 +6,9 @@
  * local dates and hours with `Intl` directly. Not used by the app.
  */
 import { ObjectId } from "bson";
-import { createEmbeddedClient } from "../data/mcp_client.ts";
-import { mulberry32 } from "../data/seed.ts";
-import type { DataClient, Document } from "../data/types.ts";
+import { createEmbeddedClient } from "../lib/data/mcp_client.ts";
+import { mulberry32 } from "../lib/data/seed.ts";
+import type { DataClient, Document } from "../lib/data/types.ts";
 
 /** The frozen clock of the fixture. */
 export const FIXTURE_NOW = new Date("2026-11-02T20:00:00Z");

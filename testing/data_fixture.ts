@@ -14,7 +14,7 @@
  * @module
  */
 import { ObjectId } from "bson";
-import type { Document } from "./types.ts";
+import type { Document } from "../lib/data/types.ts";
 
 type Row = [
   id: string,
