@@ -9,6 +9,7 @@ import * as $api_auth_me from "./routes/api/auth/me.ts";
 import * as $api_conversations__id_ from "./routes/api/conversations/[id].ts";
 import * as $api_conversations__id__turns from "./routes/api/conversations/[id]/turns.ts";
 import * as $api_conversations_index from "./routes/api/conversations/index.ts";
+import * as $api_health from "./routes/api/health.ts";
 import * as $api_reports__id_ from "./routes/api/reports/[id].ts";
 import * as $api_reports_catalog from "./routes/api/reports/catalog.ts";
 import * as $api_reports_index from "./routes/api/reports/index.ts";
@@ -34,6 +35,7 @@ const manifest = {
     "./routes/api/conversations/[id].ts": $api_conversations__id_,
     "./routes/api/conversations/[id]/turns.ts": $api_conversations__id__turns,
     "./routes/api/conversations/index.ts": $api_conversations_index,
+    "./routes/api/health.ts": $api_health,
     "./routes/api/reports/[id].ts": $api_reports__id_,
     "./routes/api/reports/catalog.ts": $api_reports_catalog,
     "./routes/api/reports/index.ts": $api_reports_index,

@@ -324,6 +324,9 @@ export interface Store extends ConversationRepository, ReportRepository {
     },
   ): Promise<boolean>;
 
+  /** Reads one key: throws when KV cannot be reached (health checks). */
+  ping(): Promise<void>;
+
   /** Closes the database. */
   close(): void;
 }
@@ -1037,6 +1040,10 @@ class KvStore implements Store {
       options.signal?.addEventListener("abort", onAbort, { once: true });
       check();
     });
+  }
+
+  async ping(): Promise<void> {
+    await this.#kv.get(["health"]);
   }
 
   close(): void {

@@ -17,7 +17,7 @@ import type { AppState } from "../lib/web/state.ts";
 import type { MiddlewareContext } from "../lib/web/types.ts";
 
 /** Paths open without a session. */
-const PUBLIC = new Set(["/login", "/api/auth/login", "/api/auth/logout"]);
+const PUBLIC = new Set(["/login", "/api/auth/login", "/api/auth/logout", "/api/health"]);
 
 function withHeader(res: Response, name: string, value: string): Response {
   try {
