@@ -35,6 +35,8 @@ export interface TurnRound {
   outcomes: Record<string, number>;
   /** POST to the first SSE event. */
   first_event_ms: Summary;
+  /** Opening the event stream (its GET sent) to its first event. */
+  stream_first_event_ms?: Summary;
   /** POST to the first event after `turn_started` (the first thing the assistant did). */
   first_work_event_ms: Summary;
   /** POST to the `final` (or `error`) event. */
@@ -290,6 +292,8 @@ export class Session {
 /** Times of one turn, from its POST. */
 interface TurnTiming {
   firstEventMs: number | null;
+  /** From sending the event stream's GET. */
+  streamFirstEventMs?: number | null;
   firstWorkEventMs: number | null;
   finalMs: number | null;
   /** `answered`/`clarified`/`refused`, an error code, or `no_final`/`http_…`. */
@@ -317,6 +321,7 @@ async function timedTurn(
     return { ...timing, outcome: `http_${res.status}` };
   }
   const { turn_id: turnId } = await res.json();
+  const opened = performance.now() - t0;
   const events = await session.request("GET", `/api/turns/${turnId}/events`);
   if (!events.ok || !events.body) {
     await events.body?.cancel();
@@ -342,6 +347,7 @@ async function timedTurn(
         if (!data) continue;
         const at = performance.now() - t0;
         timing.firstEventMs ??= at;
+        timing.streamFirstEventMs ??= at - opened;
         if (type !== "turn_started") timing.firstWorkEventMs ??= at;
         if (type === "final" || type === "error") {
           timing.finalMs = at;
@@ -392,6 +398,7 @@ async function turnRound(
     failed: timings.filter((t) => !ok(t)).length,
     outcomes,
     first_event_ms: summarize(timings.flatMap((t) => t.firstEventMs ?? [])),
+    stream_first_event_ms: summarize(timings.flatMap((t) => t.streamFirstEventMs ?? [])),
     first_work_event_ms: summarize(timings.flatMap((t) => t.firstWorkEventMs ?? [])),
     final_ms: summarize(timings.flatMap((t) => t.finalMs ?? [])),
     wall_ms: Math.round(wall),

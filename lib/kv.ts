@@ -246,6 +246,8 @@ export interface Store extends ConversationRepository, ReportRepository {
     turn: { id: string; owner: string; conversation_id: string; instance?: string },
     /** Stored as the turn's event 1 in the same commit (its `turn_started`). */
     first?: AgentEvent,
+    /** Renames the conversation in the same commit while it has the default title. */
+    options?: { title?: string },
   ): Promise<
     TurnRecord | "busy" | "not_found"
   >;
@@ -766,10 +768,13 @@ class KvStore implements Store {
   async createTurn(
     t: { id: string; owner: string; conversation_id: string; instance?: string },
     first?: AgentEvent,
+    options: { title?: string } = {},
   ): Promise<TurnRecord | "busy" | "not_found"> {
-    const conv = await this.#kv.get(["conversations", t.owner, t.conversation_id]);
+    const [conv, running] = await this.#kv.getMany<[ConversationRecord, string]>([
+      ["conversations", t.owner, t.conversation_id],
+      ["running_turns", t.conversation_id],
+    ]);
     if (!conv.value) return "not_found" as const;
-    const running = await this.#kv.get<string>(["running_turns", t.conversation_id]);
     if (running.value) return "busy" as const;
     const turn: TurnRecord = {
       ...t,
@@ -785,12 +790,15 @@ class KvStore implements Store {
       .set(["turns_by_conversation", t.owner, t.conversation_id, t.id], true)
       .set(["running_turns", t.conversation_id], t.id);
     if (first) setChunked(op, ["turn_events", t.id, 1], { seq: 1, event: first });
+    if (options.title && conv.value.title === DEFAULT_CONVERSATION_TITLE) {
+      op.set(conv.key, { ...conv.value, title: options.title, updated_at: this.#now() });
+    }
     const res = await op.commit();
     if (res.ok) {
       if (first) this.#notify(t.id);
       return turn;
     }
-    return await this.createTurn(t, first);
+    return await this.createTurn(t, first, options);
   }
 
   async getTurn(owner: string, turnId: string): Promise<TurnRecord | null> {

@@ -136,6 +136,8 @@ export class TurnManager {
     question: string;
     /** Run this catalog report instead of asking the model (see {@link TurnInput.report}). */
     report?: { name: string; params: ReportParams };
+    /** The conversation's title, set in the same commit while it has the default one. */
+    title?: string;
   }): Promise<TurnRecord | "busy" | "not_found"> {
     if (this.#closed) throw new Error("Cannot start a turn: the server is shutting down");
     const id = newId("t");
@@ -150,7 +152,7 @@ export class TurnManager {
       turn_id: id,
       conversation_id: input.conversationId,
       question: input.question,
-    });
+    }, { title: input.title });
     if (typeof turn === "string") return turn;
     const controller = new AbortController();
     let resolveDone!: () => void;

@@ -11,7 +11,6 @@
 import { checkReportRequest, reportQuestion } from "../../../../lib/agent/direct_turn.ts";
 import type { CatalogCall } from "../../../../lib/agent/tools.ts";
 import { clock } from "../../../../lib/config.ts";
-import { DEFAULT_CONVERSATION_TITLE } from "../../../../lib/kv.ts";
 import { ReportParamError } from "../../../../lib/reports/errors.ts";
 import { BadRequestError, ConflictError, NotFoundError } from "../../../../lib/web/errors.ts";
 import { json, readJsonObject, requireUser, stringField } from "../../../../lib/web/http.ts";
@@ -51,13 +50,13 @@ export const handler: Handlers<unknown, AppState> = {
     const message = report
       ? reportQuestion(report)
       : stringField(body, "message", { required: true, max: MAX_MESSAGE })!;
-    const conv = await app.store.getConversation(user.id, ctx.params.id);
-    if (!conv) throw new NotFoundError("Conversation not found");
+    // One commit creates the turn, stores its first event and titles a new conversation.
     const turn = await app.turns.start({
       owner: user.id,
-      conversationId: conv.id,
+      conversationId: ctx.params.id,
       question: message,
       ...(report ? { report } : {}),
+      title: titleFrom(message),
     });
     if (turn === "not_found") throw new NotFoundError("Conversation not found");
     if (turn === "busy") {
@@ -65,9 +64,6 @@ export const handler: Handlers<unknown, AppState> = {
         "A question is still being answered in this conversation; wait for it or stop it",
         "turn_running",
       );
-    }
-    if (conv.title === DEFAULT_CONVERSATION_TITLE) {
-      await app.store.renameConversation(user.id, conv.id, titleFrom(message));
     }
     return json(report ? { turn_id: turn.id, question: message } : { turn_id: turn.id }, 202);
   },
