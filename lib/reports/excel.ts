@@ -43,23 +43,10 @@ import {
   zoneOffsetMs,
 } from "../time/zone.ts";
 import type { Column, ReportMeta } from "./types.ts";
+import { isAdditive, reportCover, type ReportInfo } from "./cover.ts";
 
-/** What the workbook says about its rows. */
-export interface XlsxReportInfo {
-  title: string;
-  columns: Column[];
-  filters: string[];
-  /** Catalog entry, when the report came from the catalog. */
-  name?: string | null;
-  /** "today (24 Nov 2026)"; null or missing = all data. */
-  periodLabel?: string | null;
-  /** The period's bounds, when known. */
-  period?: { start: Date; end: Date } | null;
-  /** The instant bounding the rows. */
-  asOf: Date;
-  /** Headline figures, when known (`ReportResult.summary`). */
-  summary?: Record<string, number | string | null> | null;
-}
+/** What the workbook says about its rows (see `cover.ts`). */
+export type XlsxReportInfo = ReportInfo;
 
 /** Progress of a write. */
 export interface XlsxProgress {
@@ -239,12 +226,6 @@ function widthOf(c: Column): number {
   };
   const base = byKey[c.key] ?? byType[c.type] ?? 14;
   return Math.min(40, Math.max(base, c.label.length + 3));
-}
-
-/** Columns whose sum means something (counts and total durations, not averages). */
-function isAdditive(c: Column): boolean {
-  return (c.type === "integer" || c.type === "seconds") &&
-    !/^(avg_|min_|max_|aht|asa|unique_)/.test(c.key);
 }
 
 function toDate(v: unknown): Date | null {
@@ -656,26 +637,6 @@ export async function writeReportXlsx(
 /** A duration cell: Excel keeps time as days, shown as `[h]:mm:ss` (hours past 24). */
 const DURATION_FMT = "[h]:mm:ss";
 
-/** `24 Nov 2026, 14:30` in `tz`. */
-function wordsDateTime(d: Date, tz: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone: tz,
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(d);
-}
-
-/** `total_talk_seconds` → `Total talk` (durations show as h:mm:ss), `aht` → `AHT`. */
-function humanKey(key: string): string {
-  const words = key.replace(/_seconds$/, "").replace(/_pct$/, "_(%)").split("_")
-    .map((w) => /^(aht|asa)$/.test(w) ? w.toUpperCase() : w).join(" ").trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
 /** A headline figure's cell value and format, read from its key. */
 function figureCell(key: string, v: number | string | null): { value: unknown; fmt?: string } {
   if (typeof v === "string") return { value: escapeCellText(v) };
@@ -701,8 +662,7 @@ function writeSummarySheet(
     generatedAt: Date;
   },
 ): void {
-  const period = info.periodLabel ?? "All data";
-  const print = printSetup("portrait", { left: info.title, right: period });
+  const print = printSetup("portrait", { left: info.title, right: info.periodLabel ?? "All data" });
   const ws = wb.addWorksheet("Summary", {
     pageSetup: print.pageSetup,
     headerFooter: print.headerFooter,
@@ -725,53 +685,31 @@ function writeSummarySheet(
     line([label, value ?? null], { fmt });
   const heading = (label: string) => line([label, null], { font: { bold: true, size: 12 } });
 
-  line([text(info.title), null], { font: { bold: true, size: 16 } });
-  const inWords = period.charAt(0).toUpperCase() + period.slice(1);
-  line([text(inWords), null], { font: { size: 12, color: { argb: "FF44546A" } } });
+  const cover = reportCover(info, facts);
+  line([text(cover.title), null], { font: { bold: true, size: 16 } });
+  line([text(cover.period), null], { font: { size: 12, color: { argb: "FF44546A" } } });
   line([null, null]);
-
-  if (info.period) {
-    // The rows stop at the as-of instant when the period reaches past it ("today").
-    const end = Math.min(info.period.end.getTime(), info.asOf.getTime());
-    const from = wordsDateTime(info.period.start, facts.tz);
-    field("Covers", `${from} – ${wordsDateTime(new Date(end), facts.tz)} (${facts.tz})`);
-  }
-  // The period is the subtitle; the other filters follow, one a line.
-  const filters = info.filters.filter((f) => !/^period:/i.test(f));
-  if (filters.length) filters.forEach((f, i) => field(i === 0 ? "Filters" : "", text(f)));
-  else field("Filters", "none");
-  field("Rows", facts.rows, "#,##0");
-  if (facts.sheets.length > 1) {
-    // Past Excel's row limit the rows continue on further sheets: say where.
-    const fmt = (n: number) => n.toLocaleString("en-US");
+  for (const f of cover.fields) {
     field(
-      "Sheets",
-      `The rows span ${facts.sheets.length} sheets: ` +
-        facts.sheets.map((s) => `"${s.name}" (${fmt(s.rows)} rows)`).join(", "),
+      f.label,
+      typeof f.value === "number" ? f.value : text(f.value),
+      typeof f.value === "number" ? "#,##0" : undefined,
     );
   }
-  field("Data as of", `${wordsDateTime(info.asOf, facts.tz)} (${facts.tz})`);
-  field("Generated", `${wordsDateTime(facts.generatedAt, facts.tz)} (${facts.tz})`);
-  if (info.name) field("Catalog report", text(info.name));
-
-  if (facts.totals.size) {
+  if (cover.totals.length) {
     line([null, null]);
     heading("Totals");
-    for (const c of info.columns) {
-      const t = facts.totals.get(c.key);
-      if (t === undefined) continue;
-      const label = text(c.label.replace(/\s*\((s|sec|seconds)\)\s*$/i, ""));
-      if (c.type === "seconds") field(label, t / 86_400, DURATION_FMT);
-      else field(label, t, numFmt(c));
+    for (const t of cover.totals) {
+      if (t.column.type === "seconds") field(text(t.label), t.value / 86_400, DURATION_FMT);
+      else field(text(t.label), t.value, numFmt(t.column));
     }
   }
-  const summary = Object.entries(info.summary ?? {});
-  if (summary.length) {
+  if (cover.headline.length) {
     line([null, null]);
     heading("Headline figures");
-    for (const [k, v] of summary) {
-      const { value, fmt } = figureCell(k, v);
-      field(text(humanKey(k)), value, fmt);
+    for (const h of cover.headline) {
+      const { value, fmt } = figureCell(h.key, h.value);
+      field(text(h.label), value, fmt);
     }
   }
   ws.commit();
