@@ -380,6 +380,7 @@ export class TurnManager {
    */
   async recover(): Promise<number> {
     await this.#store.beatInstance(this.instanceId, this.#leaseMs);
+    if (this.#timers.length > 0) return await this.#sweep();
     const every = (ms: number, f: () => unknown) => {
       const id = setInterval(f, ms);
       Deno.unrefTimer(id);
@@ -404,7 +405,19 @@ export class TurnManager {
     this.#sweeping = true;
     let n = 0;
     try {
-      for (const turn of await this.#store.listRunningTurns()) {
+      // Turns started before the list is read (a later one may be missing from it).
+      const mine = [...this.#running.entries()];
+      const running = await this.#store.listRunningTurns();
+      // A turn of this instance that KV no longer has running was ended elsewhere (this
+      // instance was taken for dead): stop working on it.
+      const listed = new Set(running.map((t) => t.id));
+      for (const [id, r] of mine) {
+        if (!listed.has(id) && !r.terminal && !r.controller.signal.aborted) {
+          r.terminal = true;
+          r.controller.abort(new DOMException("The turn was ended elsewhere", "AbortError"));
+        }
+      }
+      for (const turn of running) {
         if (this.#running.has(turn.id)) continue;
         if (turn.instance && await this.#store.instanceAlive(turn.instance)) continue;
         const message = "The turn was interrupted: the server running it stopped";
