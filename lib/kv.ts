@@ -37,6 +37,13 @@ import type { ReportMeta, ReportRepository } from "./reports/types.ts";
 import type { TableMeta } from "./reports/tables.ts";
 import { deletePrefix, getChunked, listChunked, setChunked } from "./kv_values.ts";
 import { retryLocked } from "./kv_retry.ts";
+import {
+  type InboxItem,
+  isScheduleRunMessage,
+  type ScheduleRecord,
+  type ScheduleRun,
+  type ScheduleRunMessage,
+} from "./schedules/types.ts";
 
 /** A user account. */
 export interface UserRecord {
@@ -325,6 +332,68 @@ export interface Store extends ConversationRepository, ReportRepository {
       pollMs?: number;
     },
   ): Promise<boolean>;
+
+  // ---- Schedules ----
+  // Keys: ["schedules", id] → ScheduleRecord; ["schedules_by_owner", owner, id] → true;
+  // ["schedules_due", next_run_at, id] → true (unpaused only); ["schedule_claims", id,
+  // due_at] → run id (expires after 35 days); ["schedule_runs", schedule id, run id] →
+  // ScheduleRun (the delivery log); ["inbox", owner, id] → InboxItem. Indexes are written
+  // in the same atomic commit as the schedule; a claim also enqueues its run's message.
+  /** Creates or replaces a schedule with its owner and due indexes. */
+  saveSchedule(schedule: ScheduleRecord): Promise<void>;
+  /** The schedule; null when missing or (with `owner`) someone else's. */
+  getSchedule(id: string, owner?: string): Promise<ScheduleRecord | null>;
+  /** The owner's schedules, oldest first. */
+  listSchedules(owner: string): Promise<ScheduleRecord[]>;
+  /** Every schedule (operators' list). */
+  listAllSchedules(): Promise<ScheduleRecord[]>;
+  /** Unpaused schedules whose `next_run_at` is at or before `now`, earliest first. */
+  listDueSchedules(now: Date, limit?: number): Promise<ScheduleRecord[]>;
+  /** Deletes the owner's schedule, its indexes and its delivery log; false when not theirs. */
+  deleteSchedule(owner: string, id: string): Promise<boolean>;
+  /**
+   * Claims the run of schedule `id` due at `dueAt`, exactly once across instances: one
+   * atomic commit checks that the schedule is unchanged, unpaused and still due at
+   * `dueAt` and that no claim exists, then advances `next_run_at` to `nextRunAt`,
+   * records `run` and enqueues its first attempt. False when another claim won.
+   */
+  claimScheduledRun(
+    opts: { id: string; dueAt: string; nextRunAt: string; run: ScheduleRun },
+  ): Promise<boolean>;
+  /** Records a manual run of an existing schedule and enqueues it; false when it is gone. */
+  queueManualRun(run: ScheduleRun): Promise<boolean>;
+  getScheduleRun(scheduleId: string, runId: string): Promise<ScheduleRun | null>;
+  /** The schedule's delivery log, newest first. */
+  listScheduleRuns(scheduleId: string, limit?: number): Promise<ScheduleRun[]>;
+  /**
+   * Marks attempt `attempt` of a run as sending; null when that attempt was already
+   * started or the run has ended (a queue message delivered twice sends once).
+   */
+  startRunAttempt(
+    opts: { scheduleId: string; runId: string; attempt: number; at: Date },
+  ): Promise<ScheduleRun | null>;
+  /**
+   * Records how an attempt ended. A failure with `retryDelayMs` leaves the run
+   * "retrying" and enqueues the next attempt after that delay, in the same commit.
+   */
+  finishRunAttempt(opts: {
+    scheduleId: string;
+    runId: string;
+    attempt: number;
+    at: Date;
+    status: "sent" | "inbox" | "failed";
+    reason?: string;
+    deliveredTo?: string[];
+    periodLabel?: string | null;
+    retryDelayMs?: number;
+  }): Promise<ScheduleRun | null>;
+  addInboxItem(item: InboxItem): Promise<void>;
+  /** The owner's inbox, newest first. */
+  listInbox(owner: string): Promise<InboxItem[]>;
+  getInboxItem(owner: string, id: string): Promise<InboxItem | null>;
+  /** Delivers schedule-run queue messages to `handler` until the store closes. */
+  listenScheduleRuns(handler: (message: ScheduleRunMessage) => Promise<void>): Promise<void>;
+  // ---- end of Schedules ----
 
   /** Reads one key: throws when KV cannot be reached (health checks). */
   ping(): Promise<void>;
@@ -1049,6 +1118,231 @@ class KvStore implements Store {
       check();
     });
   }
+
+  // ---- Schedules ----
+  // Keys and guarantees: see the Schedules section of the Store interface.
+
+  async saveSchedule(schedule: ScheduleRecord): Promise<void> {
+    for (;;) {
+      const cur = await this.#kv.get<ScheduleRecord>(["schedules", schedule.id]);
+      const op = this.#kv.atomic().check(cur);
+      if (cur.value?.next_run_at) op.delete(["schedules_due", cur.value.next_run_at, schedule.id]);
+      op.set(["schedules", schedule.id], schedule)
+        .set(["schedules_by_owner", schedule.owner, schedule.id], true);
+      if (!schedule.paused && schedule.next_run_at) {
+        op.set(["schedules_due", schedule.next_run_at, schedule.id], true);
+      }
+      if ((await op.commit()).ok) return;
+    }
+  }
+
+  async getSchedule(id: string, owner?: string): Promise<ScheduleRecord | null> {
+    const s = (await this.#kv.get<ScheduleRecord>(["schedules", id])).value;
+    return s && (owner === undefined || s.owner === owner) ? s : null;
+  }
+
+  async listSchedules(owner: string): Promise<ScheduleRecord[]> {
+    const ids: string[] = [];
+    for await (const e of this.#kv.list({ prefix: ["schedules_by_owner", owner] })) {
+      ids.push(e.key[2] as string);
+    }
+    const out: ScheduleRecord[] = [];
+    for (let i = 0; i < ids.length; i += 10) {
+      const got = await this.#kv.getMany<ScheduleRecord[]>(
+        ids.slice(i, i + 10).map((id) => ["schedules", id]),
+      );
+      for (const e of got) if (e.value && e.value.owner === owner) out.push(e.value);
+    }
+    return out.sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  async listAllSchedules(): Promise<ScheduleRecord[]> {
+    const out: ScheduleRecord[] = [];
+    for await (const e of this.#kv.list<ScheduleRecord>({ prefix: ["schedules"] })) {
+      out.push(e.value);
+    }
+    return out.sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  async listDueSchedules(now: Date, limit = 500): Promise<ScheduleRecord[]> {
+    const ids: string[] = [];
+    const iter = this.#kv.list({
+      start: ["schedules_due"],
+      end: ["schedules_due", now.toISOString() + "\u0000"],
+    }, { limit });
+    for await (const e of iter) ids.push(e.key[2] as string);
+    const out: ScheduleRecord[] = [];
+    for (const id of ids) {
+      const s = await this.getSchedule(id);
+      if (s && !s.paused && s.next_run_at && s.next_run_at <= now.toISOString()) out.push(s);
+    }
+    return out;
+  }
+
+  async deleteSchedule(owner: string, id: string): Promise<boolean> {
+    for (;;) {
+      const cur = await this.#kv.get<ScheduleRecord>(["schedules", id]);
+      if (!cur.value || cur.value.owner !== owner) return false;
+      const op = this.#kv.atomic().check(cur).delete(cur.key)
+        .delete(["schedules_by_owner", owner, id]);
+      if (cur.value.next_run_at) op.delete(["schedules_due", cur.value.next_run_at, id]);
+      if ((await op.commit()).ok) break;
+    }
+    await deletePrefix(this.#kv, ["schedule_runs", id]);
+    return true;
+  }
+
+  async claimScheduledRun(
+    opts: { id: string; dueAt: string; nextRunAt: string; run: ScheduleRun },
+  ): Promise<boolean> {
+    const claimKey = ["schedule_claims", opts.id, opts.dueAt];
+    const [cur, claim] = await this.#kv.getMany<[ScheduleRecord, string]>([
+      ["schedules", opts.id],
+      claimKey,
+    ]);
+    const s = cur.value;
+    if (!s || s.paused || s.next_run_at !== opts.dueAt || claim.value !== null) return false;
+    const message: ScheduleRunMessage = {
+      kind: "schedule_run",
+      schedule_id: opts.id,
+      run_id: opts.run.id,
+      attempt: 1,
+    };
+    const res = await this.#kv.atomic()
+      .check(cur)
+      .check({ key: claimKey, versionstamp: null })
+      .set(claimKey, opts.run.id, { expireIn: 35 * 86_400_000 })
+      .set(cur.key, { ...s, next_run_at: opts.nextRunAt, last_run_at: opts.dueAt })
+      .delete(["schedules_due", opts.dueAt, opts.id])
+      .set(["schedules_due", opts.nextRunAt, opts.id], true)
+      .set(["schedule_runs", opts.id, opts.run.id], opts.run)
+      .enqueue(message)
+      .commit();
+    return res.ok;
+  }
+
+  async queueManualRun(run: ScheduleRun): Promise<boolean> {
+    const cur = await this.#kv.get<ScheduleRecord>(["schedules", run.schedule_id]);
+    if (!cur.value) return false;
+    const message: ScheduleRunMessage = {
+      kind: "schedule_run",
+      schedule_id: run.schedule_id,
+      run_id: run.id,
+      attempt: 1,
+    };
+    const res = await this.#kv.atomic()
+      .check({ key: ["schedule_runs", run.schedule_id, run.id], versionstamp: null })
+      .set(["schedule_runs", run.schedule_id, run.id], run)
+      .enqueue(message)
+      .commit();
+    return res.ok;
+  }
+
+  async getScheduleRun(scheduleId: string, runId: string): Promise<ScheduleRun | null> {
+    return (await this.#kv.get<ScheduleRun>(["schedule_runs", scheduleId, runId])).value;
+  }
+
+  async listScheduleRuns(scheduleId: string, limit = 100): Promise<ScheduleRun[]> {
+    const out: ScheduleRun[] = [];
+    for await (const e of this.#kv.list<ScheduleRun>({ prefix: ["schedule_runs", scheduleId] })) {
+      out.push(e.value);
+    }
+    return out.sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id))
+      .slice(0, limit);
+  }
+
+  async startRunAttempt(
+    opts: { scheduleId: string; runId: string; attempt: number; at: Date },
+  ): Promise<ScheduleRun | null> {
+    for (;;) {
+      const cur = await this.#kv.get<ScheduleRun>(["schedule_runs", opts.scheduleId, opts.runId]);
+      const run = cur.value;
+      if (!run || run.finished_at !== null) return null;
+      if (run.attempts.some((a) => a.n >= opts.attempt)) return null;
+      const next: ScheduleRun = {
+        ...run,
+        status: "sending",
+        attempts: [...run.attempts, {
+          n: opts.attempt,
+          at: opts.at.toISOString(),
+          status: "sending",
+        }],
+      };
+      if ((await this.#kv.atomic().check(cur).set(cur.key, next).commit()).ok) return next;
+    }
+  }
+
+  async finishRunAttempt(opts: {
+    scheduleId: string;
+    runId: string;
+    attempt: number;
+    at: Date;
+    status: "sent" | "inbox" | "failed";
+    reason?: string;
+    deliveredTo?: string[];
+    periodLabel?: string | null;
+    retryDelayMs?: number;
+  }): Promise<ScheduleRun | null> {
+    for (;;) {
+      const cur = await this.#kv.get<ScheduleRun>(["schedule_runs", opts.scheduleId, opts.runId]);
+      const run = cur.value;
+      if (!run) return null;
+      const at = opts.at.toISOString();
+      const retry = opts.status === "failed" && opts.retryDelayMs !== undefined;
+      const next: ScheduleRun = {
+        ...run,
+        status: retry ? "retrying" : opts.status,
+        attempts: run.attempts.map((a) =>
+          a.n === opts.attempt
+            ? {
+              ...a,
+              status: opts.status,
+              finished_at: at,
+              ...(opts.reason ? { reason: opts.reason } : {}),
+            }
+            : a
+        ),
+        finished_at: retry ? null : at,
+      };
+      if (opts.deliveredTo) next.delivered_to = opts.deliveredTo;
+      if (opts.periodLabel !== undefined) next.period_label = opts.periodLabel;
+      const op = this.#kv.atomic().check(cur).set(cur.key, next);
+      if (retry) {
+        const message: ScheduleRunMessage = {
+          kind: "schedule_run",
+          schedule_id: opts.scheduleId,
+          run_id: opts.runId,
+          attempt: opts.attempt + 1,
+        };
+        op.enqueue(message, { delay: Math.max(0, opts.retryDelayMs!) });
+      }
+      if ((await op.commit()).ok) return next;
+    }
+  }
+
+  async addInboxItem(item: InboxItem): Promise<void> {
+    await this.#kv.set(["inbox", item.owner, item.id], item);
+  }
+
+  async listInbox(owner: string): Promise<InboxItem[]> {
+    const out: InboxItem[] = [];
+    for await (const e of this.#kv.list<InboxItem>({ prefix: ["inbox", owner] })) {
+      out.push(e.value);
+    }
+    return out.sort((a, b) => b.created_at.localeCompare(a.created_at));
+  }
+
+  async getInboxItem(owner: string, id: string): Promise<InboxItem | null> {
+    const item = (await this.#kv.get<InboxItem>(["inbox", owner, id])).value;
+    return item && item.owner === owner ? item : null;
+  }
+
+  listenScheduleRuns(handler: (message: ScheduleRunMessage) => Promise<void>): Promise<void> {
+    return this.#kv.listenQueue(async (m: unknown) => {
+      if (isScheduleRunMessage(m)) await handler(m);
+    });
+  }
+  // ---- end of Schedules ----
 
   async ping(): Promise<void> {
     await this.#kv.get(["health"]);
