@@ -144,6 +144,10 @@ function denseRanks(col: KeyColumn, n: number): Float64Array | null {
   }
   // Ranked strings / ObjectIds of one type are dense ranks already.
   if (col.ranked && col.uniformRank >= 0) return col.nums;
+  if (col.uniformRank >= 0) {
+    const ranks = offsetRanks(col.nums, n);
+    if (ranks) return ranks;
+  }
   const packed = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = col.nums[i];
@@ -165,6 +169,36 @@ function denseRanks(col: KeyColumn, n: number): Float64Array | null {
     packed[i] = lo;
   }
   return packed;
+}
+
+/**
+ * Dense ranks of integer values whose range times `n` is exact in a double (dates of a
+ * few months, counts): one numeric sort of `(value - min) * n + row`, no search per row;
+ * null otherwise.
+ */
+function offsetRanks(values: Float64Array, n: number): Float64Array | null {
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v)) return null;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (n === 0 || (max - min + 1) * n > 2 ** 53) return null;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = (values[i] - min) * n + i;
+  keys.sort();
+  const ranks = new Float64Array(n);
+  let r = -1, prev = NaN;
+  for (let k = 0; k < n; k++) {
+    const i = keys[k] % n;
+    if (values[i] !== prev) {
+      r++;
+      prev = values[i];
+    }
+    ranks[i] = r;
+  }
+  return ranks;
 }
 
 /** Dense ranks by key column, computed once for every index using the column. */

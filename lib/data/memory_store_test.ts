@@ -91,3 +91,39 @@ Deno.test("a large collection is columnar, built in batches, and serves equal do
   assert.ok(byThreshold.collection("ccs_dev", "calls")!.table);
   assert.ok(!createMemoryStore({ calls: docs }).collection("ccs_dev", "calls")!.table);
 });
+
+Deno.test("columnar indexes over thousands of rows (the numeric-sort paths) order as mingo's $sort", () => {
+  let seed = 7;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const hex = (bytes: number[]) => bytes.map((b) => b.toString(16).padStart(2, "0")).join("");
+  // Several ids per second (random tails, shuffled), dates with duplicates; then dates over
+  // centuries (too wide for one exact number per row: the search path) and mixed types.
+  for (const wide of [false, true]) {
+    const docs: Document[] = Array.from({ length: 6000 }, (_, i) => {
+      const second = 1_700_000_000 + Math.floor(rand() * 900);
+      const tail = Array.from({ length: 8 }, () => Math.floor(rand() * 256));
+      const ts = [second >>> 24, (second >>> 16) & 255, (second >>> 8) & 255, second & 255];
+      const ms = wide ? rand() * 4e12 - 1e12 : 1_780_000_000_000 + Math.floor(rand() * 5000) * 1000;
+      return {
+        _id: new ObjectId(hex([...ts, ...tail])),
+        start_time: i % 997 === 0 && wide ? null : new Date(Math.floor(ms)),
+        agent_name: ["a", "b", "c", null][Math.floor(rand() * 4)],
+        n: i,
+      };
+    });
+    const store = createMemoryStore({ calls: docs }, {
+      columnarFrom: 1000,
+      indexes: {
+        calls: [{ key: { start_time: 1, _id: 1 } }, { key: { agent_name: 1, start_time: -1 } }],
+      },
+    });
+    const coll = store.collection("ccs_dev", "calls")!;
+    assert.ok(coll.table);
+    for (const index of coll.indexes) {
+      assert.ok(index.usable, index.name);
+      const byIndex = [...index.positions].map((p) => coll.doc(p).n);
+      const sorted = new Aggregator([{ $sort: index.key }]).run(docs).map((d) => d.n);
+      assert.deepEqual(byIndex, sorted, `${index.name}, wide ${wide}`);
+    }
+  }
+});

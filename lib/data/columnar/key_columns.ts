@@ -132,7 +132,8 @@ function objectIdRanks(col: Column, n: number): Float64Array {
       (o[b + 9] * 256 + o[b + 10]) * 256 + o[b + 11];
     rows.push(i);
   }
-  const sorted = Int32Array.from(rows).sort((a, b) => hi[a] - hi[b] || lo[a] - lo[b]);
+  const byBytes = (a: number, b: number) => hi[a] - hi[b] || lo[a] - lo[b];
+  const sorted = byTimestamp(o, rows, byBytes) ?? Int32Array.from(rows).sort(byBytes);
   const out = new Float64Array(n);
   let r = 0;
   for (let k = 0; k < sorted.length; k++) {
@@ -142,6 +143,43 @@ function objectIdRanks(col: Column, n: number): Float64Array {
       if (hi[p] !== hi[i] || lo[p] !== lo[i]) r++;
     }
     out[i] = r;
+  }
+  return out;
+}
+
+/**
+ * `rows` ordered by their ObjectIds: a numeric sort on the 4-byte timestamp (ties by row),
+ * then the few ids of one second ordered by all their bytes; null when the timestamps
+ * span too much for one exact number per row (the caller then sorts with `byBytes`).
+ */
+function byTimestamp(
+  o: Uint8Array,
+  rows: number[],
+  byBytes: (a: number, b: number) => number,
+): Int32Array | null {
+  const m = rows.length;
+  const ts = new Float64Array(m);
+  let min = Infinity, max = -Infinity;
+  for (let k = 0; k < m; k++) {
+    const b = rows[k] * 12;
+    const t = ((o[b] * 256 + o[b + 1]) * 256 + o[b + 2]) * 256 + o[b + 3];
+    ts[k] = t;
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  if (m === 0 || (max - min + 1) * m > 2 ** 53) return null;
+  const keys = new Float64Array(m);
+  for (let k = 0; k < m; k++) keys[k] = (ts[k] - min) * m + k;
+  keys.sort();
+  const out = new Int32Array(m);
+  for (let k = 0; k < m; k++) out[k] = rows[keys[k] % m];
+  // Ids of the same second: order by every byte (runs are short).
+  for (let start = 0; start < m;) {
+    const t = ts[keys[start] % m];
+    let end = start + 1;
+    while (end < m && ts[keys[end] % m] === t) end++;
+    if (end - start > 1) out.subarray(start, end).sort(byBytes);
+    start = end;
   }
   return out;
 }
