@@ -348,6 +348,7 @@ export class QueryEngine {
       selections: { cache: this.#selections, key, max: SELECTION_ENTRIES },
       keyColumn: (field) => coll.keyColumn(field),
       indexOn: (field) => coll.indexOn(field),
+      intervalsOn: (index) => intervalsFor(index, filter),
       finish: this.#finisher(budget),
     };
     return { options, narrowed: () => narrowed };

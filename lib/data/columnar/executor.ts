@@ -33,6 +33,12 @@ export interface ColumnarOptions {
   keyColumn?: (field: string) => KeyColumn | null;
   /** A usable ascending index whose first field is `field`, if any. */
   indexOn?: (field: string) => SortedIndex | null;
+  /**
+   * Ranges of `index`'s positions (ascending, disjoint) holding every row the leading
+   * filter can match, from its conditions on the index's first field; null when it has
+   * none. A sorted page is then read by walking them, without the whole selection.
+   */
+  intervalsOn?: (index: SortedIndex) => { lo: number; hi: number }[] | null;
   /** Runs stages over documents with mingo (the engine's operator context and budget). */
   finish: (stages: Document[], docs: Document[]) => Document[];
 }
@@ -145,6 +151,8 @@ export async function runColumnar(
   const distinct = distinctStrings(table, filter, pipeline[next]);
   if (distinct) return { docs: distinct, rest: pipeline.slice(next + 1), aggregated: true };
   try {
+    const page = await indexPage(table, test, pipeline.slice(next), opts);
+    if (page) return page;
     const rows = await cachedSelection(table, test, opts);
     return await runOnRows(table, rows, pipeline.slice(next), opts);
   } catch (e) {
@@ -356,7 +364,83 @@ async function sortStage(
 ): Promise<ColumnarResult | null> {
   const plan = sortPlan(stages, 0, opts);
   if (!plan) return null;
-  const page = await orderRows(table, rows, plan, opts);
+  return await pageResult(table, await orderRows(table, rows, plan, opts), stages, plan, opts);
+}
+
+/**
+ * `[$sort, $skip?, $limit, …]` whose first sort field has an index the filter bounds, when
+ * the selection is not cached: the index's ranges walked in sort order, each row tested,
+ * until the page is full — a page of the newest calls reads about a page of rows, not the
+ * month. Null when that does not apply (no limit, no index or bounds, a cached selection).
+ */
+async function indexPage(
+  table: ColumnTable,
+  test: RowTest,
+  stages: Document[],
+  opts: ColumnarOptions,
+): Promise<ColumnarResult | null> {
+  const plan = sortPlan(stages, 0, opts);
+  if (!plan || !Number.isFinite(plan.limit)) return null;
+  if (opts.selections?.cache.has(opts.selections.key)) return null;
+  const index = opts.indexOn?.(plan.field) ?? null;
+  const ranges = index ? opts.intervalsOn?.(index) ?? null : null;
+  if (!index || !ranges) return null;
+  const need = plan.skip + plan.limit;
+  const order = await walkRanges(index, ranges, test, { ...plan, need }, opts);
+  const page = Int32Array.from(order).subarray(Math.min(plan.skip, order.length), need);
+  return await pageResult(table, page, stages, plan, opts);
+}
+
+/**
+ * Rows in `ranges` of `index` that pass `test`, in the plan's order: the ranges walked
+ * forwards or backwards, each run of equal first keys sorted by `compare`, until `need`.
+ */
+async function walkRanges(
+  index: SortedIndex,
+  ranges: { lo: number; hi: number }[],
+  test: RowTest,
+  how: { need: number; dir: 1 | -1; compare: (a: number, b: number) => number },
+  opts: ColumnarOptions,
+): Promise<number[]> {
+  const positions = index.positions;
+  const col = index.columns[0];
+  const ordered = how.dir === 1 ? ranges : [...ranges].reverse();
+  const out: number[] = [];
+  let run: number[] = [];
+  let runKey = -1;
+  let seen = 0;
+  const flush = () => {
+    if (run.length > 1) run.sort(how.compare);
+    for (const p of run) out.push(p);
+    run = [];
+  };
+  for (const { lo, hi } of ordered) {
+    for (let k = 0; k < hi - lo; k++) {
+      const p = positions[how.dir === 1 ? lo + k : hi - 1 - k];
+      if (runKey < 0 || compareAt(col, runKey, p) !== 0) {
+        flush();
+        if (out.length >= how.need) return out;
+        runKey = p;
+      }
+      if (test(p)) run.push(p);
+      if (++seen % CHUNK_ROWS === 0) {
+        opts.budget.check();
+        await opts.budget.pause();
+      }
+    }
+  }
+  flush();
+  return out;
+}
+
+/** The result of an ordered page: the page materialised (projected when it can be). */
+async function pageResult(
+  table: ColumnTable,
+  page: Int32Array,
+  stages: Document[],
+  plan: SortPlan,
+  opts: ColumnarOptions,
+): Promise<ColumnarResult> {
   const projection = inclusionProjection(stages[plan.next]);
   if (projection) {
     return {
