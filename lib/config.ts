@@ -127,6 +127,25 @@ export interface Config {
     /** A connection with a request in progress is closed after this long with no bytes. */
     idleTimeoutMs: number;
   };
+  /**
+   * Email of scheduled reports (`lib/schedules/mailer.ts`). Absent: no SMTP, scheduled
+   * reports go to the owner's in-app inbox.
+   */
+  mail?: MailConfig;
+  /** The app's public URL for links in emails (`APP_URL`), e.g. `https://cc.example.com`; null: none. */
+  appUrl?: string | null;
+}
+
+/** SMTP settings of scheduled reports. */
+export interface MailConfig {
+  /** `smtp://user:pass@host:587` or `smtps://…:465` (`SMTP_URL`); null: no email, inbox only. */
+  smtpUrl: string | null;
+  /** The sender (`MAIL_FROM`), e.g. `Reports <reports@example.com>`. */
+  from: string;
+  /** Recipient domains allowed (`MAIL_ALLOWED_DOMAINS`, lower-case); empty: no address allowed. */
+  allowedDomains: string[];
+  /** Deadline of one SMTP delivery (`SMTP_TIMEOUT_MS`, default 30 s). */
+  timeoutMs: number;
 }
 
 /** Thrown when a variable has an invalid value. */
@@ -366,7 +385,65 @@ export function loadConfig(env: Env = readEnv()): Config {
       keepAliveTimeoutMs: int(env, "HTTP_KEEPALIVE_TIMEOUT_MS", 5_000, 100),
       idleTimeoutMs: int(env, "HTTP_IDLE_TIMEOUT_MS", 60_000, 1_000),
     },
+    mail: mailConfig(env),
+    appUrl: appUrl(env),
   };
+}
+
+/** `SMTP_URL`, `MAIL_FROM`, `MAIL_ALLOWED_DOMAINS`, `SMTP_TIMEOUT_MS`. */
+function mailConfig(env: Env): MailConfig {
+  const smtpUrl = str(env, "SMTP_URL");
+  if (smtpUrl) {
+    let u: URL | null = null;
+    try {
+      u = new URL(smtpUrl);
+    } catch { /* reported below */ }
+    if (!u || (u.protocol !== "smtp:" && u.protocol !== "smtps:") || !u.hostname) {
+      throw new ConfigError(
+        "SMTP_URL",
+        `must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.com:587`,
+      );
+    }
+  }
+  const from = str(env, "MAIL_FROM");
+  if (smtpUrl && !from) {
+    throw new ConfigError("MAIL_FROM", "is required when SMTP_URL is set (the sender address)");
+  }
+  if (from && !/@[^@\s>]+\.[^@\s>]+>?$/.test(from)) {
+    throw new ConfigError(
+      "MAIL_FROM",
+      `must be an address such as reports@example.com or "Reports <reports@example.com>", got "${from}"`,
+    );
+  }
+  const allowedDomains = (str(env, "MAIL_ALLOWED_DOMAINS") ?? "").split(",")
+    .map((d) => d.trim().toLowerCase().replace(/^@/, "")).filter(Boolean);
+  const badDomain = allowedDomains.find((d) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d));
+  if (badDomain) {
+    throw new ConfigError(
+      "MAIL_ALLOWED_DOMAINS",
+      `must list domains such as example.com,example.org, got "${badDomain}"`,
+    );
+  }
+  return {
+    smtpUrl,
+    from: from ?? "reports@localhost.invalid",
+    allowedDomains,
+    timeoutMs: int(env, "SMTP_TIMEOUT_MS", 30_000, 100),
+  };
+}
+
+/** `APP_URL`: an http(s) URL without a trailing slash, or null. */
+function appUrl(env: Env): string | null {
+  const v = str(env, "APP_URL");
+  if (!v) return null;
+  let u: URL | null = null;
+  try {
+    u = new URL(v);
+  } catch { /* reported below */ }
+  if (!u || (u.protocol !== "http:" && u.protocol !== "https:")) {
+    throw new ConfigError("APP_URL", `must be an http(s) URL such as https://cc.example.com`);
+  }
+  return v.replace(/\/+$/, "");
 }
 
 /** The demo password shown at start; it follows the same rules as every password. */

@@ -156,3 +156,32 @@ Deno.test("DATA_WORKER turns the data worker off; it is on by default", () => {
     (e: unknown) => e instanceof ConfigError && /DATA_WORKER/.test(e.message),
   );
 });
+
+Deno.test("mail: SMTP_URL, MAIL_FROM, MAIL_ALLOWED_DOMAINS, SMTP_TIMEOUT_MS and APP_URL", () => {
+  const none = loadConfig({});
+  assert.equal(none.mail?.smtpUrl, null);
+  assert.deepEqual(none.mail?.allowedDomains, []);
+  assert.equal(none.appUrl, null);
+  const c = loadConfig({
+    SMTP_URL: "smtp://u:p@127.0.0.1:2525",
+    MAIL_FROM: "Reports <reports@example.com>",
+    MAIL_ALLOWED_DOMAINS: " Example.com, @example.org ",
+    SMTP_TIMEOUT_MS: "5000",
+    APP_URL: "https://cc.example.com/",
+  });
+  assert.deepEqual(c.mail, {
+    smtpUrl: "smtp://u:p@127.0.0.1:2525",
+    from: "Reports <reports@example.com>",
+    allowedDomains: ["example.com", "example.org"],
+    timeoutMs: 5000,
+  });
+  assert.equal(c.appUrl, "https://cc.example.com");
+  const bad: [Record<string, string>, RegExp][] = [
+    [{ SMTP_URL: "http://mail.example.com" }, /SMTP_URL must be an smtp/],
+    [{ SMTP_URL: "smtp://mail.example.com" }, /MAIL_FROM is required/],
+    [{ MAIL_FROM: "nobody" }, /MAIL_FROM must be an address/],
+    [{ MAIL_ALLOWED_DOMAINS: "example.com,not a domain" }, /MAIL_ALLOWED_DOMAINS/],
+    [{ APP_URL: "ftp://x" }, /APP_URL/],
+  ];
+  for (const [env, re] of bad) assert.throws(() => loadConfig(env), re);
+});
