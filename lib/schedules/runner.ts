@@ -13,6 +13,7 @@
  *
  * The clock is injected: tests freeze it and call {@linkcode ScheduleRunner.tick} directly.
  */
+import type { Config } from "../config.ts";
 import type { DataClient } from "../data/types.ts";
 import { newId, type Store } from "../kv.ts";
 import { requireReport } from "../reports/catalog.ts";
@@ -25,7 +26,7 @@ import { runCompiled } from "../reports/run.ts";
 import { reportMetaFromCompiled } from "../reports/save.ts";
 import type { ReportMeta } from "../reports/types.ts";
 import { describeRecurrence, nextRunAt } from "./recurrence.ts";
-import { type MailAttachment, type Mailer, reportEmail } from "./mailer.ts";
+import { type MailAttachment, type Mailer, reportEmail, smtpMailer } from "./mailer.ts";
 import type { InboxItem, ScheduleRecord, ScheduleRun, ScheduleRunMessage } from "./types.ts";
 
 /** Attempts of one run before it is logged as failed for good. */
@@ -91,6 +92,21 @@ function newRun(s: ScheduleRecord, dueAt: Date, trigger: ScheduleRun["trigger"],
     created_at: now.toISOString(),
     finished_at: null,
   } satisfies ScheduleRun;
+}
+
+/**
+ * Records a manual run of schedule `id` (when `owner` owns it, if given) and enqueues it
+ * for the queue listener; null when there is no such schedule. The schedule's
+ * `next_run_at` does not move.
+ */
+export async function queueRunNow(
+  store: Store,
+  opts: { id: string; owner?: string; now: Date },
+): Promise<ScheduleRun | null> {
+  const s = await store.getSchedule(opts.id, opts.owner);
+  if (!s) return null;
+  const run = newRun(s, opts.now, "manual", opts.now);
+  return await store.queueManualRun(run) ? run : null;
 }
 
 /** The files and the words of one delivery. */
@@ -311,12 +327,8 @@ export function createScheduleRunner(opts: ScheduleRunnerOptions): ScheduleRunne
       }
     },
 
-    async runNow(id, owner) {
-      const s = await store.getSchedule(id, owner);
-      if (!s) return null;
-      const now = clock();
-      const run = newRun(s, now, "manual", now);
-      return await store.queueManualRun(run) ? run : null;
+    runNow(id, owner) {
+      return queueRunNow(store, { id, owner, now: clock() });
     },
 
     start() {
@@ -337,5 +349,29 @@ export function createScheduleRunner(opts: ScheduleRunnerOptions): ScheduleRunne
       return Promise.resolve();
     },
   };
+  return runner;
+}
+
+/**
+ * The app's runner from its configuration, started: SMTP when `SMTP_URL` is set (else
+ * the inbox), the minute tick where `Deno.cron` exists, and the queue listener.
+ */
+export function startScheduleRunner(opts: {
+  config: Pick<Config, "mail" | "appUrl">;
+  store: Store;
+  data: DataClient;
+  log?: (message: string, error?: unknown) => void;
+}): ScheduleRunner {
+  const mail = opts.config.mail;
+  const runner = createScheduleRunner({
+    store: opts.store,
+    data: opts.data,
+    mailer: mail?.smtpUrl
+      ? smtpMailer({ url: mail.smtpUrl, from: mail.from, timeoutMs: mail.timeoutMs })
+      : null,
+    appUrl: opts.config.appUrl ?? null,
+    log: opts.log,
+  });
+  runner.start();
   return runner;
 }

@@ -13,6 +13,7 @@ import type { DataClient } from "../data/types.ts";
 import { type Store, storeOver } from "../kv.ts";
 import { openConfiguredKv } from "../kv_connect.ts";
 import { exportReport } from "../reports/excel.ts";
+import { startScheduleRunner } from "../schedules/runner.ts";
 import { agentRunner } from "./agent_runner.ts";
 import { createApp } from "./app.ts";
 import type { BuildManifest, Manifest } from "./types.ts";
@@ -118,6 +119,8 @@ export async function assembleApp(
     });
     const client = data;
     const names = vocabulary;
+    // Scheduled reports: the minute tick and the queue listener (lib/schedules/runner.ts).
+    const schedules = startScheduleRunner({ config, store, data, log: options.log });
     return {
       fetch: app.fetch,
       store,
@@ -125,6 +128,7 @@ export async function assembleApp(
       provider,
       demoLine,
       async close() {
+        await schedules.close();
         await app.close();
         names.close();
         await client.close().catch(() => {});
