@@ -80,13 +80,40 @@ type Body = {
 };
 
 /**
- * The estimated input tokens of one chat-completions request body; with `shape`, every number
- * counts as one digit (what is left when the numbers of the data are set aside).
+ * The estimated input tokens of one chat-completions request body; with `shape`, the data's
+ * values are set aside: every number counts as one digit, and each text cell of a tool
+ * result's rows and summary as one character (which agents lead, say, differs between two
+ * datasets; how much the model is shown must not).
  */
 export function requestTokens(body: Body, options: { shape?: boolean } = {}): number {
-  const norm = (s: string) => options.shape ? s.replace(/-?\d+(\.\d+)?/g, "0") : s;
-  return estimateTokens(norm(JSON.stringify(body.messages))) +
-    estimateTokens(norm(JSON.stringify(body.tools ?? [])));
+  if (!options.shape) {
+    return estimateTokens(JSON.stringify(body.messages)) +
+      estimateTokens(JSON.stringify(body.tools ?? []));
+  }
+  const digits = (s: string) => s.replace(/-?\d+(\.\d+)?/g, "0");
+  const messages = body.messages.map((m) =>
+    m.role === "tool" && typeof m.content === "string"
+      ? { ...m, content: maskValues(m.content) }
+      : m
+  );
+  return estimateTokens(digits(JSON.stringify(messages))) +
+    estimateTokens(digits(JSON.stringify(body.tools ?? [])));
+}
+
+/** A tool result with the text values of its rows and summary replaced by "x". */
+function maskValues(content: string): string {
+  const envelope = parseToolResult(content) as Record<string, unknown> | null;
+  if (!envelope) return content;
+  const mask = (v: unknown): unknown =>
+    typeof v === "string" ? "x" : Array.isArray(v) ? v.map(mask) : v;
+  const out: Record<string, unknown> = { ...envelope };
+  if (Array.isArray(out.rows)) out.rows = out.rows.map(mask);
+  if (out.summary && typeof out.summary === "object") {
+    out.summary = Object.fromEntries(
+      Object.entries(out.summary as Record<string, unknown>).map(([k, v]) => [k, mask(v)]),
+    );
+  }
+  return JSON.stringify(out);
 }
 
 function toolCall(name: string, args: unknown, tokens: number): MockReply {

@@ -518,10 +518,15 @@ export function tokenRows(r: unknown): SummaryRow[] {
     what: "Model input tokens: same at both sizes?",
     app: c.equal
       ? "✓ equal"
+      : c.shape_equal
+      ? "✓ equal but for the values shown"
       : Number(c.max_diff_ratio) < 0.01
       ? "≈ (values in previews)"
       : "DIFFERENT",
-    reference: `largest difference ${c.max_diff_tokens ?? "?"} tokens`,
+    reference: c.equal
+      ? ""
+      : `with the data's values set aside: ${c.shape_equal ? "equal" : "different"}; ` +
+        `as sent: largest difference ${c.max_diff_tokens ?? "?"} tokens (numbers and names shown)`,
     ratio: "",
   });
   return rows;

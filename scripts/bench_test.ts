@@ -204,7 +204,8 @@ Deno.test("token rows: each question at both sizes and the verdict", () => {
   assert.equal(rows[0].app, "1,002");
   assert.equal(rows[0].reference, "1,000");
   assert.match(rows[0].ratio, /\(\+2\)/);
-  assert.equal(rows[1].app, "≈ (values in previews)");
+  assert.equal(rows[1].app, "✓ equal but for the values shown");
+  assert.match(rows[1].reference, /values set aside: equal; as sent: largest difference 2 tokens/);
   assert.equal(
     verdict(compareTokens([
       { calls: 1, questions: [{ input_tokens: 10, shape_tokens: 5 } as never] },
