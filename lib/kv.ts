@@ -37,6 +37,7 @@ import type { ReportMeta, ReportRepository } from "./reports/types.ts";
 import type { TableMeta } from "./reports/tables.ts";
 import { deletePrefix, getChunked, listChunked, setChunked } from "./kv_values.ts";
 import { retryLocked } from "./kv_retry.ts";
+import { GroupCommitter } from "./kv_group_commit.ts";
 import {
   type InboxItem,
   isScheduleRunMessage,
@@ -436,6 +437,7 @@ class KvStore implements Store {
   #clock: () => Date;
   #pollMs: number;
   #leaseClock: () => number;
+  #group: GroupCommitter;
   #waiters = new Map<string, Set<() => void>>();
   #closed = false;
 
@@ -444,6 +446,7 @@ class KvStore implements Store {
     this.#clock = options.clock ?? (() => new Date());
     this.#pollMs = options.pollMs ?? 1000;
     this.#leaseClock = options.leaseClock ?? Date.now;
+    this.#group = new GroupCommitter(kv);
   }
 
   #now(): string {
@@ -852,18 +855,21 @@ class KvStore implements Store {
       finished_at: null,
       last_seq: first ? 1 : 0,
     };
-    const op = this.#kv.atomic()
-      .check(conv)
-      .check(running)
-      .set(["turns", t.id], turn)
-      .set(["turns_by_conversation", t.owner, t.conversation_id, t.id], true)
-      .set(["running_turns", t.conversation_id], t.id);
-    if (first) setChunked(op, ["turn_events", t.id, 1], { seq: 1, event: first });
-    if (options.title && conv.value.title === DEFAULT_CONVERSATION_TITLE) {
-      op.set(conv.key, { ...conv.value, title: options.title, updated_at: this.#now() });
-    }
-    const res = await op.commit();
-    if (res.ok) {
+    const retitle = options.title && conv.value.title === DEFAULT_CONVERSATION_TITLE
+      ? { ...conv.value, title: options.title, updated_at: this.#now() }
+      : null;
+    // Group-committed: turns started together share a disk sync.
+    const ok = await this.#group.commit({
+      checks: [conv, running],
+      mutate: (op) => {
+        op.set(["turns", t.id], turn)
+          .set(["turns_by_conversation", t.owner, t.conversation_id, t.id], true)
+          .set(["running_turns", t.conversation_id], t.id);
+        if (first) setChunked(op, ["turn_events", t.id, 1], { seq: 1, event: first });
+        if (retitle) op.set(conv.key, retitle);
+      },
+    });
+    if (ok) {
       if (first) this.#notify(t.id);
       return turn;
     }
@@ -892,25 +898,31 @@ class KvStore implements Store {
       const cur = await this.#kv.get<TurnRecord>(["turns", turnId]);
       if (!cur.value) throw new Error(`Cannot append an event: turn ${turnId} not found`);
       if (cur.value.status !== "running") throw new TurnEndedError(turnId);
-      let seq = cur.value.last_seq;
-      const op = this.#kv.atomic().check(cur);
-      for (const event of events) {
-        seq++;
-        setChunked(op, ["turn_events", turnId, seq], { seq, event });
-      }
-      const next: TurnRecord = { ...cur.value, last_seq: seq };
+      const first = cur.value.last_seq + 1;
+      const next: TurnRecord = { ...cur.value, last_seq: cur.value.last_seq + events.length };
+      const checks: Deno.AtomicCheck[] = [cur];
+      let running: Deno.KvEntryMaybe<string> | null = null;
       if (options.finish) {
         next.status = options.finish;
         next.finished_at = this.#now();
-        const running = await this.#kv.get<string>(["running_turns", cur.value.conversation_id]);
-        op.check(running);
-        if (running.value === turnId) op.delete(running.key);
-        op.delete(["turn_stops", turnId]);
+        running = await this.#kv.get<string>(["running_turns", cur.value.conversation_id]);
+        checks.push(running);
       }
-      op.set(cur.key, next);
-      if ((await op.commit()).ok) {
+      // Group-committed with other turns' events (see kv_group_commit.ts).
+      const ok = await this.#group.commit({
+        checks,
+        mutate: (op) => {
+          events.forEach((event, i) =>
+            setChunked(op, ["turn_events", turnId, first + i], { seq: first + i, event })
+          );
+          if (running?.value === turnId) op.delete(running.key);
+          if (options.finish) op.delete(["turn_stops", turnId]);
+          op.set(cur.key, next);
+        },
+      });
+      if (ok) {
         this.#notify(turnId);
-        return seq;
+        return next.last_seq;
       }
     }
   }
