@@ -10,9 +10,16 @@ import * as $api_conversations__id_ from "./routes/api/conversations/[id].ts";
 import * as $api_conversations__id__turns from "./routes/api/conversations/[id]/turns.ts";
 import * as $api_conversations_index from "./routes/api/conversations/index.ts";
 import * as $api_health from "./routes/api/health.ts";
+import * as $api_inbox__id_ from "./routes/api/inbox/[id].ts";
+import * as $api_inbox_index from "./routes/api/inbox/index.ts";
 import * as $api_reports__id_ from "./routes/api/reports/[id].ts";
+import * as $api_reports__id__pdf from "./routes/api/reports/[id]/pdf.ts";
 import * as $api_reports_catalog from "./routes/api/reports/catalog.ts";
 import * as $api_reports_index from "./routes/api/reports/index.ts";
+import * as $api_schedules__id_ from "./routes/api/schedules/[id].ts";
+import * as $api_schedules__id__run from "./routes/api/schedules/[id]/run.ts";
+import * as $api_schedules__id__runs from "./routes/api/schedules/[id]/runs.ts";
+import * as $api_schedules_index from "./routes/api/schedules/index.ts";
 import * as $api_tables__id__rows from "./routes/api/tables/[id]/rows.ts";
 import * as $api_tables__id__xlsx from "./routes/api/tables/[id]/xlsx.ts";
 import * as $api_turns__id__cancel from "./routes/api/turns/[id]/cancel.ts";
@@ -36,9 +43,16 @@ const manifest = {
     "./routes/api/conversations/[id]/turns.ts": $api_conversations__id__turns,
     "./routes/api/conversations/index.ts": $api_conversations_index,
     "./routes/api/health.ts": $api_health,
+    "./routes/api/inbox/[id].ts": $api_inbox__id_,
+    "./routes/api/inbox/index.ts": $api_inbox_index,
     "./routes/api/reports/[id].ts": $api_reports__id_,
+    "./routes/api/reports/[id]/pdf.ts": $api_reports__id__pdf,
     "./routes/api/reports/catalog.ts": $api_reports_catalog,
     "./routes/api/reports/index.ts": $api_reports_index,
+    "./routes/api/schedules/[id].ts": $api_schedules__id_,
+    "./routes/api/schedules/[id]/run.ts": $api_schedules__id__run,
+    "./routes/api/schedules/[id]/runs.ts": $api_schedules__id__runs,
+    "./routes/api/schedules/index.ts": $api_schedules_index,
     "./routes/api/tables/[id]/rows.ts": $api_tables__id__rows,
     "./routes/api/tables/[id]/xlsx.ts": $api_tables__id__xlsx,
     "./routes/api/turns/[id]/cancel.ts": $api_turns__id__cancel,

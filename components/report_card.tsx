@@ -1,5 +1,5 @@
 /**
- * A saved Excel report: its title, row count, and a download link.
+ * A saved report: its title, row count, and its Excel and PDF download links.
  */
 import type { JSX } from "preact";
 import type { ReportRef } from "../lib/agent/events.ts";
@@ -11,7 +11,7 @@ export function reportHref(report: ReportRef): string | null {
   return /^\/api\/reports\/[A-Za-z0-9_-]+$/.test(report.download) ? report.download : null;
 }
 
-/** Renders a report card with a "Download Excel" link. */
+/** Renders a report card with "Download Excel" and "Download PDF" links. */
 export function ReportCard({ report }: { report: ReportRef }): JSX.Element {
   const href = reportHref(report);
   const rows = `${formatCount(report.rows)} ${report.rows === 1 ? "row" : "rows"}`;
@@ -40,6 +40,17 @@ export function ReportCard({ report }: { report: ReportRef }): JSX.Element {
           </a>
         )
         : <span class="report-meta">Not available</span>}
+      {href && (
+        <a
+          class="button button-ghost report-download"
+          href={`${href}/pdf`}
+          download={report.file_name ? report.file_name.replace(/\.xlsx$/i, "") + ".pdf" : ""}
+          aria-label={`Download PDF: ${report.title} (${rows})`}
+        >
+          <IconDownload />
+          <span>Download PDF</span>
+        </a>
+      )}
     </div>
   );
 }

@@ -142,6 +142,7 @@ Deno.test({
       assert.ok(png.length > 10_000, `a PNG with content (${png.length} bytes)`);
       await Deno.mkdir(OUT, { recursive: true });
       await Deno.writeFile(new URL("report_pdf_aggregate.png", OUT), png);
+      await Deno.writeFile(new URL("report_pdf_aggregate.pdf", OUT), pdf);
       const pgm = await poppler("pdftoppm", ["-gray", "-r", "50", "-f", "1", "-l", "1"], pdf);
       const ink = darkShare(pgm);
       assert.ok(ink > 0.01 && ink < 0.5, `ink covers ${(ink * 100).toFixed(1)}% of page 1`);
