@@ -357,10 +357,49 @@ Deno.test("schedules: format both attaches the workbook and the PDF", async () =
     assert.equal(new TextDecoder().decode(xlsx.bytes.slice(0, 2)), "PK");
     assert.equal(new TextDecoder().decode(pdf.bytes.slice(0, 5)), "%PDF-");
     assert.equal(pdf.name, xlsx.name.replace(/\.xlsx$/, ".pdf"));
+    // The emailed PDF reads back with the catalog's numbers (where poppler is installed).
+    const text = await pdfText(pdf.bytes);
+    if (text !== null) {
+      const expected = await runReport("agent_performance", { period: "yesterday" }, {
+        client: t.data,
+        tz: TZ,
+        now: FIXTURE_NOW,
+      });
+      const agent = expected.columns.findIndex((c) => c.key === "agent");
+      const handled = expected.columns.findIndex((c) => c.key === "calls_handled");
+      assert.match(text, /Agent performance/);
+      const lines = text.split("\n");
+      for (const row of expected.rows) {
+        // The table row: the name, then its figures (chart labels are names only).
+        const line = lines.find((l) => new RegExp(`^\\s*${row[agent]}\\s+\\d`).test(l));
+        assert.ok(line, `${row[agent]} in the PDF's table`);
+        assert.equal(line.trim().split(/\s+/)[1], String(row[handled]), line);
+      }
+    }
   } finally {
     await teardown(t);
   }
 });
+
+/** The text of a PDF by `pdftotext -layout`, or null when poppler is not installed. */
+async function pdfText(bytes: Uint8Array): Promise<string | null> {
+  const dir = await Deno.makeTempDir({ prefix: "schedule_pdf_" });
+  try {
+    await Deno.writeFile(`${dir}/r.pdf`, bytes);
+    const out = await new Deno.Command("pdftotext", {
+      args: ["-layout", `${dir}/r.pdf`, "-"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    return new TextDecoder().decode(out.stdout);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
 
 Deno.test("schedules: after the last attempt a run is failed for good", async () => {
   const t = await setup(1, { retryDelaysMs: [50] });
