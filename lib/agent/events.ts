@@ -102,6 +102,11 @@ export interface Interpretation {
    * run again without a model call (absent when the answer came from elsewhere).
    */
   report?: { name: string; params: ReportParams };
+  /**
+   * A scheduled report's recurrence in words ("every Monday at 09:00 (Asia/Kolkata)"),
+   * when the turn created or cancelled a schedule; absent otherwise.
+   */
+  schedule?: string;
 }
 
 export type AgentEvent =

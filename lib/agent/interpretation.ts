@@ -7,7 +7,7 @@ import type { Interpretation, Outcome } from "./events.ts";
 
 /** One chip: what kind of part it is, and its text. */
 export interface Chip {
-  kind: "metric" | "period" | "compare" | "filter" | "group" | "unplaced";
+  kind: "metric" | "period" | "compare" | "filter" | "group" | "schedule" | "unplaced";
   text: string;
   /** A filter chip's filter ("agent", "queue"…), as in `Interpretation.filters`. */
   name?: string;
@@ -43,6 +43,7 @@ export function interpretationChips(
     chips.push({ kind: "filter", text, name: k });
   }
   if (i.group_by) chips.push({ kind: "group", text: `by ${i.group_by}` });
+  if (i.schedule) chips.push({ kind: "schedule", text: i.schedule });
   if (i.unplaced.length) {
     const label = outcome === "clarified" ? "could not place" : "not used";
     chips.push({ kind: "unplaced", text: `${label}: ${i.unplaced.join(", ")}` });

@@ -37,6 +37,11 @@ import {
   type Summarizer,
 } from "./memory.ts";
 import { dataAgentPrompt, supervisorPrompt } from "./prompts.ts";
+import {
+  createScheduleTools,
+  SCHEDULE_TOOL_NAMES,
+  type ScheduleAccessFor,
+} from "./schedule_tools.ts";
 import { type CatalogApi, type CatalogCall, createDataTools } from "./tools.ts";
 import { stripType, TurnRecord } from "./turn_record.ts";
 import type {
@@ -71,6 +76,11 @@ export interface TurnDeps {
   catalog?: CatalogApi;
   /** How long conversations are summarised (default: "model" for OpenAI, else "extractive"). */
   summarizer?: "model" | "extractive";
+  /**
+   * The user's scheduled reports, owner-scoped (the web app's store). With it the
+   * supervisor can create, list and cancel schedules; without it (the CLI) it cannot.
+   */
+  schedules?: ScheduleAccessFor;
   /**
    * Wall clock for the times kept with messages (default: real time). `config.now` is the
    * data's clock, which may be frozen.
@@ -198,6 +208,15 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
     ];
     const askDataAgent = dataAgentExecutor({ deps, owner, memory, usage, emit, onText, context });
     let declined = null as string | null;
+    const schedules = deps.schedules
+      ? createScheduleTools({
+        access: deps.schedules(owner),
+        owner,
+        tz: deps.config.tz,
+        now: deps.config.now,
+        emit,
+      })
+      : null;
     const supervisorTools: ToolExecutor = async (call) => {
       if (call.name === DECLINE_REQUEST.name) {
         const out = await declineRequest(call.args, emit);
@@ -209,12 +228,13 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
           "This request was declined: answer the user in one line; do not ask the data agent.",
         );
       }
+      if (schedules && SCHEDULE_TOOL_NAMES.has(call.name)) return await schedules.execute(call);
       return await askDataAgent(call);
     };
     await runAgent({
       provider: deps.provider,
       messages,
-      tools: [ASK_DATA_AGENT, DECLINE_REQUEST],
+      tools: [ASK_DATA_AGENT, DECLINE_REQUEST, ...schedules?.definitions ?? []],
       executeTool: supervisorTools,
       emit,
       signal,

@@ -20,6 +20,8 @@ export class ScheduleInputError extends Error {
   }
 }
 
+/** Most schedules one user may have. */
+export const MAX_SCHEDULES_PER_USER = 50;
 /** Most recipients of one schedule. */
 export const MAX_RECIPIENTS = 20;
 /** Longest schedule title. */

@@ -3,11 +3,32 @@
  * or a report turn (lib/agent/direct_turn.ts, no model call) when the turn names a report.
  */
 import { runReportTurn } from "../agent/direct_turn.ts";
+import { isScheduleStore, scheduleAccessFor } from "../agent/schedule_tools.ts";
 import { runTurn, type TurnDeps } from "../agent/turn.ts";
 import type { TurnRunner } from "./turns.ts";
 
-/** A runner that answers with the agent, or runs the report a turn names. */
-export function agentRunner(deps: TurnDeps): TurnRunner {
+/** Options of {@linkcode agentRunner}. */
+export interface AgentRunnerOptions {
+  /**
+   * Recipient domains schedules made from the chat may send to (`config.mail.allowedDomains`).
+   * Default: `MAIL_ALLOWED_DOMAINS` as the environment has it, else none (inbox only).
+   */
+  allowedDomains?: readonly string[];
+}
+
+/**
+ * A runner that answers with the agent, or runs the report a turn names. Schedules from
+ * the chat: `deps.schedules` when given, else an owner-scoped view of the app's store
+ * (`deps.conversations`, when it keeps schedules).
+ */
+export function agentRunner(deps: TurnDeps, options: AgentRunnerOptions = {}): TurnRunner {
+  const store = deps.conversations;
+  const turnDeps: TurnDeps = deps.schedules || !isScheduleStore(store) ? deps : {
+    ...deps,
+    schedules: scheduleAccessFor(store, {
+      allowedDomains: options.allowedDomains ?? domainsFromEnv(),
+    }),
+  };
   return (input) =>
     input.report
       ? runReportTurn({
@@ -16,7 +37,7 @@ export function agentRunner(deps: TurnDeps): TurnRunner {
         owner: input.owner,
         conversationId: input.conversationId,
         turnId: input.turnId,
-        deps,
+        deps: turnDeps,
         signal: input.signal,
         emit: input.emit,
       })
@@ -25,8 +46,20 @@ export function agentRunner(deps: TurnDeps): TurnRunner {
         owner: input.owner,
         conversationId: input.conversationId,
         turnId: input.turnId,
-        deps,
+        deps: turnDeps,
         signal: input.signal,
         emit: input.emit,
       });
+}
+
+/** `MAIL_ALLOWED_DOMAINS` (lower-case, no "@"); none when unset or unreadable. */
+function domainsFromEnv(): string[] {
+  let raw: string | undefined;
+  try {
+    raw = Deno.env.get("MAIL_ALLOWED_DOMAINS");
+  } catch {
+    return [];
+  }
+  return (raw ?? "").split(",").map((d) => d.trim().toLowerCase().replace(/^@/, ""))
+    .filter((d) => /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d));
 }

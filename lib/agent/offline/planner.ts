@@ -44,6 +44,17 @@ import {
   unsupportedReply,
 } from "./clarify.ts";
 import { createVocabularyCache, type Vocabulary, vocabularyFor } from "./vocabulary.ts";
+import {
+  cancelledAnswer,
+  createdAnswer,
+  isScheduleRequest,
+  listAnswer,
+  type ListedSchedule,
+  matchSchedules,
+  readScheduleRequest,
+  type ScheduleRequest,
+  whichScheduleAnswer,
+} from "./schedule.ts";
 
 /** Options of {@link createOfflineProvider}. */
 export interface OfflineProviderOptions {
@@ -60,7 +71,12 @@ export interface OfflineProviderOptions {
 /** What the planner decided for one supervisor turn (for tests and tools). */
 export type SupervisorDecision =
   | { kind: "reply"; text: string; outcome?: DeclaredOutcome }
-  | { kind: "ask"; question: string; intent: Intent; unused: string[] };
+  | { kind: "ask"; question: string; intent: Intent; unused: string[] }
+  | { kind: "schedule"; request: Exclude<ScheduleRequest, { kind: "unclear" }> };
+
+/** What the offline planner says when schedules cannot be reached (the CLI has no store). */
+export const SCHEDULES_NEED_APP =
+  "Scheduled reports are made in the web app: here I cannot create, list or cancel them.";
 
 /** The offline planner as a model provider (name "offline"). */
 export function createOfflineProvider(opts: OfflineProviderOptions): ModelProvider {
@@ -156,6 +172,16 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
     signal?: AbortSignal,
   ): Promise<SupervisorDecision> {
     const ctx = await context(signal);
+    if (isScheduleRequest(question)) {
+      const request = await readScheduleRequest(question, ctx);
+      if (request.kind !== "unclear") return { kind: "schedule", request };
+      return clarified(
+        request.text,
+        request.reason,
+        request.unplaced,
+        request.interpretation ? { interpretation: request.interpretation, question } : undefined,
+      );
+    }
     const refusal = refusalOf(question);
     if (refusal) return declined(refusal, ctx.vocab);
     const { text } = correctTypos(question, ctx.vocab);
@@ -199,6 +225,9 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
 
   async function supervisor(req: ModelRequest): Promise<ModelResponse> {
     const last = req.messages[req.messages.length - 1];
+    if (last?.role === "tool" && SCHEDULE_TOOLS.has(parseToolResult(last.content)?.tool ?? "")) {
+      return await scheduleStep(req);
+    }
     if (last?.role === "tool") {
       // The data agent's answer normally ends the turn; this runs only when it did not.
       const env = parseToolResult(last.content);
@@ -210,9 +239,64 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
     const question = lastUserText(req.messages);
     const d = await decide(question, { memory: req.memory, messages: req.messages }, req.signal);
     if (d.kind === "reply") return { ...await reply(d.text, req.onText), outcome: d.outcome };
+    if (d.kind === "schedule") {
+      if (!req.tools.some((t) => t.name === "create_schedule")) {
+        return {
+          ...await reply(
+            `${SCHEDULES_NEED_APP} Open the chat or the Schedules page of the web app to set one up.`,
+            req.onText,
+          ),
+          outcome: { outcome: "refused", reason: SCHEDULES_NEED_APP },
+        };
+      }
+      const r = d.request;
+      return r.kind === "create"
+        ? toolCalls([{ name: "create_schedule", args: r.args }])
+        : toolCalls([{ name: "list_schedules", args: {} }]);
+    }
     const res = toolCalls([{ name: "ask_data_agent", args: { question: d.question } }]);
     if (d.unused.length) res.outcome = { outcome: "answered", reason: "", unplaced: d.unused };
     return res;
+  }
+
+  /** The next step of a schedule request, after a schedule tool answered. */
+  async function scheduleStep(req: ModelRequest): Promise<ModelResponse> {
+    const last = req.messages[req.messages.length - 1] as Extract<ChatMessage, { role: "tool" }>;
+    const env = parseToolResult(last.content)!;
+    if (!env.ok) {
+      const why = env.error ?? "the schedule could not be saved";
+      return {
+        ...await reply(`I have not changed any schedule: ${why}`, req.onText),
+        outcome: { outcome: "clarified", reason: why.slice(0, 300), unplaced: [] },
+      };
+    }
+    if (env.tool === "create_schedule") {
+      return await reply(createdAnswer(env.schedule as ListedSchedule), req.onText);
+    }
+    if (env.tool === "cancel_schedule") {
+      return await reply(cancelledAnswer(env.schedule as ListedSchedule), req.onText);
+    }
+    const list = (env.schedules ?? []) as ListedSchedule[];
+    const ctx = await context(req.signal);
+    const request = await readScheduleRequest(lastUserText(req.messages), ctx);
+    if (request.kind !== "cancel") return await reply(listAnswer(list), req.onText);
+    const matches = matchSchedules(request, list);
+    if (matches.length === 1) {
+      return toolCalls([{ name: "cancel_schedule", args: { id: matches[0].id } }]);
+    }
+    const unplaced = matches.length ? [] : request.words;
+    return {
+      ...await reply(whichScheduleAnswer(request, matches, list), req.onText),
+      outcome: {
+        outcome: "clarified",
+        reason: !list.length
+          ? "There are no schedules to cancel"
+          : matches.length
+          ? `${matches.length} schedules match`
+          : "No schedule matches",
+        unplaced,
+      },
+    };
   }
 
   async function dataAgent(req: ModelRequest): Promise<ModelResponse> {
@@ -282,6 +366,8 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
     },
   };
 }
+
+const SCHEDULE_TOOLS = new Set(["create_schedule", "list_schedules", "cancel_schedule"]);
 
 function lastUserText(messages: ChatMessage[]): string {
   for (let k = messages.length - 1; k >= 0; k--) {

@@ -23,6 +23,8 @@ async function converse(turns: string[]): Promise<string[]> {
     if (d.kind === "ask") {
       out.push(d.question);
       memory.push({ role: "assistant", content: "(answer)", context: { question: d.question } });
+    } else if (d.kind === "schedule") {
+      out.push(`SCHEDULE: ${d.request.kind}`);
     } else {
       out.push(`REPLY: ${d.text.slice(0, 30)}`);
       memory.push({ role: "assistant", content: d.text });
