@@ -11,7 +11,7 @@ import type { TurnRunner } from "./turns.ts";
 export interface AgentRunnerOptions {
   /**
    * Recipient domains schedules made from the chat may send to (`config.mail.allowedDomains`).
-   * Default: `MAIL_ALLOWED_DOMAINS` as the environment has it, else none (inbox only).
+   * Default: none (schedules deliver to the in-app inbox only).
    */
   allowedDomains?: readonly string[];
 }
@@ -26,7 +26,7 @@ export function agentRunner(deps: TurnDeps, options: AgentRunnerOptions = {}): T
   const turnDeps: TurnDeps = deps.schedules || !isScheduleStore(store) ? deps : {
     ...deps,
     schedules: scheduleAccessFor(store, {
-      allowedDomains: options.allowedDomains ?? domainsFromEnv(),
+      allowedDomains: options.allowedDomains ?? [],
     }),
   };
   return (input) =>
@@ -50,16 +50,4 @@ export function agentRunner(deps: TurnDeps, options: AgentRunnerOptions = {}): T
         signal: input.signal,
         emit: input.emit,
       });
-}
-
-/** `MAIL_ALLOWED_DOMAINS` (lower-case, no "@"); none when unset or unreadable. */
-function domainsFromEnv(): string[] {
-  let raw: string | undefined;
-  try {
-    raw = Deno.env.get("MAIL_ALLOWED_DOMAINS");
-  } catch {
-    return [];
-  }
-  return (raw ?? "").split(",").map((d) => d.trim().toLowerCase().replace(/^@/, ""))
-    .filter((d) => /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d));
 }

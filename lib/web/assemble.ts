@@ -115,7 +115,7 @@ export async function assembleApp(
           modelTimeoutMs: config.model.timeoutMs,
           toolTimeoutMs: config.mcp.timeoutMs,
         },
-      }),
+      }, { allowedDomains: config.mail?.allowedDomains ?? [] }),
     });
     const client = data;
     const names = vocabulary;

@@ -9,11 +9,8 @@ import { BadRequestError } from "../../../lib/web/errors.ts";
 import { json, readJsonObject, requireUser } from "../../../lib/web/http.ts";
 import type { AppState } from "../../../lib/web/state.ts";
 import type { Handlers } from "../../../lib/web/types.ts";
-import { newSchedule, scheduleView } from "../../../lib/schedules/input.ts";
+import { MAX_SCHEDULES_PER_USER, newSchedule, scheduleView } from "../../../lib/schedules/input.ts";
 import { scheduleInputOrBadRequest } from "../../../lib/schedules/http.ts";
-
-/** Most schedules one user may have. */
-export const MAX_SCHEDULES_PER_USER = 50;
 
 export const handler: Handlers<unknown, AppState> = {
   async GET(_req, ctx) {
