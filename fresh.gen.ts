@@ -28,8 +28,10 @@ import * as $api_turns__id__feedback from "./routes/api/turns/[id]/feedback.ts";
 import * as $api_vocabulary from "./routes/api/vocabulary.ts";
 import * as $index from "./routes/index.tsx";
 import * as $login from "./routes/login.tsx";
+import * as $schedules from "./routes/schedules.tsx";
 import * as $$Chat from "./islands/Chat.tsx";
 import * as $$LoginForm from "./islands/LoginForm.tsx";
+import * as $$Schedules from "./islands/Schedules.tsx";
 import type { Manifest } from "./lib/web/types.ts";
 
 const manifest = {
@@ -61,10 +63,12 @@ const manifest = {
     "./routes/api/vocabulary.ts": $api_vocabulary,
     "./routes/index.tsx": $index,
     "./routes/login.tsx": $login,
+    "./routes/schedules.tsx": $schedules,
   },
   islands: {
     "./islands/Chat.tsx": $$Chat,
     "./islands/LoginForm.tsx": $$LoginForm,
+    "./islands/Schedules.tsx": $$Schedules,
   },
   baseUrl: import.meta.url,
 } satisfies Manifest;

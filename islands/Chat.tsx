@@ -20,6 +20,7 @@ import {
   IconX,
 } from "../components/icons.tsx";
 import { TurnView } from "../components/turn_view.tsx";
+import { IconClock } from "../components/schedule_list.tsx";
 import { ExploreButton } from "../components/explore.tsx";
 import { PickerContext, type PickerHost, pickerLoaders } from "../components/picker_context.ts";
 import type { ReportCall } from "../lib/agent/pickers.ts";
@@ -315,6 +316,10 @@ export default function Chat(
           <span>New conversation</span>
           <kbd class="shortcut" aria-hidden="true">Ctrl K</kbd>
         </button>
+        <a class="button button-ghost sidebar-link" href="/schedules">
+          <IconClock />
+          <span>Scheduled reports</span>
+        </a>
         <nav class="conv-nav" aria-label="Your conversations">
           <h2 class="sidebar-label">Recent</h2>
           <ConversationList

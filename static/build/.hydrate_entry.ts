@@ -2,7 +2,9 @@
 import { hydrateIslands } from "../../lib/web/client.ts";
 import $0 from "../../islands/Chat.tsx";
 import $1 from "../../islands/LoginForm.tsx";
+import $2 from "../../islands/Schedules.tsx";
 hydrateIslands({
   "Chat": $0,
   "LoginForm": $1,
+  "Schedules": $2,
 });
