@@ -3,6 +3,9 @@
 
 import * as $_app from "./routes/_app.tsx";
 import * as $_middleware from "./routes/_middleware.ts";
+import * as $api_alerts__id_ from "./routes/api/alerts/[id].ts";
+import * as $api_alerts__id__firings from "./routes/api/alerts/[id]/firings.ts";
+import * as $api_alerts_index from "./routes/api/alerts/index.ts";
 import * as $api_auth_login from "./routes/api/auth/login.ts";
 import * as $api_auth_logout from "./routes/api/auth/logout.ts";
 import * as $api_auth_me from "./routes/api/auth/me.ts";
@@ -12,6 +15,9 @@ import * as $api_conversations_index from "./routes/api/conversations/index.ts";
 import * as $api_health from "./routes/api/health.ts";
 import * as $api_inbox__id_ from "./routes/api/inbox/[id].ts";
 import * as $api_inbox_index from "./routes/api/inbox/index.ts";
+import * as $api_notifications_index from "./routes/api/notifications/index.ts";
+import * as $api_notifications_read from "./routes/api/notifications/read.ts";
+import * as $api_notifications_stream from "./routes/api/notifications/stream.ts";
 import * as $api_reports__id_ from "./routes/api/reports/[id].ts";
 import * as $api_reports__id__pdf from "./routes/api/reports/[id]/pdf.ts";
 import * as $api_reports_catalog from "./routes/api/reports/catalog.ts";
@@ -38,6 +44,9 @@ const manifest = {
   routes: {
     "./routes/_app.tsx": $_app,
     "./routes/_middleware.ts": $_middleware,
+    "./routes/api/alerts/[id].ts": $api_alerts__id_,
+    "./routes/api/alerts/[id]/firings.ts": $api_alerts__id__firings,
+    "./routes/api/alerts/index.ts": $api_alerts_index,
     "./routes/api/auth/login.ts": $api_auth_login,
     "./routes/api/auth/logout.ts": $api_auth_logout,
     "./routes/api/auth/me.ts": $api_auth_me,
@@ -47,6 +56,9 @@ const manifest = {
     "./routes/api/health.ts": $api_health,
     "./routes/api/inbox/[id].ts": $api_inbox__id_,
     "./routes/api/inbox/index.ts": $api_inbox_index,
+    "./routes/api/notifications/index.ts": $api_notifications_index,
+    "./routes/api/notifications/read.ts": $api_notifications_read,
+    "./routes/api/notifications/stream.ts": $api_notifications_stream,
     "./routes/api/reports/[id].ts": $api_reports__id_,
     "./routes/api/reports/[id]/pdf.ts": $api_reports__id__pdf,
     "./routes/api/reports/catalog.ts": $api_reports_catalog,

@@ -134,6 +134,19 @@ export interface Config {
   mail?: MailConfig;
   /** The app's public URL for links in emails (`APP_URL`), e.g. `https://cc.example.com`; null: none. */
   appUrl?: string | null;
+  /** KPI alerts (`lib/alerts/`); absent: the defaults of {@linkcode AlertsConfig}. */
+  alerts?: AlertsConfig;
+}
+
+/** Webhook delivery of KPI alerts. */
+export interface AlertsConfig {
+  /**
+   * Accept webhook URLs on loopback, private, link-local and other non-public addresses
+   * (`ALERT_WEBHOOK_ALLOW_PRIVATE=true`; default false, for tests and closed networks).
+   */
+  webhookAllowPrivate: boolean;
+  /** Deadline of one webhook POST (`ALERT_WEBHOOK_TIMEOUT_MS`, default 10 s). */
+  webhookTimeoutMs: number;
 }
 
 /** SMTP settings of scheduled reports. */
@@ -387,6 +400,16 @@ export function loadConfig(env: Env = readEnv()): Config {
     },
     mail: mailConfig(env),
     appUrl: appUrl(env),
+    alerts: alertsConfig(env),
+  };
+}
+
+/** `ALERT_WEBHOOK_ALLOW_PRIVATE`, `ALERT_WEBHOOK_TIMEOUT_MS`. */
+function alertsConfig(env: Env): AlertsConfig {
+  return {
+    webhookAllowPrivate: oneOf(env, "ALERT_WEBHOOK_ALLOW_PRIVATE", ["true", "false"], "false") ===
+      "true",
+    webhookTimeoutMs: int(env, "ALERT_WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000),
   };
 }
 

@@ -185,3 +185,16 @@ Deno.test("mail: SMTP_URL, MAIL_FROM, MAIL_ALLOWED_DOMAINS, SMTP_TIMEOUT_MS and 
   ];
   for (const [env, re] of bad) assert.throws(() => loadConfig(env), re);
 });
+
+Deno.test("alerts: ALERT_WEBHOOK_ALLOW_PRIVATE and ALERT_WEBHOOK_TIMEOUT_MS", () => {
+  assert.deepEqual(loadConfig({}).alerts, { webhookAllowPrivate: false, webhookTimeoutMs: 10_000 });
+  assert.deepEqual(
+    loadConfig({ ALERT_WEBHOOK_ALLOW_PRIVATE: "true", ALERT_WEBHOOK_TIMEOUT_MS: "2500" }).alerts,
+    { webhookAllowPrivate: true, webhookTimeoutMs: 2500 },
+  );
+  assert.throws(
+    () => loadConfig({ ALERT_WEBHOOK_ALLOW_PRIVATE: "yes" }),
+    /ALERT_WEBHOOK_ALLOW_PRIVATE must be one of true, false/,
+  );
+  assert.throws(() => loadConfig({ ALERT_WEBHOOK_TIMEOUT_MS: "10" }), /ALERT_WEBHOOK_TIMEOUT_MS/);
+});

@@ -396,6 +396,94 @@ export interface Store extends ConversationRepository, ReportRepository {
   listenScheduleRuns(handler: (message: ScheduleRunMessage) => Promise<void>): Promise<void>;
   // ---- end of Schedules ----
 
+  // ---- Alerts and notifications ----
+  // Keys: ["alerts", id] → AlertRule; ["alerts_by_owner", owner, id] → true;
+  // ["alert_state", id] → AlertState (a transition is one atomic commit checking its
+  // versionstamp, so two evaluators at the same minute fire once); ["alert_firings", rule
+  // id, firing id] → AlertFiring (with its delivery log); ["alert_deliveries_due", due_at,
+  // rule id, firing id, channel] → true; ["notifications", owner, id] → Notification;
+  // ["notifications_unread", owner, id] → true; ["notifications_signal", owner] → a
+  // counter bumped by every change of the owner's notifications (streams watch it).
+  /** Creates or replaces an alert rule with its owner index. */
+  saveAlert(rule: AlertRuleRecord): Promise<void>;
+  /** The rule; null when missing or (with `owner`) someone else's. */
+  getAlert(id: string, owner?: string): Promise<AlertRuleRecord | null>;
+  /** The owner's rules, oldest first. */
+  listAlerts(owner: string): Promise<AlertRuleRecord[]>;
+  /** Every rule (the evaluator's list). */
+  listAllAlerts(): Promise<AlertRuleRecord[]>;
+  /** Deletes the owner's rule, its state and its firings; false when not theirs. */
+  deleteAlert(owner: string, id: string): Promise<boolean>;
+  /** The rule's state and its versionstamp (both null before the first transition). */
+  getAlertState(
+    id: string,
+  ): Promise<{ state: AlertStateRecord | null; versionstamp: string | null }>;
+  /**
+   * Moves the rule's state, exactly once: one atomic commit checks the state's
+   * `versionstamp` and writes the new state, and with `firing` records it, schedules its
+   * deliveries (due at `firing.fired_at`) and adds `notification` (unread, signalled).
+   * False when another evaluator moved it first.
+   */
+  transitionAlert(opts: {
+    ruleId: string;
+    versionstamp: string | null;
+    state: AlertStateRecord;
+    firing?: AlertFiringRecord;
+    notification?: NotificationRecord | null;
+  }): Promise<boolean>;
+  getAlertFiring(ruleId: string, firingId: string): Promise<AlertFiringRecord | null>;
+  /** The rule's firings, newest first. */
+  listAlertFirings(ruleId: string, limit?: number): Promise<AlertFiringRecord[]>;
+  /** Deliveries due at or before `now`, earliest first. */
+  listDueAlertDeliveries(now: Date, limit?: number): Promise<DueAlertDeliveryRecord[]>;
+  /**
+   * Starts the next attempt of a due delivery: one commit checks the firing and the due
+   * mark, logs the attempt as sending and moves the mark to `leaseUntil` (an attempt cut
+   * short is retried then). Null when another instance took it or it is not due.
+   */
+  claimAlertDelivery(
+    due: DueAlertDeliveryRecord,
+    opts: { at: Date; leaseUntil: Date },
+  ): Promise<{ firing: AlertFiringRecord; attempt: number } | null>;
+  /**
+   * Records how an attempt ended; with `retryAt` the delivery is "retrying" and due again
+   * then, else finished.
+   */
+  finishAlertDelivery(opts: {
+    ruleId: string;
+    firingId: string;
+    channel: DueAlertDeliveryRecord["channel"];
+    attempt: number;
+    at: Date;
+    status: "sent" | "failed";
+    reason?: string;
+    retryAt?: Date | null;
+  }): Promise<AlertFiringRecord | null>;
+  /** Adds an unread notification and signals the owner's streams. */
+  addNotification(notification: NotificationRecord): Promise<void>;
+  /** The owner's notifications, newest first; with `after`, only newer ids (oldest first). */
+  listNotifications(
+    owner: string,
+    opts?: { limit?: number; after?: string },
+  ): Promise<NotificationRecord[]>;
+  /** How many of the owner's notifications are unread (up to 10,000). */
+  countUnreadNotifications(owner: string): Promise<number>;
+  /** Marks `ids` (or all, for "all") read; the number newly read. */
+  markNotificationsRead(owner: string, ids: string[] | "all", at: Date): Promise<number>;
+  /** The owner's change counter (0n before any notification). */
+  notificationSignal(owner: string): Promise<bigint>;
+  /**
+   * Resolves true once the owner's counter is no longer `seen` (a local write wakes at
+   * once; other writers through a KV watch where it sees them, and a poll every `pollMs`,
+   * default the store's, at most 1 s), false on timeout or abort.
+   */
+  waitForNotifications(
+    owner: string,
+    seen: bigint,
+    opts: { signal?: AbortSignal; timeoutMs: number; pollMs?: number },
+  ): Promise<boolean>;
+  // ---- end of Alerts and notifications ----
+
   /** Reads one key: throws when KV cannot be reached (health checks). */
   ping(): Promise<void>;
 
@@ -1356,6 +1444,354 @@ class KvStore implements Store {
   }
   // ---- end of Schedules ----
 
+  // ---- Alerts and notifications ----
+  // Keys and guarantees: see the Alerts and notifications section of the Store interface.
+  #noteWaiters = new Map<string, Set<() => void>>();
+
+  #wakeNotes(owner: string): void {
+    const set = this.#noteWaiters.get(owner);
+    if (!set) return;
+    this.#noteWaiters.delete(owner);
+    for (const wake of set) wake();
+  }
+
+  async saveAlert(rule: AlertRuleRecord): Promise<void> {
+    await this.#kv.atomic()
+      .set(["alerts", rule.id], rule)
+      .set(["alerts_by_owner", rule.owner, rule.id], true)
+      .commit();
+  }
+
+  async getAlert(id: string, owner?: string): Promise<AlertRuleRecord | null> {
+    const r = (await this.#kv.get<AlertRuleRecord>(["alerts", id])).value;
+    return r && (owner === undefined || r.owner === owner) ? r : null;
+  }
+
+  async listAlerts(owner: string): Promise<AlertRuleRecord[]> {
+    const ids: string[] = [];
+    for await (const e of this.#kv.list({ prefix: ["alerts_by_owner", owner] })) {
+      ids.push(e.key[2] as string);
+    }
+    const out: AlertRuleRecord[] = [];
+    for (let i = 0; i < ids.length; i += 10) {
+      const got = await this.#kv.getMany<AlertRuleRecord[]>(
+        ids.slice(i, i + 10).map((id) => ["alerts", id]),
+      );
+      for (const e of got) if (e.value && e.value.owner === owner) out.push(e.value);
+    }
+    return out.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
+  }
+
+  async listAllAlerts(): Promise<AlertRuleRecord[]> {
+    const out: AlertRuleRecord[] = [];
+    for await (const e of this.#kv.list<AlertRuleRecord>({ prefix: ["alerts"] })) {
+      out.push(e.value);
+    }
+    return out;
+  }
+
+  async deleteAlert(owner: string, id: string): Promise<boolean> {
+    for (;;) {
+      const cur = await this.#kv.get<AlertRuleRecord>(["alerts", id]);
+      if (!cur.value || cur.value.owner !== owner) return false;
+      const res = await this.#kv.atomic().check(cur).delete(cur.key)
+        .delete(["alerts_by_owner", owner, id])
+        .delete(["alert_state", id])
+        .commit();
+      if (res.ok) break;
+    }
+    await deletePrefix(this.#kv, ["alert_firings", id]);
+    return true;
+  }
+
+  async getAlertState(
+    id: string,
+  ): Promise<{ state: AlertStateRecord | null; versionstamp: string | null }> {
+    const e = await this.#kv.get<AlertStateRecord>(["alert_state", id]);
+    return { state: e.value, versionstamp: e.versionstamp };
+  }
+
+  async transitionAlert(opts: {
+    ruleId: string;
+    versionstamp: string | null;
+    state: AlertStateRecord;
+    firing?: AlertFiringRecord;
+    notification?: NotificationRecord | null;
+  }): Promise<boolean> {
+    const op = this.#kv.atomic()
+      .check({ key: ["alert_state", opts.ruleId], versionstamp: opts.versionstamp })
+      .set(["alert_state", opts.ruleId], opts.state);
+    const f = opts.firing;
+    if (f) {
+      op.set(["alert_firings", f.rule_id, f.id], f);
+      for (const d of f.deliveries) {
+        op.set(["alert_deliveries_due", f.fired_at, f.rule_id, f.id, d.channel], true);
+      }
+    }
+    const n = opts.notification;
+    if (n) {
+      op.set(["notifications", n.owner, n.id], n)
+        .set(["notifications_unread", n.owner, n.id], true)
+        .sum(["notifications_signal", n.owner], 1n);
+    }
+    const ok = (await op.commit()).ok;
+    if (ok && n) this.#wakeNotes(n.owner);
+    return ok;
+  }
+
+  async getAlertFiring(ruleId: string, firingId: string): Promise<AlertFiringRecord | null> {
+    return (await this.#kv.get<AlertFiringRecord>(["alert_firings", ruleId, firingId])).value;
+  }
+
+  async listAlertFirings(ruleId: string, limit = 100): Promise<AlertFiringRecord[]> {
+    const out: AlertFiringRecord[] = [];
+    const iter = this.#kv.list<AlertFiringRecord>({ prefix: ["alert_firings", ruleId] }, {
+      reverse: true,
+      limit,
+    });
+    for await (const e of iter) out.push(e.value);
+    return out;
+  }
+
+  async listDueAlertDeliveries(now: Date, limit = 200): Promise<DueAlertDeliveryRecord[]> {
+    const out: DueAlertDeliveryRecord[] = [];
+    const iter = this.#kv.list({
+      start: ["alert_deliveries_due"],
+      end: ["alert_deliveries_due", now.toISOString() + "\u0000"],
+    }, { limit });
+    for await (const e of iter) {
+      const [, due_at, rule_id, firing_id, channel] = e.key as string[];
+      out.push({
+        due_at,
+        rule_id,
+        firing_id,
+        channel: channel as DueAlertDeliveryRecord["channel"],
+      });
+    }
+    return out;
+  }
+
+  async claimAlertDelivery(
+    due: DueAlertDeliveryRecord,
+    opts: { at: Date; leaseUntil: Date },
+  ): Promise<{ firing: AlertFiringRecord; attempt: number } | null> {
+    const dueKey = ["alert_deliveries_due", due.due_at, due.rule_id, due.firing_id, due.channel];
+    const [cur, mark] = await this.#kv.getMany<[AlertFiringRecord, true]>([
+      ["alert_firings", due.rule_id, due.firing_id],
+      dueKey,
+    ]);
+    const firing = cur.value;
+    const d = firing?.deliveries.find((x) => x.channel === due.channel);
+    if (!firing || !d || d.next_at === null) {
+      if (mark.versionstamp) await this.#kv.atomic().check(mark).delete(dueKey).commit();
+      return null;
+    }
+    if (!mark.versionstamp || d.next_at !== due.due_at) return null;
+    const attempt = d.attempts.length + 1;
+    const lease = opts.leaseUntil.toISOString();
+    const next: AlertFiringRecord = {
+      ...firing,
+      deliveries: firing.deliveries.map((x) =>
+        x.channel === due.channel
+          ? {
+            ...x,
+            status: "sending",
+            next_at: lease,
+            attempts: [...x.attempts, { n: attempt, at: opts.at.toISOString(), status: "sending" }],
+          }
+          : x
+      ),
+    };
+    const res = await this.#kv.atomic().check(cur).check(mark)
+      .set(cur.key, next)
+      .delete(dueKey)
+      .set(["alert_deliveries_due", lease, due.rule_id, due.firing_id, due.channel], true)
+      .commit();
+    return res.ok ? { firing: next, attempt } : null;
+  }
+
+  async finishAlertDelivery(opts: {
+    ruleId: string;
+    firingId: string;
+    channel: DueAlertDeliveryRecord["channel"];
+    attempt: number;
+    at: Date;
+    status: "sent" | "failed";
+    reason?: string;
+    retryAt?: Date | null;
+  }): Promise<AlertFiringRecord | null> {
+    for (;;) {
+      const cur = await this.#kv.get<AlertFiringRecord>([
+        "alert_firings",
+        opts.ruleId,
+        opts.firingId,
+      ]);
+      const firing = cur.value;
+      const d = firing?.deliveries.find((x) => x.channel === opts.channel);
+      if (!firing || !d) return null;
+      const at = opts.at.toISOString();
+      const retry = opts.status === "failed" && opts.retryAt ? opts.retryAt.toISOString() : null;
+      const op = this.#kv.atomic().check(cur);
+      if (d.next_at) {
+        op.delete(["alert_deliveries_due", d.next_at, opts.ruleId, opts.firingId, opts.channel]);
+      }
+      if (retry) {
+        op.set(["alert_deliveries_due", retry, opts.ruleId, opts.firingId, opts.channel], true);
+      }
+      const next: AlertFiringRecord = {
+        ...firing,
+        deliveries: firing.deliveries.map((x) =>
+          x.channel === opts.channel
+            ? {
+              ...x,
+              status: retry ? "retrying" : opts.status,
+              next_at: retry,
+              attempts: x.attempts.map((a) =>
+                a.n === opts.attempt
+                  ? {
+                    ...a,
+                    status: opts.status,
+                    finished_at: at,
+                    ...(opts.reason ? { reason: opts.reason } : {}),
+                  }
+                  : a
+              ),
+            }
+            : x
+        ),
+      };
+      if ((await op.set(cur.key, next).commit()).ok) return next;
+    }
+  }
+
+  async addNotification(n: NotificationRecord): Promise<void> {
+    await this.#kv.atomic()
+      .set(["notifications", n.owner, n.id], n)
+      .set(["notifications_unread", n.owner, n.id], true)
+      .sum(["notifications_signal", n.owner], 1n)
+      .commit();
+    this.#wakeNotes(n.owner);
+  }
+
+  async listNotifications(
+    owner: string,
+    opts: { limit?: number; after?: string } = {},
+  ): Promise<NotificationRecord[]> {
+    const limit = Math.max(1, Math.min(opts.limit ?? 50, 500));
+    const out: NotificationRecord[] = [];
+    const iter = opts.after
+      ? this.#kv.list<NotificationRecord>({
+        start: ["notifications", owner, opts.after + "\u0000"],
+        end: ["notifications", owner, "\uffff"],
+      }, { limit })
+      : this.#kv.list<NotificationRecord>({ prefix: ["notifications", owner] }, {
+        reverse: true,
+        limit,
+      });
+    for await (const e of iter) if (e.value.owner === owner) out.push(e.value);
+    return out;
+  }
+
+  async countUnreadNotifications(owner: string): Promise<number> {
+    let n = 0;
+    const iter = this.#kv.list({ prefix: ["notifications_unread", owner] }, { limit: 10_000 });
+    for await (const _ of iter) n++;
+    return n;
+  }
+
+  async markNotificationsRead(owner: string, ids: string[] | "all", at: Date): Promise<number> {
+    let unread: string[] = [];
+    if (ids === "all") {
+      for await (const e of this.#kv.list({ prefix: ["notifications_unread", owner] })) {
+        unread.push(e.key[2] as string);
+      }
+    } else unread = [...new Set(ids)];
+    let marked = 0;
+    for (let i = 0; i < unread.length; i += 50) {
+      const batch = unread.slice(i, i + 50);
+      for (;;) {
+        const entries = await Promise.all(
+          batch.map((id) => this.#kv.get<NotificationRecord>(["notifications", owner, id])),
+        );
+        const op = this.#kv.atomic();
+        let n = 0;
+        for (const e of entries) {
+          if (!e.value || e.value.read_at !== null) continue;
+          op.check(e).set(e.key, { ...e.value, read_at: at.toISOString() })
+            .delete(["notifications_unread", owner, e.value.id]);
+          n++;
+        }
+        if (n === 0) break;
+        op.sum(["notifications_signal", owner], 1n);
+        if ((await op.commit()).ok) {
+          marked += n;
+          break;
+        }
+      }
+    }
+    if (marked > 0) this.#wakeNotes(owner);
+    return marked;
+  }
+
+  async notificationSignal(owner: string): Promise<bigint> {
+    const v = (await this.#kv.get<Deno.KvU64>(["notifications_signal", owner])).value;
+    return v ? v.value : 0n;
+  }
+
+  waitForNotifications(
+    owner: string,
+    seen: bigint,
+    opts: { signal?: AbortSignal; timeoutMs: number; pollMs?: number },
+  ): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      let done = false;
+      let set = this.#noteWaiters.get(owner);
+      if (!set) this.#noteWaiters.set(owner, set = new Set());
+      const finish = (v: boolean) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        clearInterval(poll);
+        watching?.cancel().catch(() => {});
+        opts.signal?.removeEventListener("abort", onAbort);
+        this.#noteWaiters.get(owner)?.delete(wake);
+        resolve(v);
+      };
+      const wake = () => finish(true);
+      const onAbort = () => finish(false);
+      const check = async () => {
+        if (done) return;
+        if (this.#closed) return finish(false);
+        try {
+          if ((await this.notificationSignal(owner)) !== seen) finish(true);
+        } catch {
+          finish(false);
+        }
+      };
+      set.add(wake);
+      const timer = setTimeout(() => finish(false), opts.timeoutMs);
+      const poll = setInterval(check, Math.min(opts.pollMs ?? this.#pollMs, 1000));
+      // Other instances' writers: a watch wakes at once where KV sees them (managed KV,
+      // KV Connect); the poll covers a local file shared by processes.
+      let watching: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]> | undefined;
+      if (typeof this.#kv.watch === "function") {
+        watching = this.#kv.watch([["notifications_signal", owner]]).getReader();
+        (async () => {
+          for (;;) {
+            const r = await watching!.read();
+            if (r.done || done) return;
+            const v = r.value[0].value as Deno.KvU64 | null;
+            if ((v ? v.value : 0n) !== seen) return finish(true);
+          }
+        })().catch(() => {/* ends with the wait */});
+      }
+      if (opts.signal?.aborted) return finish(false);
+      opts.signal?.addEventListener("abort", onAbort, { once: true });
+      check();
+    });
+  }
+  // ---- end of Alerts and notifications ----
+
   async ping(): Promise<void> {
     await this.#kv.get(["health"]);
   }
@@ -1378,3 +1814,12 @@ function info(rec: ConversationRecord): ConversationInfo {
     updated_at: rec.updated_at,
   };
 }
+
+// ---- Alerts and notifications ----
+// The records of `lib/alerts/types.ts`, named here for the Store interface.
+type AlertRuleRecord = import("./alerts/types.ts").AlertRule;
+type AlertStateRecord = import("./alerts/types.ts").AlertState;
+type AlertFiringRecord = import("./alerts/types.ts").AlertFiring;
+type DueAlertDeliveryRecord = import("./alerts/types.ts").DueAlertDelivery;
+type NotificationRecord = import("./alerts/types.ts").Notification;
+// ---- end of Alerts and notifications ----

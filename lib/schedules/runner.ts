@@ -28,6 +28,7 @@ import type { ReportMeta } from "../reports/types.ts";
 import { describeRecurrence, nextRunAt } from "./recurrence.ts";
 import { type MailAttachment, type Mailer, reportEmail, smtpMailer } from "./mailer.ts";
 import type { InboxItem, ScheduleRecord, ScheduleRun, ScheduleRunMessage } from "./types.ts";
+import { notifyReportReady } from "../alerts/notify.ts";
 
 /** Attempts of one run before it is logged as failed for good. */
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -239,6 +240,16 @@ export function createScheduleRunner(opts: ScheduleRunnerOptions): ScheduleRunne
         created_at: generatedAt.toISOString(),
       };
       await store.addInboxItem(item);
+      await notifyReportReady(store, {
+        owner: s.owner,
+        scheduleId: s.id,
+        title: s.title,
+        periodLabel: made.meta.period_label,
+        reportId: made.meta.id,
+        inboxItemId: item.id,
+        emailedTo: [],
+        at: generatedAt,
+      }, log);
       return { status: "inbox" as const, to: ["inbox"] };
     }
     const email = reportEmail({
@@ -251,6 +262,16 @@ export function createScheduleRunner(opts: ScheduleRunnerOptions): ScheduleRunne
       files: made.attachments.map((a) => a.filename),
     });
     await opts.mailer.send({ to: s.recipients, ...email, attachments: made.attachments });
+    await notifyReportReady(store, {
+      owner: s.owner,
+      scheduleId: s.id,
+      title: s.title,
+      periodLabel: made.meta.period_label,
+      reportId: null,
+      inboxItemId: null,
+      emailedTo: s.recipients,
+      at: generatedAt,
+    }, log);
     return { status: "sent" as const, to: s.recipients };
   }
 

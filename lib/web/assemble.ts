@@ -14,6 +14,7 @@ import { type Store, storeOver } from "../kv.ts";
 import { openConfiguredKv } from "../kv_connect.ts";
 import { exportReport } from "../reports/excel.ts";
 import { startScheduleRunner } from "../schedules/runner.ts";
+import { startAlertEvaluator } from "../alerts/evaluate.ts";
 import { agentRunner } from "./agent_runner.ts";
 import { createApp } from "./app.ts";
 import type { BuildManifest, Manifest } from "./types.ts";
@@ -121,6 +122,8 @@ export async function assembleApp(
     const names = vocabulary;
     // Scheduled reports: the minute tick and the queue listener (lib/schedules/runner.ts).
     const schedules = startScheduleRunner({ config, store, data, log: options.log });
+    // KPI alerts: evaluated every minute, firings delivered (lib/alerts/evaluate.ts).
+    const alerts = startAlertEvaluator({ config, store, data, clock: now, log: options.log });
     return {
       fetch: app.fetch,
       store,
@@ -129,6 +132,7 @@ export async function assembleApp(
       demoLine,
       async close() {
         await schedules.close();
+        await alerts.close();
         await app.close();
         names.close();
         await client.close().catch(() => {});
