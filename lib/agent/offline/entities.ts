@@ -369,6 +369,14 @@ export function readStatuses(r: Reading): { list: CallStatus[]; unanswered: bool
       /\b(?:answered|successful(?:ly)?|succeeded|connected|picked\s+up|completed|handled?|handles|handling|attended|took|taken|take|takes|taking)\b/u,
     )
   ) list.push("answered");
+  // The verb after a doer: "how many calls did sales answer", "does priya answer", "who
+  // answers the most" — not the nouns of "no answer", "answer rate", "speed of answer".
+  if (
+    !list.includes("answered") &&
+    r.take(
+      /(?<=\b(?:did|does|do|will|would|can|could)\b(?:\s+(?!not\b|never\b)[\p{L}\p{N}_.-]+){0,3}\s+)answer\b|(?<=\b(?:who|which\s+agents?|agents?)\s+)answer(?:s|ing)?\b(?!\s+(?:rate|time)\b)/u,
+    )
+  ) list.push("answered");
   if (r.take(/\b(?:missed|abandoned|dropped|lost)\b|(?<=\bwe\s+)miss\b/u)) list.push("missed");
   if (r.take(/\b(?:failed|failures?|failing|errored)\b/u)) list.push("failed");
   if (r.take(/\bbusy\b/u)) list.push("busy");

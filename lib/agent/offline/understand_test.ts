@@ -124,9 +124,29 @@ Deno.test("calls an agent handled are answered calls of that agent", async () =>
       "Number of calls handled by aditya",
       "How many calls were answered by agent aditya?",
       "how many calls did agent aditiya handle?",
+      "How many calls did aditya answer?",
+      "how many calls does agent aditya answer",
     ],
     [run("call_count", { status: "answered", agent: "aditya" })],
   );
+});
+
+Deno.test("the verb 'answer' after a doer reads answered calls; its nouns and negations do not", async () => {
+  await family(
+    [
+      "how many calls did sales answer yesterday",
+      "How many calls did the sales queue answer yesterday?",
+    ],
+    [run("call_count", { period: "yesterday", status: "answered", queue: "sales" })],
+  );
+  // "not answer" stays the unanswered reading, never "answered".
+  for (const q of ["how many calls did aditya not answer yesterday"]) {
+    const calls = await plan(q).catch(() => []);
+    assert.ok(
+      !calls.some((c) => JSON.stringify(c.params ?? {}).includes('"answered"')),
+      `${q}: ${JSON.stringify(calls)}`,
+    );
+  }
 });
 
 Deno.test("calls an agent made are outgoing calls of that agent", async () => {
