@@ -8,8 +8,10 @@
  * opens the client ({@link warmVocabulary}), from distinct-value queries an index on
  * the field answers. After that it is refreshed on a timer, outside turns and one
  * refresh at a time: only the calls that started after the newest call already seen
- * (the high-water mark) are read, and the small address book is read again. A turn
- * uses the vocabulary it finds; only while the very first build runs does it wait.
+ * (the high-water mark) are read, and the small address book is read again; every sixth
+ * timed refresh (hourly) is a full build instead, so calls stored later with an earlier
+ * start (back-filled data) are not missed for long. A turn uses the vocabulary it finds;
+ * only while the very first build runs does it wait.
  *
  * Query shapes (`f` one field; `t` the high-water mark):
  * - full build, per field: `[{$match: {f: {$type: "string"}}}, {$group: {_id: "$f"}},
@@ -48,6 +50,13 @@ const MAX_VALUES = 5_000;
 
 /** How often a started vocabulary is refreshed, by default (milliseconds). */
 export const VOCABULARY_REFRESH_MS = 10 * 60_000;
+
+/**
+ * Every this many timed refreshes the vocabulary is built again from all calls (default:
+ * hourly), in the background: calls stored later with an earlier `start_time` (back-filled
+ * data), which the incremental refresh cannot see, are read then.
+ */
+export const VOCABULARY_REBUILD_EVERY = 6;
 
 /** The distinct-value pipeline of `field`, over the documents `match` selects. */
 export function distinctPipeline(field: string, match: Document = {}): Document[] {
@@ -207,6 +216,8 @@ export interface VocabularyCacheOptions {
   refreshMs?: number;
   /** The former name of {@link refreshMs}. */
   ttlMs?: number;
+  /** Timed refreshes between full rebuilds (default {@link VOCABULARY_REBUILD_EVERY}). */
+  rebuildEvery?: number;
   /**
    * Where a failed build or refresh of a started cache is told, once per run of failures
    * (default stderr).
@@ -264,6 +275,8 @@ export function createVocabularyCache(
   opts: VocabularyCacheOptions = {},
 ): VocabularyCache {
   const every = opts.refreshMs ?? opts.ttlMs ?? VOCABULARY_REFRESH_MS;
+  const rebuildEvery = Math.max(1, opts.rebuildEvery ?? VOCABULARY_REBUILD_EVERY);
+  let ticks = 0;
   const log = opts.log ?? defaultLog;
   let current: VocabularySnapshot | null = null;
   let building: Promise<Vocabulary> | null = null;
@@ -320,12 +333,33 @@ export function createVocabularyCache(
     return p;
   }
 
+  /** A full build that replaces the vocabulary only when it succeeds. */
+  function rebuild(): Promise<Vocabulary> {
+    if (refreshing) return refreshing;
+    const gen = generation;
+    const p = buildVocabulary(client, stop.signal).then((snapshot) => {
+      if (gen === generation) {
+        current = snapshot;
+        failing = false;
+      }
+      return snapshot.vocabulary;
+    }, (e) => {
+      failed("rebuild", e);
+      throw e;
+    }).finally(() => {
+      if (refreshing === p) refreshing = null;
+    });
+    refreshing = p;
+    return p;
+  }
+
   function schedule(): void {
     if (closed || timer !== undefined) return;
     const id = setTimeout(() => {
       timer = undefined;
-      // Failures are logged by refresh(); the previous vocabulary stays.
-      refresh().catch(() => {}).finally(schedule);
+      // Failures are logged; the previous vocabulary stays.
+      const full = current !== null && ++ticks % rebuildEvery === 0;
+      (full ? rebuild() : refresh()).catch(() => {}).finally(schedule);
     }, every);
     Deno.unrefTimer(id);
     timer = id;

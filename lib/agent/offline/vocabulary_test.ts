@@ -291,3 +291,25 @@ Deno.test("refreshes run on a timer, one at a time, and close() stops them", asy
   await client.close();
   // The test sanitizers fail this test if a timer was left behind.
 });
+
+Deno.test("back-filled calls (an earlier start, stored later) come in at the periodic full rebuild", async () => {
+  const docs = calls(30);
+  const client = await SwitchingClient.over(docs);
+  const cache = createVocabularyCache(client, { refreshMs: 15, rebuildEvery: 3, log: () => {} });
+  try {
+    await cache.get();
+    // Stored now, but started before the newest call already seen.
+    await client.replace([...docs, call(2, "Zara", "billing", "resolved")]);
+    const incremental = await cache.refresh();
+    assert.ok(!incremental.agents.includes("zara"), "the incremental refresh cannot see it");
+    cache.start();
+    const end = Date.now() + 5_000;
+    while (!(await cache.get()).agents.includes("zara")) {
+      assert.ok(Date.now() < end, "the rebuild brought the back-filled agent in");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  } finally {
+    cache.close();
+    await client.close();
+  }
+});
