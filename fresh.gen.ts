@@ -28,6 +28,7 @@ import * as $api_schedules__id__runs from "./routes/api/schedules/[id]/runs.ts";
 import * as $api_schedules_index from "./routes/api/schedules/index.ts";
 import * as $api_tables__id__rows from "./routes/api/tables/[id]/rows.ts";
 import * as $api_tables__id__xlsx from "./routes/api/tables/[id]/xlsx.ts";
+import * as $api_transcribe from "./routes/api/transcribe.ts";
 import * as $api_turns__id__cancel from "./routes/api/turns/[id]/cancel.ts";
 import * as $api_turns__id__events from "./routes/api/turns/[id]/events.ts";
 import * as $api_turns__id__feedback from "./routes/api/turns/[id]/feedback.ts";
@@ -69,6 +70,7 @@ const manifest = {
     "./routes/api/schedules/index.ts": $api_schedules_index,
     "./routes/api/tables/[id]/rows.ts": $api_tables__id__rows,
     "./routes/api/tables/[id]/xlsx.ts": $api_tables__id__xlsx,
+    "./routes/api/transcribe.ts": $api_transcribe,
     "./routes/api/turns/[id]/cancel.ts": $api_turns__id__cancel,
     "./routes/api/turns/[id]/events.ts": $api_turns__id__events,
     "./routes/api/turns/[id]/feedback.ts": $api_turns__id__feedback,

@@ -1,10 +1,12 @@
 /**
  * The question box: a growing textarea; Enter sends, Shift+Enter adds a line; the button
- * sends, or stops the running turn.
+ * sends, or stops the running turn. A microphone button dictates into the box (see
+ * `voice_input.tsx`): the words land in the box for review, never sent unheard.
  */
 import type { JSX, RefObject } from "preact";
-import { useEffect } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import { IconSend, IconStop } from "./icons.tsx";
+import { useVoiceInput, VoiceButton, VoiceStatus } from "./voice_input.tsx";
 
 /** Longest question accepted (characters). */
 export const MAX_QUESTION = 4000;
@@ -33,6 +35,18 @@ function grow(el: HTMLTextAreaElement | null): void {
 export function Composer(props: ComposerProps): JSX.Element {
   useEffect(() => grow(props.inputRef.current), [props.value]);
   const empty = props.value.trim() === "";
+  const latest = useRef(props);
+  latest.current = props;
+  const voice = useVoiceInput({
+    value: () => latest.current.value,
+    onInput: (v) => latest.current.onInput(v),
+    focusInput: () => {
+      const el = latest.current.inputRef.current;
+      if (!el) return;
+      el.focus();
+      el.setSelectionRange(el.value.length, el.value.length);
+    },
+  });
   return (
     <>
       <form
@@ -61,6 +75,7 @@ export function Composer(props: ComposerProps): JSX.Element {
             }
           }}
         />
+        <VoiceButton voice={voice} />
         {props.running
           ? (
             <button
@@ -86,6 +101,7 @@ export function Composer(props: ComposerProps): JSX.Element {
             </button>
           )}
       </form>
+      <VoiceStatus voice={voice} />
       <p id="composer-hint" class="composer-hint">
         <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>Esc</kbd>{" "}
         stop · <kbd>Ctrl</kbd>+<kbd>K</kbd> new conversation

@@ -75,6 +75,11 @@ export interface Config {
     maxRetries: number;
     maxToolRounds: number;
     contextTokenBudget: number;
+    /**
+     * Speech-to-text model of voice input (`OPENAI_TRANSCRIBE_MODEL`, default `whisper-1`),
+     * called at the OpenAI-compatible `/audio/transcriptions`. Absent: `whisper-1`.
+     */
+    transcribeModel?: string;
   };
   auth: {
     /** The demo account's name; null when it is off (`DEMO_USER=off`, or empty). */
@@ -362,6 +367,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       maxRetries: int(env, "MODEL_MAX_RETRIES", 3, 0, 10),
       maxToolRounds: int(env, "MAX_TOOL_ROUNDS", 8, 1, 50),
       contextTokenBudget: int(env, "CONTEXT_TOKEN_BUDGET", 6000, 500),
+      transcribeModel: str(env, "OPENAI_TRANSCRIBE_MODEL") ?? "whisper-1",
     },
     auth: {
       demoUser: demoOff(env) ? null : (str(env, "DEMO_USER") ?? DEFAULT_DEMO_USER),

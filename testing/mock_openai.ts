@@ -1,19 +1,67 @@
 /**
  * A local OpenAI-compatible server for tests: answers `/v1/chat/completions` with
- * scripted JSON errors or SSE streams (Deno.serve on port 0). Not used by the app.
+ * scripted JSON errors or SSE streams, and `/v1/audio/transcriptions` (multipart) with a
+ * scripted text (Deno.serve on port 0). Not used by the app.
  */
 /** One scripted HTTP answer of the mock server. */
 export type MockReply =
   | { status: number; headers?: Record<string, string>; json: unknown }
   | { sse: unknown[]; done?: boolean; cut?: "error" | "close"; hang?: boolean };
 
-/** A local OpenAI-compatible server answering /v1/chat/completions from a script. */
+/** One upload the mock's `/v1/audio/transcriptions` received. */
+export interface MockUpload {
+  model: string;
+  fileName: string;
+  type: string;
+  size: number;
+}
+
+/** What `/v1/audio/transcriptions` answers: a text (200 `{text}`), or a scripted reply. */
+export type MockTranscription =
+  | string
+  | { status: number; json: unknown }
+  | { hang: true };
+
+/** Options of {@linkcode mockServer}. */
+export interface MockServerOptions {
+  /** Answers of `/v1/audio/transcriptions`, one per upload (the last one repeats). */
+  transcriptions?: MockTranscription[];
+}
+
+/**
+ * A local OpenAI-compatible server answering /v1/chat/completions from a script (and
+ * /v1/audio/transcriptions from `options.transcriptions`).
+ */
 export function mockServer(
   replies: (MockReply | ((body: Record<string, unknown>) => MockReply))[],
+  options: MockServerOptions = {},
 ) {
   const bodies: Record<string, unknown>[] = [];
+  const uploads: MockUpload[] = [];
+  const transcriptions = [...(options.transcriptions ?? [])];
   let aborted = 0;
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
+    if (new URL(req.url).pathname === "/v1/audio/transcriptions" && req.method === "POST") {
+      const form = await req.formData();
+      const file = form.get("file");
+      uploads.push({
+        model: String(form.get("model") ?? ""),
+        fileName: file instanceof File ? file.name : "",
+        type: file instanceof File ? file.type : "",
+        size: file instanceof File ? file.size : 0,
+      });
+      const next = transcriptions.length > 1 ? transcriptions.shift() : transcriptions[0];
+      if (next === undefined) {
+        return Response.json({ error: { message: "no transcription scripted" } }, { status: 400 });
+      }
+      if (typeof next === "string") return Response.json({ text: next });
+      if ("hang" in next) {
+        // Headers now, the body never: the client's abort cancels the stream.
+        const body = new ReadableStream<Uint8Array>({ cancel: () => void aborted++ });
+        return new Response(body, { headers: { "content-type": "application/json" } });
+      }
+      return Response.json(next.json, { status: next.status });
+    }
     if (new URL(req.url).pathname !== "/v1/chat/completions") {
       return new Response("not found", { status: 404 });
     }
@@ -52,6 +100,7 @@ export function mockServer(
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     bodies,
+    uploads,
     get aborted() {
       return aborted;
     },

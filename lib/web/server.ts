@@ -303,19 +303,24 @@ export async function createServer<S extends State>(
         { json: isApiPath(c.req.path) },
       ),
     })));
-  hono.use(bodyLimit({
-    maxSize: maxBodyBytes,
-    onError: () => {
-      throw new PayloadTooLargeError(`Request body is larger than ${maxBodyBytes} bytes`);
-    },
-  }));
+  // The body limit is per route: a route may raise it (`config.maxBodyBytes`, e.g. audio).
+  const limit = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new PayloadTooLargeError(`Request body is larger than ${maxSize} bytes`);
+      },
+    });
+  const defaultLimit = limit(maxBodyBytes);
   for (const { info, mod } of routes) {
+    const own = mod.config?.maxBodyBytes;
     hono.all(
       info.pattern,
+      own ? limit(own) : defaultLimit,
       (c) => dispatch(c.req.raw, { pattern: info.pattern, mod }, c.req.param(), c.env?.info),
     );
   }
-  hono.all("*", (c) => dispatch(c.req.raw, null, {}, c.env?.info));
+  hono.all("*", defaultLimit, (c) => dispatch(c.req.raw, null, {}, c.env?.info));
   hono.onError((e, c) =>
     e instanceof HTTPException ? e.getResponse() : errorResponse(e, {
       json: isApiPath(c.req.path),

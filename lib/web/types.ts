@@ -90,7 +90,11 @@ export interface RouteModule {
   handler?: AnyHandler | AnyHandler[];
   // deno-lint-ignore no-explicit-any
   default?: ComponentType<any>;
-  config?: { routeOverride?: string };
+  config?: {
+    routeOverride?: string;
+    /** Largest request body of this route (bytes); default: the server's `maxBodyBytes`. */
+    maxBodyBytes?: number;
+  };
 }
 
 /** What an island file exports: a default Preact component with serialisable props. */
