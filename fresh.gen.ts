@@ -3,6 +3,11 @@
 
 import * as $_app from "./routes/_app.tsx";
 import * as $_middleware from "./routes/_middleware.ts";
+import * as $api_admin_audit_csv from "./routes/api/admin/audit.csv.ts";
+import * as $api_admin_audit from "./routes/api/admin/audit.ts";
+import * as $api_admin_users__username_ from "./routes/api/admin/users/[username].ts";
+import * as $api_admin_users__username__password from "./routes/api/admin/users/[username]/password.ts";
+import * as $api_admin_users_index from "./routes/api/admin/users/index.ts";
 import * as $api_alerts__id_ from "./routes/api/alerts/[id].ts";
 import * as $api_alerts__id__firings from "./routes/api/alerts/[id]/firings.ts";
 import * as $api_alerts_index from "./routes/api/alerts/index.ts";
@@ -10,6 +15,8 @@ import * as $api_auth_login from "./routes/api/auth/login.ts";
 import * as $api_auth_logout from "./routes/api/auth/logout.ts";
 import * as $api_auth_me from "./routes/api/auth/me.ts";
 import * as $api_conversations__id_ from "./routes/api/conversations/[id].ts";
+import * as $api_conversations__id__shares from "./routes/api/conversations/[id]/shares.ts";
+import * as $api_conversations__id__shares__username_ from "./routes/api/conversations/[id]/shares/[username].ts";
 import * as $api_conversations__id__turns from "./routes/api/conversations/[id]/turns.ts";
 import * as $api_conversations_index from "./routes/api/conversations/index.ts";
 import * as $api_health from "./routes/api/health.ts";
@@ -45,6 +52,11 @@ const manifest = {
   routes: {
     "./routes/_app.tsx": $_app,
     "./routes/_middleware.ts": $_middleware,
+    "./routes/api/admin/audit.csv.ts": $api_admin_audit_csv,
+    "./routes/api/admin/audit.ts": $api_admin_audit,
+    "./routes/api/admin/users/[username].ts": $api_admin_users__username_,
+    "./routes/api/admin/users/[username]/password.ts": $api_admin_users__username__password,
+    "./routes/api/admin/users/index.ts": $api_admin_users_index,
     "./routes/api/alerts/[id].ts": $api_alerts__id_,
     "./routes/api/alerts/[id]/firings.ts": $api_alerts__id__firings,
     "./routes/api/alerts/index.ts": $api_alerts_index,
@@ -52,6 +64,8 @@ const manifest = {
     "./routes/api/auth/logout.ts": $api_auth_logout,
     "./routes/api/auth/me.ts": $api_auth_me,
     "./routes/api/conversations/[id].ts": $api_conversations__id_,
+    "./routes/api/conversations/[id]/shares.ts": $api_conversations__id__shares,
+    "./routes/api/conversations/[id]/shares/[username].ts": $api_conversations__id__shares__username_,
     "./routes/api/conversations/[id]/turns.ts": $api_conversations__id__turns,
     "./routes/api/conversations/index.ts": $api_conversations_index,
     "./routes/api/health.ts": $api_health,

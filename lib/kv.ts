@@ -53,6 +53,12 @@ export interface UserRecord {
   password: PasswordHash;
   /** ISO instant. */
   created_at: string;
+  /** `admin` or `supervisor`; a record without one (older ones) is a supervisor. */
+  role?: UserRole;
+  /** A disabled user cannot sign in and has no sessions. */
+  disabled?: boolean;
+  /** ISO instant of the last successful sign-in, when recorded. */
+  last_login_at?: string;
 }
 
 /** A session, keyed by the SHA-256 of its token (the token itself is never stored). */
@@ -192,7 +198,11 @@ export interface StoreOptions {
 export interface Store extends ConversationRepository, ReportRepository {
   // Users
   /** Creates a user; null when the name is taken (case-insensitive). */
-  createUser(username: string, password: PasswordHash): Promise<UserRecord | null>;
+  createUser(
+    username: string,
+    password: PasswordHash,
+    extra?: { role?: UserRole },
+  ): Promise<UserRecord | null>;
   getUser(id: string): Promise<UserRecord | null>;
   getUserByName(username: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
@@ -485,6 +495,40 @@ export interface Store extends ConversationRepository, ReportRepository {
   // ---- end of Alerts and notifications ----
 
   /** Reads one key: throws when KV cannot be reached (health checks). */
+  // ---- Team: roles, shares, audit ----
+  /**
+   * Changes a user's role and/or disabled flag. Refuses ("last_admin") to leave no enabled
+   * admin: the commit checks every enabled admin's record, so two admins demoting each
+   * other at once cannot both succeed.
+   */
+  updateUser(
+    userId: string,
+    patch: { role?: UserRole; disabled?: boolean },
+  ): Promise<"ok" | "not_found" | "last_admin">;
+  /** Records a successful sign-in (`last_login_at`). */
+  recordLogin(userId: string, at: Date): Promise<void>;
+  /** Shares a conversation read-only; false when the conversation is gone. */
+  shareConversation(share: ShareRecord): Promise<boolean>;
+  /** Ends a share; false when there was none. */
+  unshareConversation(owner: string, conversationId: string, userId: string): Promise<boolean>;
+  /** The teammates a conversation is shared with (by username). */
+  listConversationShares(owner: string, conversationId: string): Promise<ShareRecord[]>;
+  /** The share of a conversation with `userId`, or null (not shared with them). */
+  getShareFor(userId: string, conversationId: string): Promise<ShareRecord | null>;
+  /** Conversations shared with `userId`, newest share first. */
+  listSharedWith(userId: string): Promise<ShareRecord[]>;
+  /** Removes every share of a conversation (when it is deleted). */
+  deleteConversationShares(owner: string, conversationId: string): Promise<void>;
+  /** Removes every share a user gave or received (when they are removed). */
+  deleteUserShares(userId: string): Promise<void>;
+  /** The owner and conversation of a turn (any owner), or null. */
+  turnConversation(turnId: string): Promise<{ owner: string; conversation_id: string } | null>;
+  /** Appends an audit entry (never changed or deleted afterwards). */
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Audit entries, newest first, filtered. */
+  listAudit(query?: AuditQuery): Promise<AuditEntry[]>;
+  // ---- end of Team ----
+
   ping(): Promise<void>;
 
   /** Closes the database. */
@@ -543,12 +587,17 @@ class KvStore implements Store {
 
   // ---- Users ----
 
-  async createUser(username: string, password: PasswordHash): Promise<UserRecord | null> {
+  async createUser(
+    username: string,
+    password: PasswordHash,
+    extra: { role?: UserRole } = {},
+  ): Promise<UserRecord | null> {
     const user: UserRecord = {
       id: newId("u"),
       username: username.normalize("NFC"),
       password,
       created_at: this.#now(),
+      ...(extra.role ? { role: extra.role } : {}),
     };
     const idx = ["users_by_name", nameKey(username)];
     const res = await this.#kv.atomic()
@@ -1792,6 +1841,141 @@ class KvStore implements Store {
   }
   // ---- end of Alerts and notifications ----
 
+  // ---- Team: roles, shares, audit ----
+
+  async updateUser(
+    userId: string,
+    patch: { role?: UserRole; disabled?: boolean },
+  ): Promise<"ok" | "not_found" | "last_admin"> {
+    const activeAdmin = (u: UserRecord) => u.role === "admin" && !u.disabled;
+    for (;;) {
+      const entries: Deno.KvEntry<UserRecord>[] = [];
+      for await (const e of this.#kv.list<UserRecord>({ prefix: ["users"] })) entries.push(e);
+      const target = entries.find((e) => e.value.id === userId);
+      if (!target) return "not_found";
+      const next: UserRecord = { ...target.value };
+      if (patch.role !== undefined) next.role = patch.role;
+      if (patch.disabled !== undefined) {
+        if (patch.disabled) next.disabled = true;
+        else delete next.disabled;
+      }
+      const admins = entries.filter((e) => activeAdmin(e.value)).length;
+      const after = admins - (activeAdmin(target.value) ? 1 : 0) + (activeAdmin(next) ? 1 : 0);
+      if (activeAdmin(target.value) && after === 0) return "last_admin";
+      const op = this.#kv.atomic();
+      for (const e of entries) if (e === target || activeAdmin(e.value)) op.check(e);
+      op.set(target.key, next);
+      if ((await op.commit()).ok) return "ok";
+    }
+  }
+
+  async recordLogin(userId: string, at: Date): Promise<void> {
+    for (;;) {
+      const cur = await this.#kv.get<UserRecord>(["users", userId]);
+      if (!cur.value) return;
+      const res = await this.#kv.atomic().check(cur)
+        .set(cur.key, { ...cur.value, last_login_at: at.toISOString() }).commit();
+      if (res.ok) return;
+    }
+  }
+
+  async shareConversation(share: ShareRecord): Promise<boolean> {
+    for (;;) {
+      const conv = await this.#kv.get(["conversations", share.owner, share.conversation_id]);
+      if (!conv.value) return false;
+      const res = await this.#kv.atomic().check(conv)
+        .set(["shares", share.owner, share.conversation_id, share.user_id], share)
+        .set(["shares_by_user", share.user_id, share.conversation_id], share)
+        .commit();
+      if (res.ok) return true;
+    }
+  }
+
+  async unshareConversation(
+    owner: string,
+    conversationId: string,
+    userId: string,
+  ): Promise<boolean> {
+    const key = ["shares", owner, conversationId, userId];
+    const cur = await this.#kv.get<ShareRecord>(key);
+    await this.#kv.atomic().delete(key).delete(["shares_by_user", userId, conversationId])
+      .commit();
+    return cur.value !== null;
+  }
+
+  async listConversationShares(owner: string, conversationId: string): Promise<ShareRecord[]> {
+    const out: ShareRecord[] = [];
+    for await (
+      const e of this.#kv.list<ShareRecord>({ prefix: ["shares", owner, conversationId] })
+    ) out.push(e.value);
+    return out.sort((a, b) => a.username.localeCompare(b.username));
+  }
+
+  async getShareFor(userId: string, conversationId: string): Promise<ShareRecord | null> {
+    const share = (await this.#kv.get<ShareRecord>(["shares_by_user", userId, conversationId]))
+      .value;
+    if (!share) return null;
+    // A share outlives nothing: the conversation must still exist.
+    return await this.getConversation(share.owner, conversationId) ? share : null;
+  }
+
+  async listSharedWith(userId: string): Promise<ShareRecord[]> {
+    const out: ShareRecord[] = [];
+    for await (const e of this.#kv.list<ShareRecord>({ prefix: ["shares_by_user", userId] })) {
+      if (await this.getConversation(e.value.owner, e.value.conversation_id)) out.push(e.value);
+    }
+    return out.sort((a, b) =>
+      a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0
+    );
+  }
+
+  async deleteConversationShares(owner: string, conversationId: string): Promise<void> {
+    for (const s of await this.listConversationShares(owner, conversationId)) {
+      await this.unshareConversation(owner, conversationId, s.user_id);
+    }
+  }
+
+  async deleteUserShares(userId: string): Promise<void> {
+    for await (const e of this.#kv.list<ShareRecord>({ prefix: ["shares_by_user", userId] })) {
+      await this.unshareConversation(e.value.owner, e.value.conversation_id, userId);
+    }
+    for await (const e of this.#kv.list<ShareRecord>({ prefix: ["shares", userId] })) {
+      await this.unshareConversation(userId, e.value.conversation_id, e.value.user_id);
+    }
+  }
+
+  async turnConversation(
+    turnId: string,
+  ): Promise<{ owner: string; conversation_id: string } | null> {
+    const t = (await this.#kv.get<TurnRecord>(["turns", turnId])).value;
+    return t ? { owner: t.owner, conversation_id: t.conversation_id } : null;
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    const ms = new Date(entry.at).getTime();
+    const op = this.#kv.atomic().set(["audit", ms, entry.id], entry);
+    if (entry.user_id) op.set(["audit_by_user", entry.user_id, ms, entry.id], entry);
+    await op.commit();
+  }
+
+  async listAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
+    const limit = query.limit ?? 200;
+    const base = query.userId ? ["audit_by_user", query.userId] : ["audit"];
+    const selector = {
+      prefix: base,
+      ...(query.from ? { start: [...base, query.from.getTime()] } : {}),
+      ...(query.to ? { end: [...base, query.to.getTime()] } : {}),
+    } as Deno.KvListSelector;
+    const out: AuditEntry[] = [];
+    for await (const e of this.#kv.list<AuditEntry>(selector, { reverse: true })) {
+      if (query.kind && e.value.kind !== query.kind) continue;
+      out.push(e.value);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+  // ---- end of Team ----
+
   async ping(): Promise<void> {
     await this.#kv.get(["health"]);
   }
@@ -1823,3 +2007,51 @@ type AlertFiringRecord = import("./alerts/types.ts").AlertFiring;
 type DueAlertDeliveryRecord = import("./alerts/types.ts").DueAlertDelivery;
 type NotificationRecord = import("./alerts/types.ts").Notification;
 // ---- end of Alerts and notifications ----
+
+// ---- Team: roles, shares, audit ----
+/** What a user may do: admins manage users and read the audit log. */
+export type UserRole = "admin" | "supervisor";
+
+/** A conversation shared read-only with a teammate. */
+export interface ShareRecord {
+  owner: string;
+  owner_username: string;
+  conversation_id: string;
+  /** The teammate's id and name. */
+  user_id: string;
+  username: string;
+  /** ISO instant. */
+  created_at: string;
+}
+
+/** One audit log entry (append-only). */
+export interface AuditEntry {
+  /** Random id (`a_…`). */
+  id: string;
+  /** ISO instant. */
+  at: string;
+  /** `login`, `login_failed`, `logout`, `report_download`, `share`, `user_add`… */
+  kind: string;
+  /** Who did it (null: unknown, e.g. a failed sign-in with an unknown name). */
+  user_id: string | null;
+  username: string | null;
+  /** The client's address, when known. */
+  address?: string | null;
+  /** What it was done to (a report id, a username, a conversation id…). */
+  target?: string;
+  /** Anything else worth keeping, in words. */
+  detail?: string;
+}
+
+/** Filters of {@linkcode Store.listAudit}. */
+export interface AuditQuery {
+  /** Entries at or after this instant. */
+  from?: Date;
+  /** Entries before this instant. */
+  to?: Date;
+  userId?: string;
+  kind?: string;
+  /** At most this many (default 200). */
+  limit?: number;
+}
+// ---- end of Team ----

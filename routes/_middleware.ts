@@ -11,6 +11,7 @@ import {
   SESSION_COOKIE,
   sessionCookie,
 } from "../lib/auth/session.ts";
+import { roleOf } from "../lib/auth/users.ts";
 import { errorResponse, ForbiddenError, UnauthorizedError } from "../lib/web/errors.ts";
 import { isApiPath } from "../lib/web/server.ts";
 import type { AppState } from "../lib/web/state.ts";
@@ -39,7 +40,11 @@ export async function handler(req: Request, ctx: MiddlewareContext<AppState>): P
   const token = readCookie(req, SESSION_COOKIE);
   const session = token ? await resolveSession(app.store, token, app.clock()) : null;
   if (session) {
-    ctx.state.user = { id: session.user.id, username: session.user.username };
+    ctx.state.user = {
+      id: session.user.id,
+      username: session.user.username,
+      role: roleOf(session.user),
+    };
     ctx.state.sessionHash = session.tokenHash;
   }
   const res = await route(req, ctx, session !== null);

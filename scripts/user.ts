@@ -1,15 +1,32 @@
 /**
- * `deno task user add|passwd|remove|list [NAME] [--password PASSWORD]`: manages accounts in
+ * `deno task user add|passwd|remove|list [NAME] [--password PASSWORD] [--admin]`,
+ * `deno task user role NAME admin|supervisor`, `deno task user disable|enable NAME`: manages
+ * accounts in
  * the app's KV store, opened as the app opens it (`KV_PATH`, or `KV_URL` for a remote KV
  * such as a self-hosted `denokv` or a Deno Deploy database). Without `--password`, the password is read from the
  * terminal (not echoed) or from the first line of stdin.
+ *
+ * `add` makes a supervisor, or an admin with `--admin` — and always when no enabled admin
+ * exists yet (the first user, or the first after roles came). Disabling ends the user's
+ * sessions; the last enabled admin cannot be demoted, disabled or removed.
  */
 import { ConfigError, loadConfig } from "../lib/config.ts";
-import { addUser, changePassword, removeUser, UserError } from "../lib/auth/users.ts";
+import {
+  addUser,
+  changePassword,
+  defaultRoleForNewUser,
+  isRole,
+  removeUser,
+  roleOf,
+  setDisabled,
+  setRole,
+  UserError,
+} from "../lib/auth/users.ts";
 import { storeOver } from "../lib/kv.ts";
 import { KvOpenError, openConfiguredKv } from "../lib/kv_connect.ts";
 
-const USAGE = "Usage: deno task user add|passwd|remove NAME [--password PASSWORD] | list";
+const USAGE = "Usage: deno task user add|passwd|remove NAME [--password PASSWORD] [--admin] | " +
+  "role NAME admin|supervisor | disable|enable NAME | list";
 
 function fail(message: string): never {
   console.error(message);
@@ -61,7 +78,7 @@ async function password(args: string[]): Promise<string> {
 }
 
 async function main(args: string[]): Promise<void> {
-  const [command, name] = args.filter((a, i) =>
+  const [command, name, extra] = args.filter((a, i) =>
     !a.startsWith("--") && args[i - 1] !== "--password"
   );
   if (!command || (command !== "list" && !name)) fail(USAGE);
@@ -82,9 +99,24 @@ async function main(args: string[]): Promise<void> {
   const store = storeOver(kv);
   try {
     switch (command) {
-      case "add":
-        await addUser(store, name, await password(args));
-        console.log(`User "${name}" added`);
+      case "add": {
+        const role = await defaultRoleForNewUser(store, args.includes("--admin"));
+        await addUser(store, name, await password(args), { role });
+        console.log(`User "${name}" added (${role})`);
+        break;
+      }
+      case "role":
+        if (!isRole(extra)) fail(USAGE);
+        await setRole(store, name, extra);
+        console.log(`User "${name}" is now ${extra === "admin" ? "an admin" : "a supervisor"}`);
+        break;
+      case "disable":
+        await setDisabled(store, name, true);
+        console.log(`User "${name}" disabled; their sessions are signed out`);
+        break;
+      case "enable":
+        await setDisabled(store, name, false);
+        console.log(`User "${name}" enabled`);
         break;
       case "passwd":
         await changePassword(store, name, await password(args));
@@ -95,7 +127,10 @@ async function main(args: string[]): Promise<void> {
         console.log(`User "${name}" removed with their sessions, conversations and reports`);
         break;
       case "list":
-        for (const u of await store.listUsers()) console.log(`${u.username}\t${u.created_at}`);
+        for (const u of await store.listUsers()) {
+          const status = u.disabled ? "disabled" : "active";
+          console.log(`${u.username}\t${roleOf(u)}\t${status}\t${u.created_at}`);
+        }
         break;
       default:
         fail(USAGE);

@@ -9,7 +9,8 @@
  * 2. Hashing runs in a small {@linkcode LoginPool}: a few at once, one per address, short
  *    queues; beyond them the login is refused at once (429 for the address, 503 for the
  *    server) instead of queueing CPU work.
- * 3. Unknown users and wrong passwords get the same answer and cost the same hashing time.
+ * 3. Unknown users, wrong passwords and disabled accounts get the same answer and cost the
+ *    same hashing time.
  */
 import type { Config } from "../config.ts";
 import type { Store, UserRecord } from "../kv.ts";
@@ -114,8 +115,10 @@ export async function attemptLogin(
         options.dummyIterations ?? PBKDF2_ITERATIONS,
       );
     admission.ticket.release();
-    if (!ok || !user) return { ok: false, reason: "invalid" };
+    // A disabled user is refused exactly as a wrong password (after the same hashing).
+    if (!ok || !user || user.disabled) return { ok: false, reason: "invalid" };
     await store.settleLoginSuccess(name, address, now);
+    await store.recordLogin(user.id, now);
     return { ok: true, user };
   } finally {
     admission.ticket.release();

@@ -53,7 +53,10 @@ export async function createSession(
   return { token, session };
 }
 
-/** The user of a session token, or null (unknown, expired, idle too long, user removed). */
+/**
+ * The user of a session token, or null (unknown, expired, idle too long, user removed or
+ * disabled). The user is read from KV on every request, so a role change counts at once.
+ */
 export async function resolveSession(
   store: Store,
   token: string,
@@ -64,7 +67,7 @@ export async function resolveSession(
   const session = await store.getSession(tokenHash, now);
   if (!session) return null;
   const user = await store.getUser(session.user_id);
-  if (!user) {
+  if (!user || user.disabled) {
     await store.deleteSession(tokenHash);
     return null;
   }

@@ -2,7 +2,7 @@
  * User accounts: validation and the operations of `deno task user` and the demo user.
  */
 import type { Config } from "../config.ts";
-import type { Store, UserRecord } from "../kv.ts";
+import type { Store, UserRecord, UserRole } from "../kv.ts";
 import { type HashOptions, hashPassword, verifyPassword } from "./password.ts";
 
 /** Thrown when a user operation cannot be done; the message says why. */
@@ -34,17 +34,40 @@ export function passwordProblem(password: string): string | null {
   return null;
 }
 
+/** The roles a user can have. */
+export const ROLES: readonly UserRole[] = ["admin", "supervisor"];
+
+/** A user's role: records written before roles existed (and the demo user) are supervisors. */
+export function roleOf(user: Pick<UserRecord, "role">): UserRole {
+  return user.role === "admin" ? "admin" : "supervisor";
+}
+
+/** True when `value` names a role. */
+export function isRole(value: unknown): value is UserRole {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+/** Options of {@linkcode addUser}. */
+export interface AddUserOptions extends HashOptions {
+  /** Default `supervisor`. */
+  role?: UserRole;
+}
+
 /** Creates a user (validated). */
 export async function addUser(
   store: Store,
   username: string,
   password: string,
-  options: HashOptions = {},
+  options: AddUserOptions = {},
 ): Promise<UserRecord> {
   const p = usernameProblem(username) ?? passwordProblem(password);
   if (p) throw new UserError(`Cannot add user "${username}": ${p}`);
-  const user = await store.createUser(username, await hashPassword(password, options));
-  if (!user) throw new UserError(`Cannot add user "${username}": the name is taken`);
+  const user = await store.createUser(
+    username,
+    await hashPassword(password, { iterations: options.iterations }),
+    { role: options.role ?? "supervisor" },
+  );
+  if (!user) throw new NameTakenError(`Cannot add user "${username}": the name is taken`);
   return user;
 }
 
@@ -58,16 +81,100 @@ export async function changePassword(
   const p = passwordProblem(password);
   if (p) throw new UserError(`Cannot change the password of "${username}": ${p}`);
   const user = await store.getUserByName(username);
-  if (!user) throw new UserError(`Cannot change the password of "${username}": no such user`);
+  if (!user) {
+    throw new NoSuchUserError(`Cannot change the password of "${username}": no such user`);
+  }
   await store.setPassword(user.id, await hashPassword(password, options));
   await store.deleteUserSessions(user.id);
 }
 
-/** Removes a user with their sessions, conversations and reports. */
+/** Removes a user with their sessions, conversations, reports and shares. */
 export async function removeUser(store: Store, username: string): Promise<void> {
   const user = await store.getUserByName(username);
   if (!user) throw new UserError(`Cannot remove user "${username}": no such user`);
+  if (roleOf(user) === "admin" && !user.disabled) {
+    const admins = (await store.listUsers()).filter((u) => roleOf(u) === "admin" && !u.disabled);
+    if (admins.length <= 1) {
+      throw new LastAdminError(`Cannot remove "${user.username}": they are the last admin`);
+    }
+  }
+  await store.deleteUserShares(user.id);
   await store.removeUser(user.id);
+}
+
+/** Thrown when a new user's name is taken (case-insensitive). */
+export class NameTakenError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = "NameTakenError";
+  }
+}
+
+/** Thrown when a change would leave no enabled admin. */
+export class LastAdminError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = "LastAdminError";
+  }
+}
+
+/** Thrown when the named user does not exist. */
+export class NoSuchUserError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = "NoSuchUserError";
+  }
+}
+
+async function named(store: Store, username: string, what: string): Promise<UserRecord> {
+  const user = await store.getUserByName(username);
+  if (!user) throw new NoSuchUserError(`Cannot ${what} "${username}": no such user`);
+  return user;
+}
+
+/** Gives a user a role; refuses to demote the last enabled admin. */
+export async function setRole(store: Store, username: string, role: UserRole): Promise<UserRecord> {
+  if (!isRole(role)) throw new UserError(`A role is "admin" or "supervisor", not "${role}"`);
+  const user = await named(store, username, "change the role of");
+  const r = await store.updateUser(user.id, { role });
+  if (r === "not_found") {
+    throw new NoSuchUserError(`Cannot change the role of "${username}": no such user`);
+  }
+  if (r === "last_admin") {
+    throw new LastAdminError(
+      `Cannot make "${user.username}" a supervisor: they are the last admin`,
+    );
+  }
+  return { ...user, role };
+}
+
+/**
+ * Disables or enables a user. Disabling ends their sessions at once (and sign-in is refused
+ * as for a wrong password); the last enabled admin cannot be disabled.
+ */
+export async function setDisabled(
+  store: Store,
+  username: string,
+  disabled: boolean,
+): Promise<UserRecord> {
+  const user = await named(store, username, disabled ? "disable" : "enable");
+  const r = await store.updateUser(user.id, { disabled });
+  if (r === "not_found") throw new NoSuchUserError(`Cannot disable "${username}": no such user`);
+  if (r === "last_admin") {
+    throw new LastAdminError(`Cannot disable "${user.username}": they are the last admin`);
+  }
+  if (disabled) await store.deleteUserSessions(user.id);
+  return { ...user, disabled };
+}
+
+/**
+ * The role of a user added by `deno task user add`: admin when asked, or when no admin
+ * exists yet (the first user of a store, or the first after an upgrade to roles).
+ */
+export async function defaultRoleForNewUser(store: Store, admin: boolean): Promise<UserRole> {
+  if (admin) return "admin";
+  const users = await store.listUsers();
+  return users.some((u) => roleOf(u) === "admin" && !u.disabled) ? "supervisor" : "admin";
 }
 
 /**

@@ -147,7 +147,10 @@ Deno.test("security: idor: another user's conversation, turn and report are 404"
       assert.equal(r.status, 404, `${method} ${path}`);
       assert.equal(r.body.error.code, "not_found");
     }
-    assert.deepEqual((await bob.json("GET", "/api/conversations")).body, { conversations: [] });
+    assert.deepEqual((await bob.json("GET", "/api/conversations")).body, {
+      conversations: [],
+      shared_with_me: [],
+    });
     assert.deepEqual((await bob.json("GET", "/api/reports")).body, { reports: [] });
     // Alice still has everything.
     assert.equal((await alice.json("GET", `/api/conversations/${conv.id}`)).body.title, "Mine");

@@ -1,7 +1,21 @@
 /**
  * Helpers for JSON API routes: reading and validating bodies, answering JSON.
  */
-import { BadRequestError, HttpError, UnauthorizedError } from "./errors.ts";
+import {
+  type ConversationAccess,
+  readableConversation,
+  readableReport,
+  readableTable,
+} from "../team/access.ts";
+import type { ReportMeta } from "../reports/types.ts";
+import type { TableMeta } from "../reports/tables.ts";
+import {
+  BadRequestError,
+  ForbiddenError,
+  HttpError,
+  NotFoundError,
+  UnauthorizedError,
+} from "./errors.ts";
 import type { AppState, SessionUser } from "./state.ts";
 
 /** Largest JSON body accepted (bytes); the server's body limit (hono/body-limit) enforces it. */
@@ -91,3 +105,42 @@ export function requireUser(state: AppState): SessionUser {
   if (!state.user) throw new UnauthorizedError();
   return state.user;
 }
+
+/** The signed-in user when an admin; a supervisor gets a 403 (no session: 401). */
+export function requireAdmin(state: AppState): SessionUser {
+  const user = requireUser(state);
+  if (user.role !== "admin") {
+    throw new ForbiddenError("Only an admin can manage users and read the audit log", "admin_only");
+  }
+  return user;
+}
+
+/**
+ * Read access, in one place: a conversation, saved report or table is readable by its
+ * owner and by the teammates its conversation is shared with (`lib/team/access.ts`);
+ * anyone else gets the stranger's 404. Only reads go through here: writes keep their owner
+ * checks.
+ */
+export const sharedRead = {
+  /** A conversation the user owns or was shared; 404 otherwise. */
+  async conversation(state: AppState, id: string): Promise<ConversationAccess> {
+    const user = requireUser(state);
+    const access = await readableConversation(state.app.store, user.id, id);
+    if (!access) throw new NotFoundError("Conversation not found");
+    return access;
+  },
+  /** A saved report the user owns or sees in a shared conversation; 404 otherwise. */
+  async report(state: AppState, id: string): Promise<ReportMeta> {
+    const user = requireUser(state);
+    const meta = await readableReport(state.app.store, user.id, id);
+    if (!meta) throw new NotFoundError("Report not found");
+    return meta;
+  },
+  /** A saved table the user owns or sees in a shared conversation; 404 otherwise. */
+  async table(state: AppState, id: string): Promise<TableMeta> {
+    const user = requireUser(state);
+    const meta = await readableTable(state.app.store, user.id, id);
+    if (!meta) throw new NotFoundError("Table not found");
+    return meta;
+  },
+};

@@ -37,6 +37,8 @@ export interface AppContext {
 export interface SessionUser {
   id: string;
   username: string;
+  /** Re-read from KV on every request: a demotion counts at once. */
+  role: import("../kv.ts").UserRole;
 }
 
 /** `ctx.state` of this app. */

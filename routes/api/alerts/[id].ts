@@ -4,6 +4,7 @@
  * shown in that answer only) → 200; DELETE → 204 (its state and firings go too). Another
  * user's rule is a 404.
  */
+import { audit } from "../../../lib/audit/audit.ts";
 import { json, readJsonObject, requireUser } from "../../../lib/web/http.ts";
 import type { AppState } from "../../../lib/web/state.ts";
 import type { Handlers } from "../../../lib/web/types.ts";
@@ -29,6 +30,7 @@ export const handler: Handlers<unknown, AppState> = {
     });
     const { rule: next, secretShown } = updateAlertRule(rule, input, app.clock());
     await app.store.saveAlert(next);
+    await audit(app, { kind: "alert_update", user, target: next.id });
     const { state } = await app.store.getAlertState(rule.id);
     return json(alertView(next, { state: state?.status, withSecret: secretShown }));
   },
@@ -37,6 +39,7 @@ export const handler: Handlers<unknown, AppState> = {
     if (!await ctx.state.app.store.deleteAlert(user.id, ctx.params.id)) {
       throw new NotFoundError("Alert not found");
     }
+    await audit(ctx.state.app, { kind: "alert_delete", user, target: ctx.params.id });
     return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
   },
 };

@@ -8,6 +8,7 @@
  * recipient or webhook URL.
  */
 import { BadRequestError } from "../../../lib/web/errors.ts";
+import { audit } from "../../../lib/audit/audit.ts";
 import { json, readJsonObject, requireUser } from "../../../lib/web/http.ts";
 import type { AppState } from "../../../lib/web/state.ts";
 import type { Handlers } from "../../../lib/web/types.ts";
@@ -36,6 +37,7 @@ export const handler: Handlers<unknown, AppState> = {
     }
     const rule = newAlertRule(input, { owner: user.id, now: app.clock() });
     await app.store.saveAlert(rule);
+    await audit(app, { kind: "alert_create", user, target: rule.id });
     return json(alertView(rule, { withSecret: true }), 201);
   },
 };

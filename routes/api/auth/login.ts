@@ -15,6 +15,7 @@ import {
   SESSION_COOKIE,
   sessionCookie,
 } from "../../../lib/auth/session.ts";
+import { audit } from "../../../lib/audit/audit.ts";
 import { HttpError, TooManyRequestsError, UnauthorizedError } from "../../../lib/web/errors.ts";
 import { json, readJsonObject, stringField } from "../../../lib/web/http.ts";
 import { remoteAddress } from "../../../lib/web/server.ts";
@@ -61,6 +62,12 @@ export const handler: Handlers<unknown, AppState> = {
       dummyIterations: app.passwordIterations,
     });
     if (!result.ok) {
+      await audit(app, {
+        kind: "login_failed",
+        username: username.trim(),
+        address,
+        detail: result.reason,
+      });
       if (result.reason === "rate_limited") {
         throw new TooManyRequestsError(result.retryAfterSeconds, MESSAGES[result.scope]);
       }
@@ -81,6 +88,7 @@ export const handler: Handlers<unknown, AppState> = {
     const old = readCookie(req, SESSION_COOKIE);
     if (old) await app.store.deleteSession(await hashToken(old));
     const { token } = await createSession(app.store, result.user.id, now, app.config.auth);
+    await audit(app, { kind: "login", user: result.user, address });
     const cookie = sessionCookie(
       token,
       app.config.auth.sessionMaxHours * 3600,

@@ -6,6 +6,7 @@ import {
   SESSION_COOKIE,
   sessionCookie,
 } from "../../../lib/auth/session.ts";
+import { audit } from "../../../lib/audit/audit.ts";
 import type { AppState } from "../../../lib/web/state.ts";
 import type { Handlers } from "../../../lib/web/types.ts";
 
@@ -14,6 +15,7 @@ export const handler: Handlers<unknown, AppState> = {
     const app = ctx.state.app;
     const token = readCookie(req, SESSION_COOKIE);
     if (token) await app.store.deleteSession(await hashToken(token));
+    if (ctx.state.user) await audit(app, { kind: "logout", user: ctx.state.user });
     return new Response(null, {
       status: 204,
       headers: {

@@ -6,6 +6,7 @@
  * not allowed (`MAIL_ALLOWED_DOMAINS`).
  */
 import { BadRequestError } from "../../../lib/web/errors.ts";
+import { audit } from "../../../lib/audit/audit.ts";
 import { json, readJsonObject, requireUser } from "../../../lib/web/http.ts";
 import type { AppState } from "../../../lib/web/state.ts";
 import type { Handlers } from "../../../lib/web/types.ts";
@@ -30,6 +31,7 @@ export const handler: Handlers<unknown, AppState> = {
     }
     const s = newSchedule(input, { owner: user.id, tz: app.config.tz, now: app.clock() });
     await app.store.saveSchedule(s);
+    await audit(app, { kind: "schedule_create", user, target: s.id });
     return json(scheduleView(s), 201);
   },
 };

@@ -12,6 +12,7 @@ import { checkReportRequest, reportQuestion } from "../../../../lib/agent/direct
 import type { CatalogCall } from "../../../../lib/agent/tools.ts";
 import { clock } from "../../../../lib/config.ts";
 import { ReportParamError } from "../../../../lib/reports/errors.ts";
+import { readOnlyError, sharedWith } from "../../../../lib/team/access.ts";
 import { BadRequestError, ConflictError, NotFoundError } from "../../../../lib/web/errors.ts";
 import { json, readJsonObject, requireUser, stringField } from "../../../../lib/web/http.ts";
 import type { AppState } from "../../../../lib/web/state.ts";
@@ -58,7 +59,10 @@ export const handler: Handlers<unknown, AppState> = {
       ...(report ? { report } : {}),
       title: titleFrom(message),
     });
-    if (turn === "not_found") throw new NotFoundError("Conversation not found");
+    if (turn === "not_found") {
+      const share = await sharedWith(app.store, user.id, ctx.params.id);
+      throw share ? readOnlyError(share) : new NotFoundError("Conversation not found");
+    }
     if (turn === "busy") {
       throw new ConflictError(
         "A question is still being answered in this conversation; wait for it or stop it",

@@ -1,14 +1,15 @@
 /**
  * GET /api/reports/{id}/pdf → the report as a `.pdf`, streamed as it is drawn
  * (`Content-Disposition: attachment`, the Excel file's name ending in `.pdf`); 404 unless
- * it is the current user's, exactly as the Excel download (`../[id].ts`).
+ * it is the current user's or shared with them, exactly as the Excel download (`../[id].ts`).
  *
  * The response starts only once the data source has answered the first page: a source
  * that fails before that gives a JSON error (500) and no file; a failure later ends the
  * body with an error (a failed download, logged), never a `200` with a cut file.
  */
-import { HttpError, NotFoundError } from "../../../../lib/web/errors.ts";
-import { requireUser } from "../../../../lib/web/http.ts";
+import { audit } from "../../../../lib/audit/audit.ts";
+import { HttpError } from "../../../../lib/web/errors.ts";
+import { requireUser, sharedRead } from "../../../../lib/web/http.ts";
 import { contentDisposition, firstPageGate, streamExport } from "../../../../lib/web/download.ts";
 import { exportReportPdf, PDF_TYPE, pdfFileName } from "../../../../lib/reports/pdf.ts";
 import type { AppState } from "../../../../lib/web/state.ts";
@@ -18,11 +19,11 @@ export const handler: Handlers<unknown, AppState> = {
   async GET(req, ctx) {
     const user = requireUser(ctx.state);
     const app = ctx.state.app;
-    const meta = await app.store.getReport(user.id, ctx.params.id);
-    if (!meta) throw new NotFoundError("Report not found");
+    const meta = await sharedRead.report(ctx.state, ctx.params.id);
     if (!app.data) {
       throw new HttpError(503, "unavailable", "The data source is not available right now");
     }
+    await audit(app, { kind: "report_download", user, target: meta.id, detail: "pdf" });
     const gate = firstPageGate(app.data);
     const body = await streamExport(
       (sink, signal) => exportReportPdf(meta, gate.client, sink, { signal }),

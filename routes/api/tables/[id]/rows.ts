@@ -4,7 +4,7 @@
  * `{rows, start, total_rows, next_cursor, sort}`. Rows are arrays in the table's column
  * order (dates as local wall time); `start` is the 0-based number of the first row;
  * `next_cursor` is null on the last page. At most 100 rows a page (default 50). A bad
- * cursor, page size or sort column answers 400; a table of another user 404.
+ * cursor, page size or sort column answers 400; a table of another user 404 (unless shown in a conversation shared with the user).
  */
 import { toCell } from "../../../../lib/agent/values.ts";
 import {
@@ -14,17 +14,15 @@ import {
   tablePipeline,
   TableRequestError,
 } from "../../../../lib/reports/tables.ts";
-import { BadRequestError, HttpError, NotFoundError } from "../../../../lib/web/errors.ts";
-import { json, requireUser } from "../../../../lib/web/http.ts";
+import { BadRequestError, HttpError } from "../../../../lib/web/errors.ts";
+import { json, sharedRead } from "../../../../lib/web/http.ts";
 import type { AppState } from "../../../../lib/web/state.ts";
 import type { Handlers } from "../../../../lib/web/types.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   async GET(req, ctx) {
-    const user = requireUser(ctx.state);
     const app = ctx.state.app;
-    const meta = await app.store.getTable(user.id, ctx.params.id);
-    if (!meta) throw new NotFoundError("Table not found");
+    const meta = await sharedRead.table(ctx.state, ctx.params.id);
     if (!app.data) {
       throw new HttpError(503, "unavailable", "The data source is not available right now");
     }

@@ -2,7 +2,7 @@
  * GET /api/tables/{id}/xlsx?sort=key&order=asc|desc → a table shown in the chat as an
  * `.xlsx` file, streamed (`Content-Disposition: attachment`): every row of its saved
  * query, the columns in the order shown, sorted as asked (else as shown). 404 unless it
- * is the current user's; 400 for a sort column the table does not have.
+ * is the current user's or shown in a conversation shared with them; 400 for a sort column the table does not have.
  */
 import { EJSON } from "bson";
 import {
@@ -12,8 +12,9 @@ import {
   TableRequestError,
 } from "../../../../lib/reports/tables.ts";
 import { xlsxDownload } from "../../../../lib/web/download.ts";
-import { BadRequestError, HttpError, NotFoundError } from "../../../../lib/web/errors.ts";
-import { requireUser } from "../../../../lib/web/http.ts";
+import { audit } from "../../../../lib/audit/audit.ts";
+import { BadRequestError, HttpError } from "../../../../lib/web/errors.ts";
+import { requireUser, sharedRead } from "../../../../lib/web/http.ts";
 import type { AppState } from "../../../../lib/web/state.ts";
 import type { Handlers } from "../../../../lib/web/types.ts";
 
@@ -21,8 +22,7 @@ export const handler: Handlers<unknown, AppState> = {
   async GET(req, ctx) {
     const user = requireUser(ctx.state);
     const app = ctx.state.app;
-    const saved = await app.store.getTable(user.id, ctx.params.id);
-    if (!saved) throw new NotFoundError("Table not found");
+    const saved = await sharedRead.table(ctx.state, ctx.params.id);
     if (!app.data) {
       throw new HttpError(503, "unavailable", "The data source is not available right now");
     }
@@ -38,6 +38,7 @@ export const handler: Handlers<unknown, AppState> = {
       if (e instanceof TableRequestError) throw new BadRequestError(e.message);
       throw e;
     }
+    await audit(app, { kind: "report_download", user, target: saved.id, detail: "table xlsx" });
     // Like a report: the response waits for the first page; a later failure is visible.
     return await xlsxDownload({
       meta,

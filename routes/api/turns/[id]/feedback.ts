@@ -6,6 +6,7 @@
  */
 import { answerExcerpt, MAX_FEEDBACK_COMMENT } from "../../../../lib/feedback.ts";
 import type { FeedbackRating } from "../../../../lib/kv.ts";
+import { readOnlyError, sharedWith } from "../../../../lib/team/access.ts";
 import { BadRequestError, ConflictError, NotFoundError } from "../../../../lib/web/errors.ts";
 import { json, readJsonObject, requireUser, stringField } from "../../../../lib/web/http.ts";
 import type { AppState } from "../../../../lib/web/state.ts";
@@ -27,7 +28,11 @@ export const handler: Handlers<unknown, AppState> = {
       nonBlank: false,
     })?.trim() ?? "";
     const turn = await store.getTurn(user.id, ctx.params.id);
-    if (!turn) throw new NotFoundError("Turn not found");
+    if (!turn) {
+      const of = await store.turnConversation(ctx.params.id);
+      const share = of && await sharedWith(store, user.id, of.conversation_id);
+      throw share ? readOnlyError(share) : new NotFoundError("Turn not found");
+    }
     if (turn.status === "running") {
       throw new ConflictError(
         "This answer is not finished yet; rate it when it ends",
