@@ -3,6 +3,7 @@
 
 import * as $_app from "./routes/_app.tsx";
 import * as $_middleware from "./routes/_middleware.ts";
+import * as $admin from "./routes/admin.tsx";
 import * as $api_admin_audit_csv from "./routes/api/admin/audit.csv.ts";
 import * as $api_admin_audit from "./routes/api/admin/audit.ts";
 import * as $api_admin_users__username_ from "./routes/api/admin/users/[username].ts";
@@ -43,6 +44,7 @@ import * as $api_vocabulary from "./routes/api/vocabulary.ts";
 import * as $index from "./routes/index.tsx";
 import * as $login from "./routes/login.tsx";
 import * as $schedules from "./routes/schedules.tsx";
+import * as $$Admin from "./islands/Admin.tsx";
 import * as $$Chat from "./islands/Chat.tsx";
 import * as $$LoginForm from "./islands/LoginForm.tsx";
 import * as $$Schedules from "./islands/Schedules.tsx";
@@ -52,6 +54,7 @@ const manifest = {
   routes: {
     "./routes/_app.tsx": $_app,
     "./routes/_middleware.ts": $_middleware,
+    "./routes/admin.tsx": $admin,
     "./routes/api/admin/audit.csv.ts": $api_admin_audit_csv,
     "./routes/api/admin/audit.ts": $api_admin_audit,
     "./routes/api/admin/users/[username].ts": $api_admin_users__username_,
@@ -94,6 +97,7 @@ const manifest = {
     "./routes/schedules.tsx": $schedules,
   },
   islands: {
+    "./islands/Admin.tsx": $$Admin,
     "./islands/Chat.tsx": $$Chat,
     "./islands/LoginForm.tsx": $$LoginForm,
     "./islands/Schedules.tsx": $$Schedules,

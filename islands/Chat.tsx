@@ -24,6 +24,7 @@ import { IconClock } from "../components/schedule_list.tsx";
 import { ExploreButton } from "../components/explore.tsx";
 import { PickerContext, type PickerHost, pickerLoaders } from "../components/picker_context.ts";
 import type { ReportCall } from "../lib/agent/pickers.ts";
+import { type SharedSummary, SharePanel } from "../components/share_panel.tsx";
 
 /** Props of the Chat island. */
 export interface ChatProps {
@@ -35,6 +36,10 @@ export interface ChatProps {
   conversations?: ConversationSummary[];
   /** IANA business time zone: message times are shown in it (default: the browser's). */
   timeZone?: string;
+  /** Conversations teammates shared read-only with the user. */
+  shared?: SharedSummary[];
+  /** Admins get a link to /admin. */
+  isAdmin?: boolean;
 }
 
 const PINNED_SLACK = 80;
@@ -59,8 +64,10 @@ function navigate(id: string | null, mode: "push" | "replace"): void {
 
 /** The chat island. */
 export default function Chat(
-  { username, conversationId, conversations, timeZone }: ChatProps,
+  { username, conversationId, conversations, timeZone, shared, isAdmin }: ChatProps,
 ): JSX.Element {
+  const [sharedList, setSharedList] = useState<SharedSummary[]>(shared ?? []);
+  const [sharing, setSharing] = useState(false);
   const store = useMemo(
     () =>
       createChatStore({
@@ -115,6 +122,14 @@ export default function Chat(
       clearInterval(timer);
       store.dispose();
     };
+  }, []);
+
+  // Conversations shared with me: fetched again, so a revoked one leaves the list.
+  useEffect(() => {
+    fetch("/api/conversations", { headers: { Accept: "application/json" } })
+      .then((r) => r.ok ? r.json() : null)
+      .then((b) => b?.shared_with_me && setSharedList(b.shared_with_me))
+      .catch(() => {});
   }, []);
 
   // Global shortcuts.
@@ -279,6 +294,8 @@ export default function Chat(
   const running = store.running.value;
   const currentId = store.currentId.value;
   const isNew = currentId === null && turns.length === 0;
+  /** The open conversation when a teammate shared it: read only, no composer. */
+  const sharedOpen = sharedList.find((s) => s.id === currentId) ?? null;
   const pickerHost: PickerHost = { ...loaders, run: runReport, busy: running };
 
   return (
@@ -320,6 +337,12 @@ export default function Chat(
           <IconClock />
           <span>Scheduled reports</span>
         </a>
+        {isAdmin && (
+          <a class="button button-ghost sidebar-link" href="/admin">
+            <IconHeadset />
+            <span>Team admin</span>
+          </a>
+        )}
         <nav class="conv-nav" aria-label="Your conversations">
           <h2 class="sidebar-label">Recent</h2>
           <ConversationList
@@ -334,6 +357,27 @@ export default function Chat(
               focusInput();
             }}
           />
+          {sharedList.length > 0 && (
+            <>
+              <h2 class="sidebar-label">Shared with me</h2>
+              <ul class="conv-list shared-list" aria-label="Shared with me">
+                {sharedList.map((c) => (
+                  <li key={c.id} class={`conv-item${c.id === currentId ? " is-selected" : ""}`}>
+                    <button
+                      type="button"
+                      class="conv-select"
+                      aria-current={c.id === currentId ? "page" : undefined}
+                      onClick={() =>
+                        select(c.id)}
+                    >
+                      <span class="conv-title">{c.title || "Untitled"}</span>
+                      <span class="conv-time">by {c.shared_by}</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
         </nav>
         <div class="sidebar-foot">
           <span class="user-avatar" aria-hidden="true">{username.slice(0, 1).toUpperCase()}</span>
@@ -376,6 +420,16 @@ export default function Chat(
               Working…
             </span>
           )}
+          {currentId && !sharedOpen && (
+            <button
+              type="button"
+              class="button button-small button-ghost share-button"
+              aria-expanded={sharing ? "true" : "false"}
+              onClick={() => setSharing(!sharing)}
+            >
+              Share
+            </button>
+          )}
           <button
             type="button"
             class="icon-button topbar-new"
@@ -385,7 +439,14 @@ export default function Chat(
           >
             <IconPlus />
           </button>
+          <a class="topbar-link" href="/alerts">Alerts</a>
         </header>
+        {sharing && currentId && !sharedOpen && (
+          <SharePanel
+            conversationId={currentId}
+            onClose={() => setSharing(false)}
+          />
+        )}
         {store.problem.value && (
           <div class="banner" role="alert">
             <span>{store.problem.value}</span>
@@ -436,20 +497,27 @@ export default function Chat(
             <span>Latest</span>
           </button>
         )}
-        <div class="composer-wrap">
-          <PickerContext.Provider value={pickerHost}>
-            <ExploreButton />
-          </PickerContext.Provider>
-          <Composer
-            value={draft.value}
-            onInput={(v) => (draft.value = v)}
-            onSend={() => send()}
-            onStop={() => store.stop()}
-            running={running}
-            stopping={store.stopping.value}
-            inputRef={input}
-          />
-        </div>
+        {sharedOpen && (
+          <div class="shared-banner" role="note">
+            Shared by {sharedOpen.shared_by} — read only
+          </div>
+        )}
+        {!sharedOpen && (
+          <div class="composer-wrap">
+            <PickerContext.Provider value={pickerHost}>
+              <ExploreButton />
+            </PickerContext.Provider>
+            <Composer
+              value={draft.value}
+              onInput={(v) => (draft.value = v)}
+              onSend={() => send()}
+              onStop={() => store.stop()}
+              running={running}
+              stopping={store.stopping.value}
+              inputRef={input}
+            />
+          </div>
+        )}
         <div class="visually-hidden" aria-live="polite" role="status">
           {store.announcement.value}
         </div>

@@ -1961,11 +1961,16 @@ class KvStore implements Store {
   async listAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
     const limit = query.limit ?? 200;
     const base = query.userId ? ["audit_by_user", query.userId] : ["audit"];
-    const selector = {
-      prefix: base,
-      ...(query.from ? { start: [...base, query.from.getTime()] } : {}),
-      ...(query.to ? { end: [...base, query.to.getTime()] } : {}),
-    } as Deno.KvListSelector;
+    const start = query.from ? [...base, query.from.getTime()] : null;
+    const end = query.to ? [...base, query.to.getTime()] : null;
+    // KV takes a prefix with one bound, or two bounds.
+    const selector: Deno.KvListSelector = start && end
+      ? { start, end }
+      : start
+      ? { prefix: base, start }
+      : end
+      ? { prefix: base, end }
+      : { prefix: base };
     const out: AuditEntry[] = [];
     for await (const e of this.#kv.list<AuditEntry>(selector, { reverse: true })) {
       if (query.kind && e.value.kind !== query.kind) continue;

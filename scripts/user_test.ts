@@ -52,3 +52,34 @@ Deno.test("deno task user names a KV it cannot open, and a bad KV configuration"
     /^Cannot open the remote KV at http:\/\/127\.0\.0\.1:9 \(KV_URL\): /,
   );
 });
+
+Deno.test("deno task user: the first user is an admin; role, disable and enable; the last admin is kept", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "user_script_test_" });
+  try {
+    const env = { KV_PATH: `${dir}/app.kv` };
+    const first = await run(["add", "ann", "--password", "password-1234"], env);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /User "ann" added \(admin\)/);
+    const second = await run(["add", "ben", "--password", "password-1234"], env);
+    assert.match(second.stdout, /User "ben" added \(supervisor\)/);
+    const third = await run(["add", "cat", "--password", "password-1234", "--admin"], env);
+    assert.match(third.stdout, /\(admin\)/);
+    assert.equal((await run(["role", "cat", "supervisor"], env)).code, 0);
+    const last = await run(["role", "ann", "supervisor"], env);
+    assert.equal(last.code, 1);
+    assert.match(last.stderr, /last admin/);
+    assert.equal((await run(["disable", "ann"], env)).code, 1);
+    assert.equal((await run(["remove", "ann"], env)).code, 1);
+    assert.equal((await run(["disable", "ben"], env)).code, 0);
+    const listed = await run(["list"], env);
+    assert.match(listed.stdout, /^ann\tadmin\tactive\t/m);
+    assert.match(listed.stdout, /^ben\tsupervisor\tdisabled\t/m);
+    assert.match(listed.stdout, /^cat\tsupervisor\tactive\t/m);
+    assert.equal((await run(["enable", "ben"], env)).code, 0);
+    assert.match((await run(["list"], env)).stdout, /^ben\tsupervisor\tactive\t/m);
+    const bad = await run(["role", "ben", "root"], env);
+    assert.equal(bad.code, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
