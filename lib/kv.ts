@@ -25,6 +25,14 @@
  * | `["tables", owner, id, chunk]`                  | TableMeta (chunked JSON)           |
  * | `["feedback", turn id]`                         | {@linkcode FeedbackRecord}         |
  * | `["feedback_by_conversation", owner, conv, turn]`| true                              |
+ * | `["schedules", id]`, `["schedules_by_owner", owner, id]`, `["schedules_due", at, id]` | scheduled reports and their indexes |
+ * | `["schedule_claims", id, due at]`, `["schedule_runs", schedule id, run id]` | one claim per due run; the delivery log |
+ * | `["inbox", owner, id]`                          | a report delivered in the app      |
+ * | `["alerts", id]`, `["alerts_by_owner", owner, id]` | KPI alert rules                 |
+ * | `["alert_state", id]`, `["alert_firings", rule, id]`, `["alert_deliveries_due", at, …]` | ok/firing, firings with deliveries |
+ * | `["notifications", owner, id]`, `["notifications_unread", owner, id]`, `["notifications_signal", owner]` | in-app notifications |
+ * | `["shares", owner, conv, user]`, `["shares_by_user", user, conv]` | read-only shares        |
+ * | `["audit", ms, id]`, `["audit_by_user", user, ms, id]` | the audit log (append-only)    |
  *
  * Values that may exceed KV's 64 KiB limit (messages, events, reports) are stored in chunks;
  * beyond 600 KB their table rows are cut, keeping `total_rows` (see `kv_values.ts`).
