@@ -4,12 +4,14 @@
 import * as $_app from "./routes/_app.tsx";
 import * as $_middleware from "./routes/_middleware.ts";
 import * as $admin from "./routes/admin.tsx";
+import * as $alerts from "./routes/alerts.tsx";
 import * as $api_admin_audit_csv from "./routes/api/admin/audit.csv.ts";
 import * as $api_admin_audit from "./routes/api/admin/audit.ts";
 import * as $api_admin_users__username_ from "./routes/api/admin/users/[username].ts";
 import * as $api_admin_users__username__password from "./routes/api/admin/users/[username]/password.ts";
 import * as $api_admin_users_index from "./routes/api/admin/users/index.ts";
 import * as $api_alerts__id_ from "./routes/api/alerts/[id].ts";
+import * as $api_alerts__id__check from "./routes/api/alerts/[id]/check.ts";
 import * as $api_alerts__id__firings from "./routes/api/alerts/[id]/firings.ts";
 import * as $api_alerts_index from "./routes/api/alerts/index.ts";
 import * as $api_auth_login from "./routes/api/auth/login.ts";
@@ -45,6 +47,7 @@ import * as $index from "./routes/index.tsx";
 import * as $login from "./routes/login.tsx";
 import * as $schedules from "./routes/schedules.tsx";
 import * as $$Admin from "./islands/Admin.tsx";
+import * as $$Alerts from "./islands/Alerts.tsx";
 import * as $$Chat from "./islands/Chat.tsx";
 import * as $$LoginForm from "./islands/LoginForm.tsx";
 import * as $$Schedules from "./islands/Schedules.tsx";
@@ -55,12 +58,14 @@ const manifest = {
     "./routes/_app.tsx": $_app,
     "./routes/_middleware.ts": $_middleware,
     "./routes/admin.tsx": $admin,
+    "./routes/alerts.tsx": $alerts,
     "./routes/api/admin/audit.csv.ts": $api_admin_audit_csv,
     "./routes/api/admin/audit.ts": $api_admin_audit,
     "./routes/api/admin/users/[username].ts": $api_admin_users__username_,
     "./routes/api/admin/users/[username]/password.ts": $api_admin_users__username__password,
     "./routes/api/admin/users/index.ts": $api_admin_users_index,
     "./routes/api/alerts/[id].ts": $api_alerts__id_,
+    "./routes/api/alerts/[id]/check.ts": $api_alerts__id__check,
     "./routes/api/alerts/[id]/firings.ts": $api_alerts__id__firings,
     "./routes/api/alerts/index.ts": $api_alerts_index,
     "./routes/api/auth/login.ts": $api_auth_login,
@@ -98,6 +103,7 @@ const manifest = {
   },
   islands: {
     "./islands/Admin.tsx": $$Admin,
+    "./islands/Alerts.tsx": $$Alerts,
     "./islands/Chat.tsx": $$Chat,
     "./islands/LoginForm.tsx": $$LoginForm,
     "./islands/Schedules.tsx": $$Schedules,

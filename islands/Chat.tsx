@@ -21,6 +21,7 @@ import {
 } from "../components/icons.tsx";
 import { TurnView } from "../components/turn_view.tsx";
 import { IconClock } from "../components/schedule_list.tsx";
+import { NotificationBell } from "../components/notification_bell.tsx";
 import { ExploreButton } from "../components/explore.tsx";
 import { PickerContext, type PickerHost, pickerLoaders } from "../components/picker_context.ts";
 import type { ReportCall } from "../lib/agent/pickers.ts";
@@ -440,6 +441,7 @@ export default function Chat(
             <IconPlus />
           </button>
           <a class="topbar-link" href="/alerts">Alerts</a>
+          <NotificationBell timeZone={timeZone} />
         </header>
         {sharing && currentId && !sharedOpen && (
           <SharePanel

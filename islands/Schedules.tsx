@@ -6,6 +6,7 @@ import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../components/api.ts";
 import { IconHeadset, IconX } from "../components/icons.tsx";
+import { NotificationBell } from "../components/notification_bell.tsx";
 import type { Loaded } from "../components/picker_context.ts";
 import {
   initialFormValues,
@@ -195,8 +196,10 @@ export default function Schedules(p: SchedulesProps): JSX.Element {
           <a class="sched-nav-link is-current" href="/schedules" aria-current="page">
             Schedules
           </a>
+          <a class="sched-nav-link" href="/alerts">Alerts</a>
         </nav>
         <span class="sched-user" title={p.username}>{p.username}</span>
+        <NotificationBell timeZone={p.timeZone} />
       </header>
       <main class="sched-main" aria-labelledby="sched-page-title">
         <div class="sched-intro">

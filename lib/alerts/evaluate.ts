@@ -83,6 +83,12 @@ export interface EvaluateResult {
 export interface AlertEvaluator {
   /** Evaluates every enabled rule at `now`, then makes the delivery attempts due. */
   evaluate(now?: Date): Promise<EvaluateResult>;
+  /**
+   * Evaluates one enabled rule at `now` exactly as {@linkcode evaluate} does (same
+   * hysteresis and atomic transition), without making deliveries ("check now": the minute
+   * tick sends them).
+   */
+  evaluateRule(rule: AlertRule, now?: Date): Promise<EvaluateResult>;
   /** Makes the delivery attempts due at `now`; the number made. */
   deliverDue(now?: Date): Promise<number>;
   /** A rule's current value at `now` (null: no data). */
@@ -238,6 +244,38 @@ export function createAlertEvaluator(opts: AlertEvaluatorOptions): AlertEvaluato
     });
   }
 
+  /** Decides one rule at `now` (fires or re-arms it with one atomic transition), into `out`. */
+  async function evaluateOne(rule: AlertRule, now: Date, out: EvaluateResult): Promise<void> {
+    try {
+      const m = await measure(rule, now);
+      const { state, versionstamp } = await store.getAlertState(rule.id);
+      const firing = state?.status === "firing";
+      if (!firing && inBreach(rule, m.value)) {
+        const f = newFiring(rule, { ...m, value: m.value! }, now);
+        const note = rule.channels.in_app ? firingNotification(f, rule) : null;
+        if (note) f.notification_id = note.id;
+        const ok = await store.transitionAlert({
+          ruleId: rule.id,
+          versionstamp,
+          state: { status: "firing", since: f.fired_at, value: m.value, firing_id: f.id },
+          firing: f,
+          notification: note,
+        });
+        if (ok) out.fired.push(f);
+      } else if (firing && recovered(rule, m.value)) {
+        const ok = await store.transitionAlert({
+          ruleId: rule.id,
+          versionstamp,
+          state: { status: "ok", since: now.toISOString(), value: m.value, firing_id: null },
+        });
+        if (ok) out.recovered.push(rule.id);
+      }
+    } catch (e) {
+      log(`Alerts: cannot evaluate ${rule.id}`, e);
+      out.errors.push({ rule_id: rule.id, reason: reasonOf(e) });
+    }
+  }
+
   const evaluator: AlertEvaluator = {
     async measure(rule, now) {
       const { value, period } = await measure(rule, now);
@@ -249,36 +287,15 @@ export function createAlertEvaluator(opts: AlertEvaluatorOptions): AlertEvaluato
       const rules = (await store.listAllAlerts()).filter((r) => r.enabled);
       for (const rule of rules) {
         if (closed) break;
-        try {
-          const m = await measure(rule, now);
-          const { state, versionstamp } = await store.getAlertState(rule.id);
-          const firing = state?.status === "firing";
-          if (!firing && inBreach(rule, m.value)) {
-            const f = newFiring(rule, { ...m, value: m.value! }, now);
-            const note = rule.channels.in_app ? firingNotification(f, rule) : null;
-            if (note) f.notification_id = note.id;
-            const ok = await store.transitionAlert({
-              ruleId: rule.id,
-              versionstamp,
-              state: { status: "firing", since: f.fired_at, value: m.value, firing_id: f.id },
-              firing: f,
-              notification: note,
-            });
-            if (ok) out.fired.push(f);
-          } else if (firing && recovered(rule, m.value)) {
-            const ok = await store.transitionAlert({
-              ruleId: rule.id,
-              versionstamp,
-              state: { status: "ok", since: now.toISOString(), value: m.value, firing_id: null },
-            });
-            if (ok) out.recovered.push(rule.id);
-          }
-        } catch (e) {
-          log(`Alerts: cannot evaluate ${rule.id}`, e);
-          out.errors.push({ rule_id: rule.id, reason: reasonOf(e) });
-        }
+        await evaluateOne(rule, now, out);
       }
       out.attempts = await evaluator.deliverDue(now);
+      return out;
+    },
+
+    async evaluateRule(rule, now = clock()) {
+      const out: EvaluateResult = { fired: [], recovered: [], errors: [], attempts: 0 };
+      if (rule.enabled && !closed) await evaluateOne(rule, now, out);
       return out;
     },
 
