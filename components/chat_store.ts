@@ -58,6 +58,13 @@ export function createChatStore(options: ChatStoreOptions = {}) {
   const conversations = signal<ConversationSummary[]>(options.conversations ?? []);
   const listLoading = signal(options.conversations === undefined);
   const currentId = signal<string | null>(options.conversationId ?? null);
+  /**
+   * The open conversation is a teammate's, shared read only (`read_only` of its GET): no
+   * feedback, retry or edit, and it stays out of the user's own list (no rename/delete).
+   */
+  const readOnly = signal(false);
+  /** The title of the open read-only conversation (it is not in `conversations`). */
+  const readOnlyTitle = signal<string | null>(null);
   const turns = signal<TurnView[]>([]);
   const historyLoading = signal(options.conversationId !== undefined);
   const stopping = signal(false);
@@ -70,7 +77,8 @@ export function createChatStore(options: ChatStoreOptions = {}) {
   const currentTitle = computed(() => {
     const id = currentId.value;
     if (id === null) return "New conversation";
-    return conversations.value.find((c) => c.id === id)?.title ?? "Conversation";
+    return conversations.value.find((c) => c.id === id)?.title ?? readOnlyTitle.value ??
+      "Conversation";
   });
 
   /**
@@ -264,16 +272,22 @@ export function createChatStore(options: ChatStoreOptions = {}) {
       currentId.value = id;
       turns.value = [];
       historyLoading.value = true;
+      readOnly.value = false;
+      readOnlyTitle.value = null;
     });
     if (mode !== "none") options.onNavigate?.(id, mode);
     try {
-      const res = await api<{ id: string; title: string; messages: HistoryMessage[] }>(
-        `/api/conversations/${encodeURIComponent(id)}`,
-      );
+      const res = await api<
+        { id: string; title: string; messages: HistoryMessage[]; read_only?: boolean }
+      >(`/api/conversations/${encodeURIComponent(id)}`);
       if (gen !== generation) return;
       const loaded = turnsFromHistory(res.messages);
-      turns.value = loaded;
-      if (!conversations.value.some((c) => c.id === id)) {
+      batch(() => {
+        turns.value = loaded;
+        readOnly.value = res.read_only === true;
+        readOnlyTitle.value = res.read_only ? res.title : null;
+      });
+      if (!res.read_only && !conversations.value.some((c) => c.id === id)) {
         conversations.value = touchConversation(conversations.value, {
           id,
           title: res.title,
@@ -306,6 +320,8 @@ export function createChatStore(options: ChatStoreOptions = {}) {
       currentId.value = null;
       turns.value = [];
       historyLoading.value = false;
+      readOnly.value = false;
+      readOnlyTitle.value = null;
     });
     if (mode !== "none") options.onNavigate?.(null, mode);
   }
@@ -455,6 +471,7 @@ export function createChatStore(options: ChatStoreOptions = {}) {
     conversations,
     listLoading,
     currentId,
+    readOnly,
     currentTitle,
     turns,
     historyLoading,

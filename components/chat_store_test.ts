@@ -214,6 +214,42 @@ Deno.test("opening a conversation that is gone starts a new one and says so", as
   }
 });
 
+Deno.test("a conversation shared read only sets the flag and stays out of the own list", async () => {
+  fakeFetch({
+    "GET /api/conversations/shared": () =>
+      json({
+        id: "shared",
+        title: "Team AHT",
+        read_only: true,
+        shared_by: "boss",
+        messages: [
+          { role: "user", content: "AHT?", turn_id: "t1" },
+          { role: "assistant", content: "7:59", turn_id: "t1" },
+        ],
+        running_turn_id: null,
+      }),
+    "GET /api/conversations/mine": () =>
+      json({ id: "mine", title: "Mine", messages: [], running_turn_id: null }),
+  });
+  try {
+    const { store } = makeStore();
+    assert.equal(store.readOnly.value, false);
+    await store.openConversation("shared");
+    assert.equal(store.readOnly.value, true);
+    assert.equal(store.currentTitle.value, "Team AHT");
+    assert.equal(store.turns.value[0].answer, "7:59");
+    assert.equal(store.conversations.value.length, 0, "not in the own list (rename/delete)");
+    await store.openConversation("mine");
+    assert.equal(store.readOnly.value, false);
+    assert.deepEqual(store.conversations.value.map((c) => c.id), ["mine"]);
+    await store.openConversation("shared");
+    store.newConversation();
+    assert.equal(store.readOnly.value, false);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
+
 Deno.test("rename is optimistic and rolls back when the server refuses", async () => {
   fakeFetch({
     "PATCH /api/conversations/a": () =>

@@ -80,6 +80,8 @@ export interface MessageActionsProps {
   onFeedback?: (rating: Feedback["rating"], comment?: string) => Promise<boolean>;
   /** Another turn is running: Retry waits. */
   busy?: boolean;
+  /** A shared conversation, read only: Copy stays, Retry and the thumbs are hidden. */
+  readOnly?: boolean;
   /** The time shown at the start of the row. */
   children?: ComponentChildren;
 }
@@ -111,19 +113,22 @@ export function MessageActions(props: MessageActionsProps): JSX.Element {
     flash(await copyText(props.answer) ? COPIED : "Cannot copy here");
   }
 
+  const onRetry = props.readOnly ? undefined : props.onRetry;
+  const onFeedback = props.readOnly ? undefined : props.onFeedback;
+
   async function rate(rating: Feedback["rating"]): Promise<void> {
-    if (!props.onFeedback) return;
+    if (!onFeedback) return;
     setNote("");
     setDraft(props.feedback?.rating === rating ? props.feedback.comment : "");
     setAsking(rating);
-    if (props.feedback?.rating !== rating) await props.onFeedback(rating);
+    if (props.feedback?.rating !== rating) await onFeedback(rating);
   }
 
   async function sendComment(e: Event): Promise<void> {
     e.preventDefault();
-    if (!asking || !props.onFeedback || sending) return;
+    if (!asking || !onFeedback || sending) return;
     setSending(true);
-    const ok = await props.onFeedback(asking, draft);
+    const ok = await onFeedback(asking, draft);
     setSending(false);
     if (ok) {
       setAsking(null);
@@ -148,19 +153,19 @@ export function MessageActions(props: MessageActionsProps): JSX.Element {
               {note === COPIED ? <IconCheck /> : <IconCopy />}
             </button>
           )}
-          {props.onRetry && (
+          {onRetry && (
             <button
               type="button"
               class="icon-button action-button retry-action"
               aria-label="Retry"
               title="Ask this question again"
               disabled={props.busy}
-              onClick={props.onRetry}
+              onClick={onRetry}
             >
               <IconRetry />
             </button>
           )}
-          {props.onFeedback && (
+          {onFeedback && (
             <>
               <button
                 type="button"
@@ -187,7 +192,7 @@ export function MessageActions(props: MessageActionsProps): JSX.Element {
         </div>
         <span class="action-note" role="status">{note}</span>
       </div>
-      {asking && (
+      {asking && onFeedback && (
         <form class="feedback-form" onSubmit={sendComment}>
           <label class="feedback-label">
             <span>

@@ -39,6 +39,11 @@ export interface TurnViewProps {
    * at the top while its answer is still short: the turn just asked.
    */
   room?: boolean;
+  /**
+   * A teammate's shared conversation, read only: no Retry or Ask again, no edit-and-resend
+   * and no feedback (the server refuses them with 403 read_only); copy and downloads stay.
+   */
+  readOnly?: boolean;
 }
 
 function ErrorNotice(
@@ -77,7 +82,10 @@ function ErrorNotice(
 
 /** Renders a question and its answer. */
 export function TurnView(props: TurnViewProps): JSX.Element {
-  const { turn, onRetry, onEdit, onFeedback, busy, timeZone } = props;
+  const { turn, busy, timeZone } = props;
+  const onRetry = props.readOnly ? undefined : props.onRetry;
+  const onEdit = props.readOnly ? undefined : props.onEdit;
+  const onFeedback = props.readOnly ? undefined : props.onFeedback;
   const now = props.now ?? new Date();
   const [editing, setEditing] = useState(false);
   const active = turn.status === "pending" || turn.status === "running";
@@ -165,6 +173,7 @@ export function TurnView(props: TurnViewProps): JSX.Element {
               answer={turn.answer}
               feedback={turn.feedback}
               busy={busy}
+              readOnly={props.readOnly}
               onRetry={done && onRetry && turn.question ? () => onRetry(turn.question) : undefined}
               onFeedback={done && onFeedback && turn.turn_id
                 ? (rating, comment) => onFeedback(turn.key, rating, comment)

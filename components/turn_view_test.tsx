@@ -110,3 +110,52 @@ Deno.test("the turn just asked keeps room below its question", () => {
   );
   assert.doesNotMatch(render(<TurnView turn={doneTurn()} now={NOW} />), /has-room/);
 });
+
+Deno.test("a shared conversation, read only: copy and downloads stay, nothing that writes", () => {
+  const turn = doneTurn({
+    tables: [{
+      title: "Calls — yesterday",
+      columns: ["Queue", "Calls"],
+      column_types: ["string", "integer"],
+      rows: [["support", 38], ["sales", 12]],
+      total_rows: 2,
+      download: "/api/tables/t_abc123/xlsx",
+    }],
+    reports: [{ id: "r1", title: "Calls", rows: 2, download: "/api/reports/r1" }],
+  });
+  const writable = render(
+    <TurnView turn={turn} onRetry={noop} onEdit={noop} onFeedback={rate} now={NOW} />,
+  );
+  for (const label of ["Retry", "Good answer", "Bad answer", "Edit the question"]) {
+    assert.match(writable, new RegExp(`aria-label="${label}"`), `${label} for the owner`);
+  }
+  const readOnly = render(
+    <TurnView turn={turn} onRetry={noop} onEdit={noop} onFeedback={rate} readOnly now={NOW} />,
+  );
+  for (const label of ["Retry", "Good answer", "Bad answer", "Edit the question"]) {
+    assert.doesNotMatch(readOnly, new RegExp(`aria-label="${label}"`), `no ${label} read only`);
+  }
+  assert.match(readOnly, /aria-label="Copy the answer"/);
+  assert.match(readOnly, /Download Excel/);
+  assert.match(readOnly, /href="\/api\/reports\/r1"/);
+
+  const stopped = doneTurn({
+    status: "cancelled",
+    answer: "Found 3 queues",
+    error: { code: "cancelled", message: "Stopped" },
+  });
+  assert.match(render(<TurnView turn={stopped} onRetry={noop} now={NOW} />), /Ask again/);
+  const stoppedReadOnly = render(<TurnView turn={stopped} onRetry={noop} readOnly now={NOW} />);
+  assert.doesNotMatch(stoppedReadOnly, /Ask again|retry-button/);
+  assert.match(stoppedReadOnly, /Stopped\./);
+  const failed = doneTurn({
+    status: "error",
+    answer: "",
+    error: { code: "model_error", message: "The model did not answer" },
+  });
+  assert.match(render(<TurnView turn={failed} onRetry={noop} now={NOW} />), /<span>Retry<\/span>/);
+  assert.doesNotMatch(
+    render(<TurnView turn={failed} onRetry={noop} readOnly now={NOW} />),
+    /<span>Retry<\/span>/,
+  );
+});

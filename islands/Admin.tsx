@@ -137,67 +137,69 @@ export default function Admin(p: AdminProps): JSX.Element {
         <div class="visually-hidden" role="status" aria-live="polite">{notice}</div>
         <section class="admin-section" aria-labelledby="admin-users">
           <h2 id="admin-users">Users</h2>
-          <table class="admin-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last sign-in</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.username} data-user={u.username}>
-                  <td>{u.username}</td>
-                  <td>
-                    <select
-                      aria-label={`Role of ${u.username}`}
-                      value={u.role}
-                      disabled={busy}
-                      onChange={(e) =>
-                        patch(
-                          u,
-                          { role: (e.target as HTMLSelectElement).value },
-                          `${u.username}'s role changed`,
-                        )}
-                    >
-                      <option value="supervisor">Supervisor</option>
-                      <option value="admin">Admin</option>
-                    </select>
-                  </td>
-                  <td>{u.disabled ? "Disabled" : "Active"}</td>
-                  <td>{when(u.created_at)}</td>
-                  <td>{when(u.last_login_at)}</td>
-                  <td class="admin-actions">
-                    <button
-                      type="button"
-                      class="button button-small button-secondary"
-                      disabled={busy}
-                      onClick={() =>
-                        patch(
-                          u,
-                          { disabled: !u.disabled },
-                          `${u.username} ${u.disabled ? "enabled" : "disabled"}`,
-                        )}
-                    >
-                      {u.disabled ? "Enable" : "Disable"}
-                    </button>
-                    <button
-                      type="button"
-                      class="button button-small button-ghost"
-                      disabled={busy}
-                      onClick={() => setResetFor(u.username)}
-                    >
-                      Reset password
-                    </button>
-                  </td>
+          <div class="admin-scroll" role="region" aria-labelledby="admin-users" tabIndex={0}>
+            <table class="admin-table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Last sign-in</th>
+                  <th scope="col">Actions</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {users.map((u) => (
+                  <tr key={u.username} data-user={u.username}>
+                    <td>{u.username}</td>
+                    <td>
+                      <select
+                        aria-label={`Role of ${u.username}`}
+                        value={u.role}
+                        disabled={busy}
+                        onChange={(e) =>
+                          patch(
+                            u,
+                            { role: (e.target as HTMLSelectElement).value },
+                            `${u.username}'s role changed`,
+                          )}
+                      >
+                        <option value="supervisor">Supervisor</option>
+                        <option value="admin">Admin</option>
+                      </select>
+                    </td>
+                    <td>{u.disabled ? "Disabled" : "Active"}</td>
+                    <td>{when(u.created_at)}</td>
+                    <td>{when(u.last_login_at)}</td>
+                    <td class="admin-actions">
+                      <button
+                        type="button"
+                        class="button button-small button-secondary"
+                        disabled={busy}
+                        onClick={() =>
+                          patch(
+                            u,
+                            { disabled: !u.disabled },
+                            `${u.username} ${u.disabled ? "enabled" : "disabled"}`,
+                          )}
+                      >
+                        {u.disabled ? "Enable" : "Disable"}
+                      </button>
+                      <button
+                        type="button"
+                        class="button button-small button-ghost"
+                        disabled={busy}
+                        onClick={() => setResetFor(u.username)}
+                      >
+                        Reset password
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           {resetFor && (
             <form class="admin-form" onSubmit={reset}>
               <label>
@@ -288,30 +290,32 @@ export default function Admin(p: AdminProps): JSX.Element {
           {p.entries.length === 0
             ? <p class="sched-muted">No entries.</p>
             : (
-              <table class="admin-table admin-audit">
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">User</th>
-                    <th scope="col">Address</th>
-                    <th scope="col">Target</th>
-                    <th scope="col">Detail</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {p.entries.map((e) => (
-                    <tr key={e.id}>
-                      <td>{when(e.at)}</td>
-                      <td>{e.kind}</td>
-                      <td>{e.username ?? "—"}</td>
-                      <td>{e.address ?? ""}</td>
-                      <td>{e.target ?? ""}</td>
-                      <td>{e.detail ?? ""}</td>
+              <div class="admin-scroll" role="region" aria-labelledby="admin-audit" tabIndex={0}>
+                <table class="admin-table admin-audit">
+                  <thead>
+                    <tr>
+                      <th scope="col">When</th>
+                      <th scope="col">Kind</th>
+                      <th scope="col">User</th>
+                      <th scope="col">Address</th>
+                      <th scope="col">Target</th>
+                      <th scope="col">Detail</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {p.entries.map((e) => (
+                      <tr key={e.id}>
+                        <td>{when(e.at)}</td>
+                        <td>{e.kind}</td>
+                        <td>{e.username ?? "—"}</td>
+                        <td>{e.address ?? ""}</td>
+                        <td>{e.target ?? ""}</td>
+                        <td>{e.detail ?? ""}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
         </section>
       </main>

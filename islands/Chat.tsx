@@ -297,6 +297,8 @@ export default function Chat(
   const isNew = currentId === null && turns.length === 0;
   /** The open conversation when a teammate shared it: read only, no composer. */
   const sharedOpen = sharedList.find((s) => s.id === currentId) ?? null;
+  /** Read only (a teammate's conversation): no feedback, retry, edit or pickers. */
+  const readOnly = sharedOpen !== null || store.readOnly.value;
   const pickerHost: PickerHost = { ...loaders, run: runReport, busy: running };
 
   return (
@@ -476,11 +478,12 @@ export default function Chat(
                 <span class="spinner" aria-hidden="true" /> Loading the conversation…
               </div>
             )}
-            <PickerContext.Provider value={pickerHost}>
+            <PickerContext.Provider value={readOnly ? null : pickerHost}>
               {turns.map((t, i) => (
                 <TurnView
                   key={t.key}
                   turn={t}
+                  readOnly={readOnly}
                   onRetry={(q) => send(q, false)}
                   onEdit={i === turns.length - 1 ? (q) => send(q, false) : undefined}
                   onFeedback={store.sendFeedback}
