@@ -107,6 +107,11 @@ export interface Interpretation {
    * when the turn created or cancelled a schedule; absent otherwise.
    */
   schedule?: string;
+  /**
+   * A KPI alert rule in words ("Abandonment rate above 10% (last 1 hour)"), when the turn
+   * created or cancelled an alert; absent otherwise.
+   */
+  alert?: string;
 }
 
 export type AgentEvent =

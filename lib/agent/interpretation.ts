@@ -7,7 +7,7 @@ import type { Interpretation, Outcome } from "./events.ts";
 
 /** One chip: what kind of part it is, and its text. */
 export interface Chip {
-  kind: "metric" | "period" | "compare" | "filter" | "group" | "schedule" | "unplaced";
+  kind: "metric" | "period" | "compare" | "filter" | "group" | "schedule" | "alert" | "unplaced";
   text: string;
   /** A filter chip's filter ("agent", "queue"…), as in `Interpretation.filters`. */
   name?: string;
@@ -35,7 +35,10 @@ export function interpretationChips(
   outcome: Outcome = "answered",
 ): Chip[] {
   const chips: Chip[] = [{ kind: "metric", text: i.metric_label || i.metric }];
-  chips.push({ kind: "period", text: i.period ? i.period.label : "all data" });
+  // An alert's window is in its rule (the `alert` chip).
+  if (i.period || !i.alert) {
+    chips.push({ kind: "period", text: i.period ? i.period.label : "all data" });
+  }
   if (i.compare_period) chips.push({ kind: "compare", text: `vs ${i.compare_period.label}` });
   for (const [k, v] of Object.entries(i.filters)) {
     const value = Array.isArray(v) ? v.join(" or ") : v;
@@ -44,6 +47,7 @@ export function interpretationChips(
   }
   if (i.group_by) chips.push({ kind: "group", text: `by ${i.group_by}` });
   if (i.schedule) chips.push({ kind: "schedule", text: i.schedule });
+  if (i.alert) chips.push({ kind: "alert", text: i.alert });
   if (i.unplaced.length) {
     const label = outcome === "clarified" ? "could not place" : "not used";
     chips.push({ kind: "unplaced", text: `${label}: ${i.unplaced.join(", ")}` });

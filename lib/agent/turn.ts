@@ -42,6 +42,7 @@ import {
   SCHEDULE_TOOL_NAMES,
   type ScheduleAccessFor,
 } from "./schedule_tools.ts";
+import { ALERT_TOOL_NAMES, type AlertAccessFor, createAlertTools } from "./alert_tools.ts";
 import { type CatalogApi, type CatalogCall, createDataTools } from "./tools.ts";
 import { stripType, TurnRecord } from "./turn_record.ts";
 import type {
@@ -81,6 +82,11 @@ export interface TurnDeps {
    * supervisor can create, list and cancel schedules; without it (the CLI) it cannot.
    */
   schedules?: ScheduleAccessFor;
+  /**
+   * The user's KPI alerts, owner-scoped (the web app's store). With it the supervisor can
+   * create, list and cancel alerts; without it (the CLI) it cannot.
+   */
+  alerts?: AlertAccessFor;
   /**
    * Wall clock for the times kept with messages (default: real time). `config.now` is the
    * data's clock, which may be frozen.
@@ -217,6 +223,14 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
         emit,
       })
       : null;
+    const alerts = deps.alerts
+      ? createAlertTools({
+        access: deps.alerts(owner),
+        owner,
+        now: deps.clock ?? (() => new Date()),
+        emit,
+      })
+      : null;
     const supervisorTools: ToolExecutor = async (call) => {
       if (call.name === DECLINE_REQUEST.name) {
         const out = await declineRequest(call.args, emit);
@@ -229,12 +243,18 @@ async function executeTurn(opts: RunTurnOptions, turnId: string): Promise<TurnOu
         );
       }
       if (schedules && SCHEDULE_TOOL_NAMES.has(call.name)) return await schedules.execute(call);
+      if (alerts && ALERT_TOOL_NAMES.has(call.name)) return await alerts.execute(call);
       return await askDataAgent(call);
     };
     await runAgent({
       provider: deps.provider,
       messages,
-      tools: [ASK_DATA_AGENT, DECLINE_REQUEST, ...schedules?.definitions ?? []],
+      tools: [
+        ASK_DATA_AGENT,
+        DECLINE_REQUEST,
+        ...schedules?.definitions ?? [],
+        ...alerts?.definitions ?? [],
+      ],
       executeTool: supervisorTools,
       emit,
       signal,

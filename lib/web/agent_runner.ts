@@ -4,6 +4,7 @@
  */
 import { runReportTurn } from "../agent/direct_turn.ts";
 import { isScheduleStore, scheduleAccessFor } from "../agent/schedule_tools.ts";
+import { alertAccessFor, isAlertStore } from "../agent/alert_tools.ts";
 import { runTurn, type TurnDeps } from "../agent/turn.ts";
 import type { TurnRunner } from "./turns.ts";
 
@@ -14,6 +15,8 @@ export interface AgentRunnerOptions {
    * Default: none (schedules deliver to the in-app inbox only).
    */
   allowedDomains?: readonly string[];
+  /** Accept alert webhooks on private addresses (`config.alerts.webhookAllowPrivate`). */
+  allowPrivateWebhooks?: boolean;
 }
 
 /**
@@ -23,10 +26,18 @@ export interface AgentRunnerOptions {
  */
 export function agentRunner(deps: TurnDeps, options: AgentRunnerOptions = {}): TurnRunner {
   const store = deps.conversations;
-  const turnDeps: TurnDeps = deps.schedules || !isScheduleStore(store) ? deps : {
+  const withSchedules: TurnDeps = deps.schedules || !isScheduleStore(store) ? deps : {
     ...deps,
     schedules: scheduleAccessFor(store, {
       allowedDomains: options.allowedDomains ?? [],
+    }),
+  };
+  // Alerts from the chat: `deps.alerts` when given, else owner-scoped over the store.
+  const turnDeps: TurnDeps = deps.alerts || !isAlertStore(store) ? withSchedules : {
+    ...withSchedules,
+    alerts: alertAccessFor(store, {
+      allowedDomains: options.allowedDomains ?? [],
+      allowPrivateWebhooks: options.allowPrivateWebhooks ?? false,
     }),
   };
   return (input) =>

@@ -116,7 +116,10 @@ export async function assembleApp(
           modelTimeoutMs: config.model.timeoutMs,
           toolTimeoutMs: config.mcp.timeoutMs,
         },
-      }, { allowedDomains: config.mail?.allowedDomains ?? [] }),
+      }, {
+        allowedDomains: config.mail?.allowedDomains ?? [],
+        allowPrivateWebhooks: config.alerts?.webhookAllowPrivate ?? false,
+      }),
     });
     const client = data;
     const names = vocabulary;

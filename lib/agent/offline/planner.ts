@@ -55,6 +55,17 @@ import {
   type ScheduleRequest,
   whichScheduleAnswer,
 } from "./schedule.ts";
+import {
+  type AlertRequest,
+  cancelledAlertAnswer,
+  createdAlertAnswer,
+  isAlertRequest,
+  listAlertsAnswer,
+  type ListedAlert,
+  matchAlerts,
+  readAlertRequest,
+  whichAlertAnswer,
+} from "./alert.ts";
 
 /** Options of {@link createOfflineProvider}. */
 export interface OfflineProviderOptions {
@@ -72,7 +83,12 @@ export interface OfflineProviderOptions {
 export type SupervisorDecision =
   | { kind: "reply"; text: string; outcome?: DeclaredOutcome }
   | { kind: "ask"; question: string; intent: Intent; unused: string[] }
-  | { kind: "schedule"; request: Exclude<ScheduleRequest, { kind: "unclear" }> };
+  | { kind: "schedule"; request: Exclude<ScheduleRequest, { kind: "unclear" }> }
+  | { kind: "alert"; request: Exclude<AlertRequest, { kind: "unclear" }> };
+
+/** What the offline planner says when alerts cannot be reached (the CLI has no store). */
+export const ALERTS_NEED_APP =
+  "KPI alerts are made in the web app: here I cannot create, list or cancel them.";
 
 /** What the offline planner says when schedules cannot be reached (the CLI has no store). */
 export const SCHEDULES_NEED_APP =
@@ -182,6 +198,11 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
         request.interpretation ? { interpretation: request.interpretation, question } : undefined,
       );
     }
+    if (isAlertRequest(question)) {
+      const request = readAlertRequest(question, ctx.vocab);
+      if (request.kind !== "unclear") return { kind: "alert", request };
+      return clarified(request.text, request.reason, request.unplaced);
+    }
     const refusal = refusalOf(question);
     if (refusal) return declined(refusal, ctx.vocab);
     const { text } = correctTypos(question, ctx.vocab);
@@ -228,6 +249,9 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
     if (last?.role === "tool" && SCHEDULE_TOOLS.has(parseToolResult(last.content)?.tool ?? "")) {
       return await scheduleStep(req);
     }
+    if (last?.role === "tool" && ALERT_TOOLS.has(parseToolResult(last.content)?.tool ?? "")) {
+      return await alertStep(req);
+    }
     if (last?.role === "tool") {
       // The data agent's answer normally ends the turn; this runs only when it did not.
       const env = parseToolResult(last.content);
@@ -253,6 +277,18 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
       return r.kind === "create"
         ? toolCalls([{ name: "create_schedule", args: r.args }])
         : toolCalls([{ name: "list_schedules", args: {} }]);
+    }
+    if (d.kind === "alert") {
+      if (!req.tools.some((t) => t.name === "create_alert")) {
+        return {
+          ...await reply(`${ALERTS_NEED_APP} Open the web app to set one up.`, req.onText),
+          outcome: { outcome: "refused", reason: ALERTS_NEED_APP },
+        };
+      }
+      const r = d.request;
+      return r.kind === "create"
+        ? toolCalls([{ name: "create_alert", args: r.args }])
+        : toolCalls([{ name: "list_alerts", args: {} }]);
     }
     const res = toolCalls([{ name: "ask_data_agent", args: { question: d.question } }]);
     if (d.unused.length) res.outcome = { outcome: "answered", reason: "", unplaced: d.unused };
@@ -295,6 +331,45 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
           ? `${matches.length} schedules match`
           : "No schedule matches",
         unplaced,
+      },
+    };
+  }
+
+  /** The next step of an alert request, after an alert tool answered. */
+  async function alertStep(req: ModelRequest): Promise<ModelResponse> {
+    const last = req.messages[req.messages.length - 1] as Extract<ChatMessage, { role: "tool" }>;
+    const env = parseToolResult(last.content)!;
+    if (!env.ok) {
+      const why = env.error ?? "the alert could not be saved";
+      return {
+        ...await reply(`I have not changed any alert: ${why}`, req.onText),
+        outcome: { outcome: "clarified", reason: why.slice(0, 300), unplaced: [] },
+      };
+    }
+    if (env.tool === "create_alert") {
+      return await reply(createdAlertAnswer(env.alert as ListedAlert), req.onText);
+    }
+    if (env.tool === "cancel_alert") {
+      return await reply(cancelledAlertAnswer(env.alert as ListedAlert), req.onText);
+    }
+    const list = (env.alerts ?? []) as ListedAlert[];
+    const ctx = await context(req.signal);
+    const request = readAlertRequest(lastUserText(req.messages), ctx.vocab);
+    if (request.kind !== "cancel") return await reply(listAlertsAnswer(list), req.onText);
+    const matches = matchAlerts(request, list);
+    if (matches.length === 1) {
+      return toolCalls([{ name: "cancel_alert", args: { id: matches[0].id } }]);
+    }
+    return {
+      ...await reply(whichAlertAnswer(matches, list), req.onText),
+      outcome: {
+        outcome: "clarified",
+        reason: !list.length
+          ? "There are no alerts to stop"
+          : matches.length
+          ? `${matches.length} alerts match`
+          : "No alert matches",
+        unplaced: matches.length ? [] : request.words,
       },
     };
   }
@@ -368,6 +443,7 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
 }
 
 const SCHEDULE_TOOLS = new Set(["create_schedule", "list_schedules", "cancel_schedule"]);
+const ALERT_TOOLS = new Set(["create_alert", "list_alerts", "cancel_alert"]);
 
 function lastUserText(messages: ChatMessage[]): string {
   for (let k = messages.length - 1; k >= 0; k--) {

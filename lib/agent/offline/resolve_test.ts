@@ -25,6 +25,8 @@ async function converse(turns: string[]): Promise<string[]> {
       memory.push({ role: "assistant", content: "(answer)", context: { question: d.question } });
     } else if (d.kind === "schedule") {
       out.push(`SCHEDULE: ${d.request.kind}`);
+    } else if (d.kind === "alert") {
+      out.push(`ALERT: ${d.request.kind}`);
     } else {
       out.push(`REPLY: ${d.text.slice(0, 30)}`);
       memory.push({ role: "assistant", content: d.text });
