@@ -317,6 +317,15 @@ export async function startFakeApp(options: FakeAppOptions): Promise<FakeApp> {
       });
     }
     if (path === "/api/auth/me") return json({ username: "demo" });
+    // The composer asks whether recordings can be transcribed; the bell follows the user's
+    // notifications (none here): a stream that says so and stays open.
+    if (path === "/api/transcribe" && method === "GET") {
+      return json({ available: false, max_bytes: 0, max_seconds: 0 });
+    }
+    if (path === "/api/notifications" && method === "GET") {
+      return json({ notifications: [], unread: 0 });
+    }
+    if (path === "/api/notifications/stream") return quietNotifications(req.signal);
     if (path === "/api/conversations" && method === "GET") {
       const list = [...conversations.values()].sort((a, b) => a.updated_at < b.updated_at ? 1 : -1)
         .map(({ id, title, updated_at }) => ({ id, title, updated_at }));
@@ -397,6 +406,23 @@ export async function startFakeApp(options: FakeAppOptions): Promise<FakeApp> {
     });
   }
 
+  /** An open notification stream with nothing unread, until the page goes away. */
+  function quietNotifications(signal: AbortSignal): Response {
+    const body = new ReadableStream<Uint8Array>({
+      start(ctl) {
+        ctl.enqueue(new TextEncoder().encode('event: unread\ndata: {"unread":0}\n\n'));
+        signal.addEventListener("abort", () => {
+          try {
+            ctl.close();
+          } catch { /* already closed */ }
+        });
+      },
+    });
+    return new Response(body, {
+      headers: { "Content-Type": "text/event-stream", "Cache-Control": "no-store" },
+    });
+  }
+
   async function workbook(): Promise<Response> {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet("Report");
@@ -425,6 +451,8 @@ export async function startFakeApp(options: FakeAppOptions): Promise<FakeApp> {
             Promise.resolve(
               [...conversations.values()].sort((a, b) => a.updated_at < b.updated_at ? 1 : -1),
             ),
+          // Nothing is shared with the scripted user.
+          listSharedWith: () => Promise.resolve([]),
         },
       };
       if (ctx.url.pathname.startsWith("/api/")) return api(req, ctx.url);
