@@ -45,6 +45,7 @@ Deno.test("Schedules renders the list, the form and the inbox, data escaped, no 
   const html = render(
     <Schedules
       username="demo"
+      isAdmin={false}
       timeZone="Asia/Kolkata"
       catalog={catalog}
       schedules={[schedule]}
@@ -69,6 +70,7 @@ Deno.test("Schedules with none explains them and mentions asking in chat", () =>
   const html = render(
     <Schedules
       username="demo"
+      isAdmin={false}
       timeZone="Asia/Kolkata"
       catalog={catalog}
       schedules={[]}

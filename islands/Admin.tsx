@@ -6,7 +6,7 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { api } from "../components/api.ts";
-import { IconHeadset } from "../components/icons.tsx";
+import { PageHeader } from "../components/page_header.tsx";
 
 /** A user as the admin API shows it. */
 export interface AdminUser {
@@ -31,6 +31,8 @@ export interface AdminAuditEntry {
 /** Props of the Admin island. */
 export interface AdminProps {
   username: string;
+  /** IANA business zone (the bell shows times in it). */
+  timeZone: string;
   users: AdminUser[];
   entries: AdminAuditEntry[];
   filters: { user: string; kind: string; from: string; to: string };
@@ -117,20 +119,12 @@ export default function Admin(p: AdminProps): JSX.Element {
 
   return (
     <div class="sched-page admin-page">
-      <header class="sched-top">
-        <a class="brand sched-brand" href="/">
-          <span class="brand-mark" aria-hidden="true">
-            <IconHeadset />
-          </span>
-          <span class="brand-name">Contact Center Assistant</span>
-        </a>
-        <nav class="sched-nav" aria-label="Pages">
-          <a class="sched-nav-link" href="/">Chat</a>
-          <a class="sched-nav-link" href="/schedules">Schedules</a>
-          <a class="sched-nav-link is-current" href="/admin" aria-current="page">Admin</a>
-        </nav>
-        <span class="sched-user" title={p.username}>{p.username}</span>
-      </header>
+      <PageHeader
+        current="admin"
+        username={p.username}
+        timeZone={p.timeZone}
+        isAdmin
+      />
       <main class="sched-main admin-main" aria-labelledby="admin-title">
         <h1 id="admin-title">Team</h1>
         {problem && <div class="banner sched-banner" role="alert">{problem}</div>}

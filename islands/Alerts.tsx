@@ -20,13 +20,15 @@ import {
   type AlertFiringView,
   type AlertView,
 } from "../components/alert_list.tsx";
-import { IconCopy, IconHeadset, IconX } from "../components/icons.tsx";
-import { NotificationBell } from "../components/notification_bell.tsx";
+import { IconCopy, IconX } from "../components/icons.tsx";
+import { PageHeader } from "../components/page_header.tsx";
 import type { PickerVocabulary } from "../lib/agent/pickers.ts";
 
 /** Props of the Alerts island. */
 export interface AlertsProps {
   username: string;
+  /** Admins also get the Team page in the navigation. */
+  isAdmin: boolean;
   /** IANA business zone (times are shown in it). */
   timeZone: string;
   metrics: AlertMetricInfo[];
@@ -165,21 +167,12 @@ export default function Alerts(p: AlertsProps): JSX.Element {
 
   return (
     <div class="sched-page">
-      <header class="sched-top">
-        <a class="brand sched-brand" href="/">
-          <span class="brand-mark" aria-hidden="true">
-            <IconHeadset />
-          </span>
-          <span class="brand-name">Contact Center Assistant</span>
-        </a>
-        <nav class="sched-nav" aria-label="Pages">
-          <a class="sched-nav-link" href="/">Chat</a>
-          <a class="sched-nav-link" href="/schedules">Schedules</a>
-          <a class="sched-nav-link is-current" href="/alerts" aria-current="page">Alerts</a>
-        </nav>
-        <span class="sched-user" title={p.username}>{p.username}</span>
-        <NotificationBell timeZone={p.timeZone} />
-      </header>
+      <PageHeader
+        current="alerts"
+        username={p.username}
+        timeZone={p.timeZone}
+        isAdmin={p.isAdmin}
+      />
       <main class="sched-main" aria-labelledby="alerts-page-title">
         <div class="sched-intro">
           <h1 id="alerts-page-title">KPI alerts</h1>

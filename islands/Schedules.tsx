@@ -5,8 +5,8 @@
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../components/api.ts";
-import { IconHeadset, IconX } from "../components/icons.tsx";
-import { NotificationBell } from "../components/notification_bell.tsx";
+import { IconX } from "../components/icons.tsx";
+import { PageHeader } from "../components/page_header.tsx";
 import type { Loaded } from "../components/picker_context.ts";
 import {
   initialFormValues,
@@ -28,6 +28,8 @@ import { runInProgress } from "../lib/schedules/words.ts";
 /** Props of the Schedules island. */
 export interface SchedulesProps {
   username: string;
+  /** Admins also get the Team page in the navigation. */
+  isAdmin: boolean;
   /** IANA business zone (times are read and shown in it). */
   timeZone: string;
   catalog: CatalogEntryInfo[];
@@ -184,23 +186,12 @@ export default function Schedules(p: SchedulesProps): JSX.Element {
 
   return (
     <div class="sched-page">
-      <header class="sched-top">
-        <a class="brand sched-brand" href="/">
-          <span class="brand-mark" aria-hidden="true">
-            <IconHeadset />
-          </span>
-          <span class="brand-name">Contact Center Assistant</span>
-        </a>
-        <nav class="sched-nav" aria-label="Pages">
-          <a class="sched-nav-link" href="/">Chat</a>
-          <a class="sched-nav-link is-current" href="/schedules" aria-current="page">
-            Schedules
-          </a>
-          <a class="sched-nav-link" href="/alerts">Alerts</a>
-        </nav>
-        <span class="sched-user" title={p.username}>{p.username}</span>
-        <NotificationBell timeZone={p.timeZone} />
-      </header>
+      <PageHeader
+        current="schedules"
+        username={p.username}
+        timeZone={p.timeZone}
+        isAdmin={p.isAdmin}
+      />
       <main class="sched-main" aria-labelledby="sched-page-title">
         <div class="sched-intro">
           <h1 id="sched-page-title">

@@ -14,6 +14,7 @@ import type { Handlers, PageProps } from "../lib/web/types.ts";
 
 interface AdminData {
   username: string;
+  timeZone: string;
   users: UserView[];
   entries: AuditEntry[];
   filters: { user: string; kind: string; from: string; to: string };
@@ -33,6 +34,7 @@ export const handler: Handlers<AdminData, AppState> = {
     const get = (k: string) => (params.get(k) ?? "").trim().slice(0, 100);
     return ctx.render({
       username: admin.username,
+      timeZone: ctx.state.app.config.tz,
       users: (await store.listUsers()).map(userView),
       entries: await store.listAudit(query),
       filters: { user: get("user"), kind: get("kind"), from: get("from"), to: get("to") },

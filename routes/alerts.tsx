@@ -14,6 +14,7 @@ import type { Handlers, PageProps } from "../lib/web/types.ts";
 
 interface AlertsData {
   username: string;
+  isAdmin: boolean;
   timeZone: string;
   metrics: AlertMetricInfo[];
   alerts: AlertView[];
@@ -41,6 +42,7 @@ export const handler: Handlers<AlertsData, AppState> = {
     const states = await Promise.all(rules.map((r) => store.getAlertState(r.id)));
     return ctx.render({
       username: user.username,
+      isAdmin: user.role === "admin",
       timeZone: ctx.state.app.config.tz,
       metrics: alertMetricInfo(),
       alerts: rules.map((r, i) => ({

@@ -16,6 +16,7 @@ import { catalogEntryInfo } from "./api/reports/catalog.ts";
 
 interface SchedulesData {
   username: string;
+  isAdmin: boolean;
   timeZone: string;
   catalog: CatalogEntryInfo[];
   schedules: ScheduleView[];
@@ -51,6 +52,7 @@ export const handler: Handlers<SchedulesData, AppState> = {
     }));
     return ctx.render({
       username: user.username,
+      isAdmin: user.role === "admin",
       timeZone: ctx.state.app.config.tz,
       catalog: listReports().map(catalogEntryInfo),
       schedules: list.map((s) => scheduleView(s) as unknown as ScheduleView),
