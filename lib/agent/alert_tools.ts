@@ -56,7 +56,12 @@ export function isAlertStore(v: unknown): v is AlertStore {
 /** Owner-scoped access over an alert store. */
 export function alertAccessFor(
   store: AlertStore,
-  opts: { allowedDomains: readonly string[]; allowPrivateWebhooks?: boolean },
+  opts: {
+    allowedDomains: readonly string[];
+    allowPrivateWebhooks?: boolean;
+    /** Told of each alert created or deleted from the chat (the audit log). */
+    onChange?: (change: { owner: string; kind: "create" | "delete"; id: string }) => void;
+  },
 ): AlertAccessFor {
   return (owner) => ({
     allowedDomains: opts.allowedDomains,
@@ -65,11 +70,16 @@ export function alertAccessFor(
       (await store.listAlerts(owner)).sort((a, b) =>
         a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id)
       ),
-    create: (r) => {
+    create: async (r) => {
       if (r.owner !== owner) throw new Error("An alert can only be created for its owner");
-      return store.saveAlert(r);
+      await store.saveAlert(r);
+      opts.onChange?.({ owner, kind: "create", id: r.id });
     },
-    remove: (id) => store.deleteAlert(owner, id),
+    remove: async (id) => {
+      const removed = await store.deleteAlert(owner, id);
+      if (removed) opts.onChange?.({ owner, kind: "delete", id });
+      return removed;
+    },
   });
 }
 

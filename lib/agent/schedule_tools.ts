@@ -59,7 +59,11 @@ export function isScheduleStore(v: unknown): v is ScheduleStore {
 /** Owner-scoped access over a schedule store. */
 export function scheduleAccessFor(
   store: ScheduleStore,
-  opts: { allowedDomains: readonly string[] },
+  opts: {
+    allowedDomains: readonly string[];
+    /** Told of each schedule created or deleted from the chat (the audit log). */
+    onChange?: (change: { owner: string; kind: "create" | "delete"; id: string }) => void;
+  },
 ): ScheduleAccessFor {
   return (owner) => ({
     allowedDomains: opts.allowedDomains,
@@ -67,11 +71,16 @@ export function scheduleAccessFor(
       (await store.listSchedules(owner)).sort((a, b) =>
         a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id)
       ),
-    create: (s) => {
+    create: async (s) => {
       if (s.owner !== owner) throw new Error("A schedule can only be created for its owner");
-      return store.saveSchedule(s);
+      await store.saveSchedule(s);
+      opts.onChange?.({ owner, kind: "create", id: s.id });
     },
-    remove: (id) => store.deleteSchedule(owner, id),
+    remove: async (id) => {
+      const removed = await store.deleteSchedule(owner, id);
+      if (removed) opts.onChange?.({ owner, kind: "delete", id });
+      return removed;
+    },
   });
 }
 

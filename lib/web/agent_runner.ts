@@ -17,6 +17,13 @@ export interface AgentRunnerOptions {
   allowedDomains?: readonly string[];
   /** Accept alert webhooks on private addresses (`config.alerts.webhookAllowPrivate`). */
   allowPrivateWebhooks?: boolean;
+  /** Told of schedules and alerts created or deleted from the chat (the audit log). */
+  onChange?: (change: {
+    owner: string;
+    what: "schedule" | "alert";
+    kind: "create" | "delete";
+    id: string;
+  }) => void;
 }
 
 /**
@@ -30,6 +37,7 @@ export function agentRunner(deps: TurnDeps, options: AgentRunnerOptions = {}): T
     ...deps,
     schedules: scheduleAccessFor(store, {
       allowedDomains: options.allowedDomains ?? [],
+      onChange: (c) => options.onChange?.({ ...c, what: "schedule" }),
     }),
   };
   // Alerts from the chat: `deps.alerts` when given, else owner-scoped over the store.
@@ -38,6 +46,7 @@ export function agentRunner(deps: TurnDeps, options: AgentRunnerOptions = {}): T
     alerts: alertAccessFor(store, {
       allowedDomains: options.allowedDomains ?? [],
       allowPrivateWebhooks: options.allowPrivateWebhooks ?? false,
+      onChange: (c) => options.onChange?.({ ...c, what: "alert" }),
     }),
   };
   return (input) =>

@@ -15,6 +15,7 @@ import { openConfiguredKv } from "../kv_connect.ts";
 import { exportReport } from "../reports/excel.ts";
 import { startScheduleRunner } from "../schedules/runner.ts";
 import { startAlertEvaluator } from "../alerts/evaluate.ts";
+import { audit } from "../audit/audit.ts";
 import { agentRunner } from "./agent_runner.ts";
 import { createApp } from "./app.ts";
 import type { BuildManifest, Manifest } from "./types.ts";
@@ -59,6 +60,20 @@ export class StartupError extends Error {
 
 function reason(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Writes the audit entry of a schedule or alert created or deleted from the chat. */
+async function auditChatChange(
+  app: { store: Store; log: (message: string, error?: unknown) => void },
+  c: { owner: string; what: "schedule" | "alert"; kind: "create" | "delete"; id: string },
+): Promise<void> {
+  const user = await app.store.getUser(c.owner).catch(() => null);
+  await audit({ store: app.store, clock: () => new Date(), log: app.log }, {
+    kind: `${c.what}_${c.kind}`,
+    user: user ? { id: user.id, username: user.username } : { id: c.owner, username: c.owner },
+    target: c.id,
+    detail: "from the chat",
+  });
 }
 
 /** Opens every part of the app from `config`, closing what was opened if a later part fails. */
@@ -119,6 +134,12 @@ export async function assembleApp(
       }, {
         allowedDomains: config.mail?.allowedDomains ?? [],
         allowPrivateWebhooks: config.alerts?.webhookAllowPrivate ?? false,
+        // Schedules and alerts changed from the chat are audited like the pages' changes.
+        onChange: (c) =>
+          auditChatChange({
+            store,
+            log: options.log ?? ((m, e) => console.error(m, e ?? "")),
+          }, c),
       }),
     });
     const client = data;
