@@ -10,48 +10,15 @@
 import assert from "node:assert/strict";
 import { chunk, type MockReply, mockServer, textReply } from "../testing/mock_openai.ts";
 import { readSse } from "../testing/web_app.ts";
-import { HttpClient, lastEvent, ROOT, TEST_ENV, waitFor } from "./security/helpers.ts";
-
-/** A `main.ts` process and the URL it listens on. */
-interface AppProcess {
-  child: Deno.ChildProcess;
-  url: string;
-  output: string[];
-}
-
-/** Starts `main.ts` with `env` (cwd `dir`, so no `.env` is read) and waits for its URL. */
-async function startMain(dir: string, env: Record<string, string>): Promise<AppProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}/main.ts`],
-    cwd: dir,
-    env: { ...env, NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const output: string[] = [];
-  let url = "";
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder();
-    for await (const bytes of stream) {
-      output.push(decoder.decode(bytes, { stream: true }));
-      const m = /Listening on http:\/\/localhost:(\d+)/.exec(output.join(""));
-      if (m) url = `http://127.0.0.1:${m[1]}`;
-    }
-  };
-  collect(child.stdout);
-  collect(child.stderr);
-  await waitFor(() => url, 60_000, `main.ts to listen (output: ${output.join("")})`);
-  return { child, url, output };
-}
-
-async function stopMain(app: AppProcess | null): Promise<void> {
-  if (!app) return;
-  try {
-    app.child.kill("SIGTERM");
-  } catch { /* already gone */ }
-  await app.child.status;
-}
+import {
+  type AppProcess,
+  HttpClient,
+  lastEvent,
+  startMain,
+  stopMain,
+  TEST_ENV,
+  waitFor,
+} from "./security/helpers.ts";
 
 /** A model answer that starts writing, then holds the rest back until the request ends. */
 function heldAnswer(onAsked: () => void, text: string): () => MockReply {

@@ -156,3 +156,45 @@ export async function waitFor<T>(
   }
   throw new Error(`Timed out after ${ms} ms waiting for ${what}`);
 }
+
+/** A `main.ts` process (as `deno task start` runs it) and the URL it listens on. */
+export interface AppProcess {
+  child: Deno.ChildProcess;
+  url: string;
+  output: string[];
+}
+
+/** Starts `main.ts` with `env` (cwd `dir`, so no `.env` is read) and waits for its URL. */
+export async function startMain(dir: string, env: Record<string, string>): Promise<AppProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}/main.ts`],
+    cwd: dir,
+    env: { ...env, NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const output: string[] = [];
+  let url = "";
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    for await (const bytes of stream) {
+      output.push(decoder.decode(bytes, { stream: true }));
+      const m = /Listening on http:\/\/localhost:(\d+)/.exec(output.join(""));
+      if (m) url = `http://127.0.0.1:${m[1]}`;
+    }
+  };
+  collect(child.stdout);
+  collect(child.stderr);
+  await waitFor(() => url, 60_000, `main.ts to listen (output: ${output.join("")})`);
+  return { child, url, output };
+}
+
+/** Stops a `main.ts` process with SIGTERM (if it still runs) and waits for it. */
+export async function stopMain(app: AppProcess | null): Promise<void> {
+  if (!app) return;
+  try {
+    app.child.kill("SIGTERM");
+  } catch { /* already gone */ }
+  await app.child.status;
+}

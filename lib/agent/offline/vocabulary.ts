@@ -314,37 +314,31 @@ export function createVocabularyCache(
   }
 
   function refresh(): Promise<Vocabulary> {
-    if (refreshing) return refreshing;
     if (!current) return build();
-    const gen = generation;
-    const p = refreshVocabulary(client, current, stop.signal).then((snapshot) => {
-      if (gen === generation) {
-        current = snapshot;
-        failing = false;
-      }
-      return snapshot.vocabulary;
-    }, (e) => {
-      failed("refresh", e);
-      throw e;
-    }).finally(() => {
-      if (refreshing === p) refreshing = null;
-    });
-    refreshing = p;
-    return p;
+    const previous = current;
+    return update("refresh", () => refreshVocabulary(client, previous, stop.signal));
   }
 
   /** A full build that replaces the vocabulary only when it succeeds. */
   function rebuild(): Promise<Vocabulary> {
+    return update("rebuild", () => buildVocabulary(client, stop.signal));
+  }
+
+  /** Runs one refresh or rebuild at a time; a failure keeps the vocabulary there is. */
+  function update(
+    what: string,
+    read: () => Promise<VocabularySnapshot>,
+  ): Promise<Vocabulary> {
     if (refreshing) return refreshing;
     const gen = generation;
-    const p = buildVocabulary(client, stop.signal).then((snapshot) => {
+    const p = read().then((snapshot) => {
       if (gen === generation) {
         current = snapshot;
         failing = false;
       }
       return snapshot.vocabulary;
     }, (e) => {
-      failed("rebuild", e);
+      failed(what, e);
       throw e;
     }).finally(() => {
       if (refreshing === p) refreshing = null;
