@@ -121,6 +121,11 @@ export interface Config {
    * third of it; when an instance goes silent this long, another fails its running turns.
    */
   turnLeaseMs: number;
+  /**
+   * A download (Excel or PDF) that takes at least this long also leaves a notification when
+   * it is done (`LONG_EXPORT_NOTIFY_MS`, default 20 s): the user may have looked elsewhere.
+   */
+  longExportNotifyMs: number;
   /** Connection limits of the HTTP server (`lib/web/listen.ts`), in milliseconds. */
   http: {
     /** A request's head must arrive within this time of its first byte (or of connecting). */
@@ -398,6 +403,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     trustedProxies: trustedProxies(env),
     turnConcurrency: int(env, "TURN_CONCURRENCY", 4, 1, 1_000),
     turnLeaseMs: int(env, "TURN_LEASE_MS", 15_000, 300, 600_000),
+    longExportNotifyMs: int(env, "LONG_EXPORT_NOTIFY_MS", 20_000, 0, 3_600_000),
     http: {
       headersTimeoutMs: int(env, "HTTP_HEADERS_TIMEOUT_MS", 10_000, 100),
       requestTimeoutMs: int(env, "HTTP_REQUEST_TIMEOUT_MS", 60_000, 100),

@@ -1,4 +1,7 @@
-/** In-app notifications of other parts of the app: "your scheduled report is ready". */
+/**
+ * In-app notifications of other parts of the app: "your scheduled report is ready", and
+ * "your export is ready" for a download that took long.
+ */
 import type { Store } from "../kv.ts";
 import { type Notification, sortableId } from "./types.ts";
 
@@ -50,4 +53,46 @@ export async function notifyReportReady(
   } catch (e) {
     log?.(`Cannot notify ${r.owner} of scheduled report ${r.scheduleId}`, e);
   }
+}
+
+/** A finished download that took long. */
+export interface ExportReady {
+  owner: string;
+  /** The file the user downloaded. */
+  fileName: string;
+  /** The download's own path (to download it again). */
+  link: string;
+  elapsedMs: number;
+  at: Date;
+}
+
+/** The notification of a long download that has finished. */
+export function exportReadyNotification(e: ExportReady): Notification {
+  const seconds = Math.round(e.elapsedMs / 1000);
+  return {
+    id: sortableId("n", e.at),
+    owner: e.owner,
+    kind: "export",
+    title: `Your export is ready: ${e.fileName}`,
+    body: `${e.fileName} finished downloading after ${seconds} s.`,
+    link: e.link,
+    created_at: e.at.toISOString(),
+    read_at: null,
+  };
+}
+
+/**
+ * What a download route calls when its file is complete: a notification when it took at
+ * least `thresholdMs`; a failure is logged, never thrown (the file was delivered).
+ */
+export function notifyLongExport(
+  app: { store: Store; log: (message: string, error?: unknown) => void },
+  e: Omit<ExportReady, "elapsedMs" | "at"> & { thresholdMs: number },
+): (elapsedMs: number) => void {
+  return (elapsedMs) => {
+    if (elapsedMs < e.thresholdMs) return;
+    const { thresholdMs: _t, ...rest } = e;
+    app.store.addNotification(exportReadyNotification({ ...rest, elapsedMs, at: new Date() }))
+      .catch((err) => app.log(`Cannot notify ${e.owner} of a finished export`, err));
+  };
 }

@@ -118,7 +118,7 @@ export interface Notification {
   /** Sorts by creation time (`n_<ms>_<random>`). */
   id: string;
   owner: string;
-  kind: "alert" | "report";
+  kind: "alert" | "report" | "export";
   title: string;
   body: string;
   /** Where in the app it leads (a path), or null. */

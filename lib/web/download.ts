@@ -81,6 +81,8 @@ export interface StreamExportOptions {
    * error response.
    */
   ready?: Promise<unknown>;
+  /** Called once the writer has finished without error (the whole file was produced). */
+  onFinished?: () => void;
 }
 
 /**
@@ -160,6 +162,7 @@ export async function streamExport(
   done.then((d) => {
     clientSignal?.removeEventListener("abort", onAbort);
     if (!d.ok && !ac.signal.aborted) onError(d.error);
+    if (d.ok && !ac.signal.aborted) opts.onFinished?.();
   });
   buffered.unshift(firstRead);
   return new ReadableStream<Uint8Array>({
@@ -201,6 +204,8 @@ export interface XlsxDownloadOptions {
   signal: AbortSignal | undefined;
   /** Where a download cut off after the response started is reported. */
   log: (message: string, error?: unknown) => void;
+  /** Called with the milliseconds it took, once the whole file was produced. */
+  onFinished?: (elapsedMs: number) => void;
 }
 
 /**
@@ -211,11 +216,12 @@ export interface XlsxDownloadOptions {
  */
 export async function xlsxDownload(o: XlsxDownloadOptions): Promise<Response> {
   const gate = firstPageGate(o.client);
+  const t0 = performance.now();
   const body = await streamExport(
     (sink, signal) => o.exportReport(o.meta, gate.client, sink, { signal }),
     o.signal,
     (e) => o.log(`Cannot export ${o.meta.id}: the download was cut off`, e),
-    { ready: gate.ready },
+    { ready: gate.ready, onFinished: () => o.onFinished?.(performance.now() - t0) },
   );
   return new Response(body, {
     status: 200,

@@ -9,6 +9,7 @@
  * `200` with a cut file.
  */
 import { audit } from "../../../lib/audit/audit.ts";
+import { notifyLongExport } from "../../../lib/alerts/notify.ts";
 import { HttpError } from "../../../lib/web/errors.ts";
 import { requireUser, sharedRead } from "../../../lib/web/http.ts";
 import { xlsxDownload } from "../../../lib/web/download.ts";
@@ -30,6 +31,12 @@ export const handler: Handlers<unknown, AppState> = {
       exportReport: app.exportReport,
       signal: req.signal,
       log: app.log,
+      onFinished: notifyLongExport(app, {
+        owner: user.id,
+        fileName: meta.file_name || `${meta.title}.xlsx`,
+        link: ctx.url.pathname,
+        thresholdMs: app.config.longExportNotifyMs,
+      }),
     });
   },
 };

@@ -7,6 +7,7 @@
  * that fails before that gives a JSON error (500) and no file; a failure later ends the
  * body with an error (a failed download, logged), never a `200` with a cut file.
  */
+import { notifyLongExport } from "../../../../lib/alerts/notify.ts";
 import { audit } from "../../../../lib/audit/audit.ts";
 import { HttpError } from "../../../../lib/web/errors.ts";
 import { requireUser, sharedRead } from "../../../../lib/web/http.ts";
@@ -25,11 +26,18 @@ export const handler: Handlers<unknown, AppState> = {
     }
     await audit(app, { kind: "report_download", user, target: meta.id, detail: "pdf" });
     const gate = firstPageGate(app.data);
+    const t0 = performance.now();
+    const finished = notifyLongExport(app, {
+      owner: user.id,
+      fileName: pdfFileName(meta),
+      link: ctx.url.pathname,
+      thresholdMs: app.config.longExportNotifyMs,
+    });
     const body = await streamExport(
       (sink, signal) => exportReportPdf(meta, gate.client, sink, { signal }),
       req.signal,
       (e) => app.log(`Cannot export ${meta.id} as PDF: the download was cut off`, e),
-      { ready: gate.ready },
+      { ready: gate.ready, onFinished: () => finished(performance.now() - t0) },
     );
     return new Response(body, {
       status: 200,

@@ -4,6 +4,7 @@
  * query, the columns in the order shown, sorted as asked (else as shown). 404 unless it
  * is the current user's or shown in a conversation shared with them; 400 for a sort column the table does not have.
  */
+import { notifyLongExport } from "../../../../lib/alerts/notify.ts";
 import { EJSON } from "bson";
 import {
   readTableSort,
@@ -46,6 +47,12 @@ export const handler: Handlers<unknown, AppState> = {
       exportReport: app.exportReport,
       signal: req.signal,
       log: app.log,
+      onFinished: notifyLongExport(app, {
+        owner: user.id,
+        fileName: meta.file_name || `${meta.title}.xlsx`,
+        link: ctx.url.pathname + ctx.url.search,
+        thresholdMs: app.config.longExportNotifyMs,
+      }),
     });
   },
 };
