@@ -81,26 +81,28 @@ async function main(): Promise<void> {
     return;
   }
 
+  let server: ReturnType<typeof listen> | null = null;
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server?.shutdown();
+    await app.close();
+    // deploy-check: local-only — reached by a stop signal, only off Deploy (returned above)
+    Deno.exit(0);
+  };
+  // SIGINT/SIGTERM where the runtime has them; none on Deploy, and never a crash. Installed
+  // before listening, so a stop right after "Listening on …" is a clean one.
+  onStopSignals(() => void stop(), { deploy });
+
   // Deno.serve behind a guard with header, keep-alive and idle timeouts (lib/web/listen.ts).
-  const server = listen(app.fetch, {
+  server = listen(app.fetch, {
     port: config.port,
     headersTimeoutMs: config.http.headersTimeoutMs,
     keepAliveTimeoutMs: config.http.keepAliveTimeoutMs,
     idleTimeoutMs: config.http.idleTimeoutMs,
     onListen: ({ port }) => printStart(`http://localhost:${port}`),
   });
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await server.shutdown();
-    await app.close();
-    // deploy-check: local-only — reached by a stop signal, only off Deploy (returned above)
-    Deno.exit(0);
-  };
-  // SIGINT/SIGTERM where the runtime has them; none on Deploy, and never a crash.
-  onStopSignals(() => void stop(), { deploy });
 }
 
 if (import.meta.main) await main();
