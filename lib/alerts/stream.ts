@@ -12,6 +12,7 @@
  */
 import type { Store } from "../kv.ts";
 import { BadRequestError } from "../web/errors.ts";
+import { sseResponse } from "../web/sse.ts";
 import type { Notification } from "./types.ts";
 
 /** The notification id to resume after (`Last-Event-ID`, else `?last_event_id=`), or null. */
@@ -46,85 +47,46 @@ export function formatNotification(n: Notification): string {
 
 /** The SSE response of `owner`'s notifications. */
 export function notificationStream(opts: NotificationStreamOptions): Response {
-  const encoder = new TextEncoder();
-  const stop = new AbortController();
-  const onAbort = () => stop.abort();
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
   const pollMs = Math.min(opts.pollMs ?? 1000, 1000);
-
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const write = (s: string): boolean => {
-        if (stop.signal.aborted) return false;
-        try {
-          controller.enqueue(encoder.encode(s));
-          return true;
-        } catch {
-          stop.abort();
-          return false;
-        }
-      };
-      const unread = async () =>
-        write(
-          `event: unread\ndata: ${
-            JSON.stringify({ unread: await opts.store.countUnreadNotifications(opts.owner) })
-          }\n\n`,
-        );
-      (async () => {
-        try {
-          let seen = await opts.store.notificationSignal(opts.owner);
-          let last = opts.afterId ??
-            (await opts.store.listNotifications(opts.owner, { limit: 1 }))[0]?.id ?? "n_";
-          write("retry: 2000\n\n");
-          // Replayed after Last-Event-ID (up to 100), then the count.
-          let fresh = opts.afterId
-            ? await opts.store.listNotifications(opts.owner, { after: last, limit: 100 })
-            : [];
-          for (;;) {
-            for (const n of fresh) {
-              if (!write(formatNotification(n))) break;
-              last = n.id;
-            }
-            if (!(await unread())) break;
-            let woke = false;
-            while (!woke && !stop.signal.aborted) {
-              woke = await opts.store.waitForNotifications(opts.owner, seen, {
-                signal: stop.signal,
-                timeoutMs: opts.heartbeatMs,
-                pollMs,
-              });
-              if (woke || stop.signal.aborted) break;
-              // Re-read (throws once the store is closed, ending the stream).
-              if ((await opts.store.notificationSignal(opts.owner)) !== seen) woke = true;
-              else if (!write(": ping\n\n")) break;
-            }
-            if (stop.signal.aborted) break;
-            seen = await opts.store.notificationSignal(opts.owner);
-            fresh = await opts.store.listNotifications(opts.owner, { after: last, limit: 100 });
-          }
-        } catch (e) {
-          if (!stop.signal.aborted) opts.log?.(`Notification stream of ${opts.owner} failed`, e);
-        } finally {
-          opts.signal?.removeEventListener("abort", onAbort);
-          if (!stop.signal.aborted) {
-            stop.abort();
-            try {
-              controller.close();
-            } catch { /* already closed */ }
-          }
-        }
-      })();
-    },
-    cancel() {
-      stop.abort();
-    },
-  });
-  return new Response(body, {
-    status: 200,
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-store, no-transform",
-      "X-Accel-Buffering": "no",
-    },
+  return sseResponse(async (write, stop) => {
+    const unread = async () =>
+      write(
+        `event: unread\ndata: ${
+          JSON.stringify({ unread: await opts.store.countUnreadNotifications(opts.owner) })
+        }\n\n`,
+      );
+    let seen = await opts.store.notificationSignal(opts.owner);
+    let last = opts.afterId ??
+      (await opts.store.listNotifications(opts.owner, { limit: 1 }))[0]?.id ?? "n_";
+    write("retry: 2000\n\n");
+    // Replayed after Last-Event-ID (up to 100), then the count.
+    let fresh = opts.afterId
+      ? await opts.store.listNotifications(opts.owner, { after: last, limit: 100 })
+      : [];
+    for (;;) {
+      for (const n of fresh) {
+        if (!write(formatNotification(n))) break;
+        last = n.id;
+      }
+      if (!(await unread())) break;
+      let woke = false;
+      while (!woke && !stop.aborted) {
+        woke = await opts.store.waitForNotifications(opts.owner, seen, {
+          signal: stop,
+          timeoutMs: opts.heartbeatMs,
+          pollMs,
+        });
+        if (woke || stop.aborted) break;
+        // Re-read (throws once the store is closed, ending the stream).
+        if ((await opts.store.notificationSignal(opts.owner)) !== seen) woke = true;
+        else if (!write(": ping\n\n")) break;
+      }
+      if (stop.aborted) break;
+      seen = await opts.store.notificationSignal(opts.owner);
+      fresh = await opts.store.listNotifications(opts.owner, { after: last, limit: 100 });
+    }
+  }, {
+    signal: opts.signal,
+    onError: (e) => opts.log?.(`Notification stream of ${opts.owner} failed`, e),
   });
 }

@@ -39,15 +39,29 @@ export interface TurnEventStreamOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
-/** The SSE response for a turn the caller has checked `owner` owns. */
-export function turnEventStream(opts: TurnEventStreamOptions): Response {
+/** Options of {@linkcode sseResponse}. */
+export interface SseResponseOptions {
+  /** The request's signal: the stream stops when the client goes away. */
+  signal?: AbortSignal;
+  /** Told when the writer fails while the client is still there. */
+  onError?: (error: unknown) => void;
+  /** Runs once when the stream ends, however it ends. */
+  onEnd?: () => void;
+}
+
+/**
+ * A `text/event-stream` response whose body `run` writes: `write` returns false once the
+ * client has gone (then `stop` is aborted too; nothing is written after a disconnect), and
+ * the body closes when `run` returns. One place for the plumbing every event stream shares.
+ */
+export function sseResponse(
+  run: (write: (s: string) => boolean, stop: AbortSignal) => Promise<void>,
+  opts: SseResponseOptions = {},
+): Response {
   const encoder = new TextEncoder();
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   opts.signal?.addEventListener("abort", onAbort, { once: true });
-  const detach = opts.turns.attach(opts.turnId);
-  let last = opts.afterSeq;
-
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       const write = (s: string): boolean => {
@@ -62,41 +76,12 @@ export function turnEventStream(opts: TurnEventStreamOptions): Response {
       };
       (async () => {
         try {
-          write("retry: 2000\n\n");
-          let ended = false;
-          while (!ended && !stop.signal.aborted) {
-            const events = await opts.store.listEvents(opts.turnId, last);
-            for (const e of events) {
-              if (!write(formatEvent(e))) break;
-              last = e.seq;
-              if (e.event.type === "final" || e.event.type === "error") {
-                ended = true;
-                break;
-              }
-            }
-            if (ended || stop.signal.aborted || events.length > 0) continue;
-            const turn = await opts.store.getTurn(opts.owner, opts.turnId);
-            if (!turn) break;
-            if (turn.status !== "running") {
-              // Finished: whatever was appended before the status changed is listed now.
-              if (turn.last_seq <= last) break;
-              continue;
-            }
-            // A turn run by another instance is watched in KV and polled (250 ms).
-            const remote = !opts.turns.isRunning(opts.turnId);
-            const woke = await opts.store.waitForEvents(opts.turnId, last, {
-              signal: stop.signal,
-              timeoutMs: opts.heartbeatMs,
-              remote,
-              pollMs: remote ? 250 : undefined,
-            });
-            if (!woke) write(": ping\n\n");
-          }
+          await run(write, stop.signal);
         } catch (e) {
-          if (!stop.signal.aborted) opts.log?.(`Event stream of turn ${opts.turnId} failed`, e);
+          if (!stop.signal.aborted) opts.onError?.(e);
         } finally {
           opts.signal?.removeEventListener("abort", onAbort);
-          detach();
+          opts.onEnd?.();
           if (!stop.signal.aborted) {
             stop.abort();
             try {
@@ -117,5 +102,47 @@ export function turnEventStream(opts: TurnEventStreamOptions): Response {
       "Cache-Control": "no-cache, no-store, no-transform",
       "X-Accel-Buffering": "no",
     },
+  });
+}
+
+/** The SSE response for a turn the caller has checked `owner` owns. */
+export function turnEventStream(opts: TurnEventStreamOptions): Response {
+  const detach = opts.turns.attach(opts.turnId);
+  let last = opts.afterSeq;
+  return sseResponse(async (write, stop) => {
+    write("retry: 2000\n\n");
+    let ended = false;
+    while (!ended && !stop.aborted) {
+      const events = await opts.store.listEvents(opts.turnId, last);
+      for (const e of events) {
+        if (!write(formatEvent(e))) break;
+        last = e.seq;
+        if (e.event.type === "final" || e.event.type === "error") {
+          ended = true;
+          break;
+        }
+      }
+      if (ended || stop.aborted || events.length > 0) continue;
+      const turn = await opts.store.getTurn(opts.owner, opts.turnId);
+      if (!turn) break;
+      if (turn.status !== "running") {
+        // Finished: whatever was appended before the status changed is listed now.
+        if (turn.last_seq <= last) break;
+        continue;
+      }
+      // A turn run by another instance is watched in KV and polled (250 ms).
+      const remote = !opts.turns.isRunning(opts.turnId);
+      const woke = await opts.store.waitForEvents(opts.turnId, last, {
+        signal: stop,
+        timeoutMs: opts.heartbeatMs,
+        remote,
+        pollMs: remote ? 250 : undefined,
+      });
+      if (!woke) write(": ping\n\n");
+    }
+  }, {
+    signal: opts.signal,
+    onError: (e) => opts.log?.(`Event stream of turn ${opts.turnId} failed`, e),
+    onEnd: detach,
   });
 }
