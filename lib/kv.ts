@@ -1213,10 +1213,7 @@ class KvStore implements Store {
   }
 
   #notify(turnId: string): void {
-    const set = this.#waiters.get(turnId);
-    if (!set) return;
-    this.#waiters.delete(turnId);
-    for (const wake of set) wake();
+    wakeAll(this.#waiters, turnId);
   }
 
   waitForEvents(
@@ -1229,49 +1226,82 @@ class KvStore implements Store {
       pollMs?: number;
     },
   ): Promise<boolean> {
+    const moved = (t: TurnRecord | null) => !t || t.last_seq > afterSeq || t.status !== "running";
+    return this.#waitOn({
+      waiters: this.#waiters,
+      id: turnId,
+      key: ["turns", turnId],
+      changed: (v) => moved(v as TurnRecord | null),
+      // Another process writes the turn: a watch wakes at once where KV can watch other
+      // writers (managed KV, KV Connect); the poll covers a shared local file.
+      watch: options.remote === true,
+      timeoutMs: options.timeoutMs,
+      pollMs: options.pollMs ?? this.#pollMs,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Resolves true once `changed` holds for the value at `key` — seen by an in-process wake
+   * on `waiters` (under `id`), a KV watch where `watch` (and KV can watch), or a read every
+   * `pollMs` — and false on timeout or abort. After close(), a poll resolves `whenClosed`
+   * (undefined: the caller's waiters were woken by close()).
+   */
+  #waitOn(o: {
+    waiters: Map<string, Set<() => void>>;
+    id: string;
+    key: Deno.KvKey;
+    changed: (value: unknown) => boolean;
+    watch: boolean;
+    timeoutMs: number;
+    pollMs: number;
+    signal?: AbortSignal;
+    whenClosed?: boolean;
+  }): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
       let done = false;
-      let set = this.#waiters.get(turnId);
-      if (!set) this.#waiters.set(turnId, set = new Set());
+      let set = o.waiters.get(o.id);
+      if (!set) o.waiters.set(o.id, set = new Set());
       const finish = (v: boolean) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
         clearInterval(poll);
         watching?.cancel().catch(() => {});
-        options.signal?.removeEventListener("abort", onAbort);
-        this.#waiters.get(turnId)?.delete(wake);
+        o.signal?.removeEventListener("abort", onAbort);
+        o.waiters.get(o.id)?.delete(wake);
         resolve(v);
       };
       const wake = () => finish(true);
       const onAbort = () => finish(false);
-      const moved = (t: TurnRecord | null) => !t || t.last_seq > afterSeq || t.status !== "running";
       const check = async () => {
-        if (done || this.#closed) return;
+        if (done) return;
+        if (this.#closed) {
+          if (o.whenClosed !== undefined) finish(o.whenClosed);
+          return;
+        }
         try {
-          if (moved((await this.#kv.get<TurnRecord>(["turns", turnId])).value)) finish(true);
+          if (o.changed((await this.#kv.get(o.key)).value)) finish(true);
         } catch {
           finish(false);
         }
       };
       set.add(wake);
-      const timer = setTimeout(() => finish(false), options.timeoutMs);
-      const poll = setInterval(check, options.pollMs ?? this.#pollMs);
-      // Another process writes the turn: a watch wakes at once where KV can watch other
-      // writers (managed KV, KV Connect); the poll covers a shared local file.
+      const timer = setTimeout(() => finish(false), o.timeoutMs);
+      const poll = setInterval(check, o.pollMs);
       let watching: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]> | undefined;
-      if (options.remote && typeof this.#kv.watch === "function") {
-        watching = this.#kv.watch([["turns", turnId]]).getReader();
+      if (o.watch && typeof this.#kv.watch === "function") {
+        watching = this.#kv.watch([o.key]).getReader();
         (async () => {
           for (;;) {
             const r = await watching!.read();
             if (r.done || done) return;
-            if (moved(r.value[0].value as TurnRecord | null)) return finish(true);
+            if (o.changed(r.value[0].value)) return finish(true);
           }
         })().catch(() => {/* ends with the wait */});
       }
-      if (options.signal?.aborted) return finish(false);
-      options.signal?.addEventListener("abort", onAbort, { once: true });
+      if (o.signal?.aborted) return finish(false);
+      o.signal?.addEventListener("abort", onAbort, { once: true });
       check();
     });
   }
@@ -1506,10 +1536,7 @@ class KvStore implements Store {
   #noteWaiters = new Map<string, Set<() => void>>();
 
   #wakeNotes(owner: string): void {
-    const set = this.#noteWaiters.get(owner);
-    if (!set) return;
-    this.#noteWaiters.delete(owner);
-    for (const wake of set) wake();
+    wakeAll(this.#noteWaiters, owner);
   }
 
   async saveAlert(rule: AlertRuleRecord): Promise<void> {
@@ -1800,51 +1827,18 @@ class KvStore implements Store {
     seen: bigint,
     opts: { signal?: AbortSignal; timeoutMs: number; pollMs?: number },
   ): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      let done = false;
-      let set = this.#noteWaiters.get(owner);
-      if (!set) this.#noteWaiters.set(owner, set = new Set());
-      const finish = (v: boolean) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        clearInterval(poll);
-        watching?.cancel().catch(() => {});
-        opts.signal?.removeEventListener("abort", onAbort);
-        this.#noteWaiters.get(owner)?.delete(wake);
-        resolve(v);
-      };
-      const wake = () => finish(true);
-      const onAbort = () => finish(false);
-      const check = async () => {
-        if (done) return;
-        if (this.#closed) return finish(false);
-        try {
-          if ((await this.notificationSignal(owner)) !== seen) finish(true);
-        } catch {
-          finish(false);
-        }
-      };
-      set.add(wake);
-      const timer = setTimeout(() => finish(false), opts.timeoutMs);
-      const poll = setInterval(check, Math.min(opts.pollMs ?? this.#pollMs, 1000));
+    return this.#waitOn({
+      waiters: this.#noteWaiters,
+      id: owner,
+      key: ["notifications_signal", owner],
+      changed: (v) => ((v as Deno.KvU64 | null)?.value ?? 0n) !== seen,
       // Other instances' writers: a watch wakes at once where KV sees them (managed KV,
       // KV Connect); the poll covers a local file shared by processes.
-      let watching: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]> | undefined;
-      if (typeof this.#kv.watch === "function") {
-        watching = this.#kv.watch([["notifications_signal", owner]]).getReader();
-        (async () => {
-          for (;;) {
-            const r = await watching!.read();
-            if (r.done || done) return;
-            const v = r.value[0].value as Deno.KvU64 | null;
-            if ((v ? v.value : 0n) !== seen) return finish(true);
-          }
-        })().catch(() => {/* ends with the wait */});
-      }
-      if (opts.signal?.aborted) return finish(false);
-      opts.signal?.addEventListener("abort", onAbort, { once: true });
-      check();
+      watch: true,
+      timeoutMs: opts.timeoutMs,
+      pollMs: Math.min(opts.pollMs ?? this.#pollMs, 1000),
+      signal: opts.signal,
+      whenClosed: false,
     });
   }
   // ---- end of Alerts and notifications ----
@@ -2000,6 +1994,14 @@ class KvStore implements Store {
     this.#waiters.clear();
     this.#kv.close();
   }
+}
+
+/** Wakes (and forgets) everything waiting in `waiters` under `id`. */
+function wakeAll(waiters: Map<string, Set<() => void>>, id: string): void {
+  const set = waiters.get(id);
+  if (!set) return;
+  waiters.delete(id);
+  for (const wake of set) wake();
 }
 
 function info(rec: ConversationRecord): ConversationInfo {
