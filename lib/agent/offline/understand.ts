@@ -235,9 +235,12 @@ function readMetric(r: Reading, p: Parsed): void {
 
 const UNIT = "(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)";
 const AMOUNT = `(\\d+(?:\\.\\d+)?|${NUM}|an?)`;
-/** Words before a threshold that name another field ("talk time over 5 min"). */
+/**
+ * Words before a threshold that name another field ("talk time over 5 min", "answered
+ * within 20 s"); "answered calls" is the calls' status, not the time to answer.
+ */
 const OTHER_FIELD =
-  /\b(?:talk(?:ing)?|hold(?:ing)?|wrap|ring(?:ing)?|wait(?:ing)?|handle|handling|answer(?:ed)?|aht|asa|within|queue)\b[^.?!]{0,20}$/u;
+  /\b(?:talk(?:ing)?|hold(?:ing)?|wrap|ring(?:ing)?|wait(?:ing)?|handle|handling|answer(?:ed)?(?!\s+calls?\b)|aht|asa|within|queue)\b[^.?!]{0,20}$/u;
 /** Words around a threshold that say it is the call's length ("lasted", "long"). */
 const LEAD =
   "(?:(?:that|which|who)\\s+)?(?:(?:lasted|lasting|last(?:s)?|ran|running|were|was|are|is|with\\s+(?:a\\s+)?duration(?:\\s+of)?|of\\s+duration|duration(?:\\s+(?:was|is|of))?)\\s+)?";

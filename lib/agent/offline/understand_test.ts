@@ -603,9 +603,21 @@ Deno.test("duration ranges on counts and listings, in several wordings", async (
     ["how many incoming calls lasted at least an hour last month"],
     [run("call_count", { period: "last month", direction: "incoming", duration: { gte: 3600 } })],
   );
+  // "Answered calls" is a status; the length that follows is the call's.
+  await family(
+    [
+      "how many answered calls were shorter than 1 minute yesterday",
+      "answered calls under 60 seconds yesterday, how many",
+    ],
+    [run("call_count", { period: "yesterday", status: "answered", duration: { lt: 60 } })],
+  );
   // Another field's threshold is not the call's length: asked back, never dropped.
   const d = await plannerA.decide("calls with talk time over 5 minutes today", {});
   assert.equal(d.kind, "reply");
+  // The time to answer stays a service level, not a call length.
+  assert.deepEqual(await plan("how many calls were answered within 20 seconds yesterday"), [
+    run("service_level", { period: "yesterday", threshold_seconds: 20 }),
+  ]);
 });
 
 Deno.test("averages per day, hour and agent; quarters; abbreviations", async () => {
