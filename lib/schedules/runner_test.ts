@@ -200,7 +200,10 @@ Deno.test("schedules: a run due at the frozen clock sends one email with the rep
     const ticks = await Promise.all([a.tick(FIXTURE_NOW), b.tick(FIXTURE_NOW)]);
     const claimed = ticks.flatMap((r) => r.claimed);
     assert.equal(claimed.length, 1);
-    assert.equal(ticks.reduce((n, r) => n + r.skipped, 0), 1);
+    // The other either lost the claim (skipped) or, listing after the winner's commit, no
+    // longer saw it due: which one depends on timing. (Concurrent claims of one due run
+    // are checked head to head in store_test.ts.)
+    assert.ok(ticks.every((r) => r.claimed.length + r.skipped <= 1), JSON.stringify(ticks));
     // Ticking again in the same minute claims nothing: next_run_at moved to tomorrow.
     assert.deepEqual((await b.tick(FIXTURE_NOW)).claimed, []);
     const after = (await t.store.getSchedule(s.id))!;
