@@ -28,6 +28,7 @@ import {
   type ColumnTableBuilderOptions,
 } from "./columnar/column_table.ts";
 import { keyColumnOf } from "./columnar/key_columns.ts";
+import { countingOrder, integerOrder } from "./columnar/radix.ts";
 
 export { ColumnTable, ColumnTableBuilder, type ColumnTableBuilderOptions };
 
@@ -135,66 +136,39 @@ const TWO_42 = 2 ** 42;
 
 /**
  * Dense ranks of a key column's keys (equal keys, equal ranks; order as `compareAt`),
- * or null when a payload is not an integer in [0, 2^42) (the caller then sorts with a
- * comparator). Ranked string / ObjectId columns, counts and dates from 1970 to 2109 fit.
+ * or null when a payload is not an integer (the caller then sorts with a comparator).
+ * Ranked string / ObjectId columns are dense ranks already; other keys are ordered by
+ * an LSD radix sort of `value` (one type) or `type rank · 2^42 + value` (mixed types,
+ * values in [0, 2^42): counts, dates from 1970 to 2109).
  */
 function denseRanks(col: KeyColumn, n: number): Float64Array | null {
   if (!col.ranked && col.ranks.some((r) => r === RANK_STRING || r === RANK_OBJECT_ID)) {
     return null;
   }
-  // Ranked strings / ObjectIds of one type are dense ranks already.
   if (col.ranked && col.uniformRank >= 0) return col.nums;
-  if (col.uniformRank >= 0) {
-    const ranks = offsetRanks(col.nums, n);
-    if (ranks) return ranks;
-  }
-  const packed = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = col.nums[i];
-    if (!(v >= 0 && v < TWO_42) || !Number.isInteger(v)) return null;
-    packed[i] = col.ranks[i] * TWO_42 + v;
-  }
-  const sorted = packed.slice().sort();
-  let u = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[u - 1]) sorted[u++] = sorted[i];
-  const unique = sorted.subarray(0, u);
-  for (let i = 0; i < n; i++) {
-    let lo = 0, hi = u - 1;
-    const v = packed[i];
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (unique[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    packed[i] = lo;
-  }
-  return packed;
-}
-
-/**
- * Dense ranks of integer values whose range times `n` is exact in a double (dates of a
- * few months, counts): one numeric sort of `(value - min) * n + row`, no search per row;
- * null otherwise.
- */
-function offsetRanks(values: Float64Array, n: number): Float64Array | null {
+  const uniform = col.uniformRank >= 0;
+  const keys = uniform ? col.nums : new Float64Array(n);
   let min = Infinity, max = -Infinity;
   for (let i = 0; i < n; i++) {
-    const v = values[i];
+    const v = col.nums[i];
     if (!Number.isInteger(v)) return null;
-    if (v < min) min = v;
-    if (v > max) max = v;
+    let key = v;
+    if (!uniform) {
+      if (!(v >= 0 && v < TWO_42)) return null;
+      key = keys[i] = col.ranks[i] * TWO_42 + v;
+    }
+    if (key < min) min = key;
+    if (key > max) max = key;
   }
-  if (n === 0 || (max - min + 1) * n > 2 ** 53) return null;
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = (values[i] - min) * n + i;
-  keys.sort();
+  if (n === 0 || max - min >= 2 ** 53) return null;
+  const order = integerOrder(keys, min, max - min, n);
   const ranks = new Float64Array(n);
   let r = -1, prev = NaN;
   for (let k = 0; k < n; k++) {
-    const i = keys[k] % n;
-    if (values[i] !== prev) {
+    const i = order[k];
+    if (keys[i] !== prev) {
       r++;
-      prev = values[i];
+      prev = keys[i];
     }
     ranks[i] = r;
   }
@@ -214,79 +188,22 @@ function cachedDenseRanks(col: KeyColumn, n: number): Float64Array | null {
 }
 
 /**
- * Positions ordered by the columns (each in its direction), ties by position, with
- * numeric typed-array sorts instead of a comparator; null when a column's keys do not
- * have dense ranks. The columns' ranks are combined into one number per position when
- * they fit (one sort; none for one column of distinct keys), else sorted one stable pass
- * per column, last column first.
+ * Positions ordered by the columns (each in its direction), ties by position: one stable
+ * counting sort per column on its dense ranks, last column first (no comparator, no
+ * float sort: O(n + distinct keys) a column); null when a column's keys do not have dense
+ * ranks.
  */
 function radixOrder(cols: KeyColumn[], dirs: (1 | -1)[], n: number): Int32Array | null {
   if (n < 4096 || n >= 2 ** 26) return null;
   const dense: Float64Array[] = [];
-  const counts: number[] = [];
   for (const col of cols) {
     const d = cachedDenseRanks(col, n);
     if (!d) return null;
     dense.push(d);
-    let max = -1;
-    for (let i = 0; i < n; i++) if (d[i] > max) max = d[i];
-    counts.push(max + 1);
   }
-  let span = 1;
-  for (const c of counts) span *= c;
-  const last = cols.length - 1;
-  // Position by its (direction-adjusted) last-column key when those keys are all distinct:
-  // ties by position then cannot occur.
-  let at: Int32Array | null = null;
-  if (counts[last] === n) {
-    at = new Int32Array(n).fill(-1);
-    const d = dense[last];
-    const flip = dirs[last] === -1;
-    for (let i = 0; i < n; i++) {
-      const k = flip ? n - 1 - d[i] : d[i];
-      if (at[k] !== -1) {
-        at = null;
-        break;
-      }
-      at[k] = i;
-    }
-  }
-  if (span * n <= 2 ** 53 || (at && span <= 2 ** 53)) {
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let k = 0;
-      for (let c = 0; c <= last; c++) {
-        const r = dense[c][i];
-        k = k * counts[c] + (dirs[c] === -1 ? counts[c] - 1 - r : r);
-      }
-      keys[i] = k;
-    }
-    const order = new Int32Array(n);
-    if (at) {
-      if (last === 0) return at;
-      keys.sort();
-      for (let i = 0; i < n; i++) order[i] = at[keys[i] % n];
-      return order;
-    }
-    for (let i = 0; i < n; i++) keys[i] = keys[i] * n + i;
-    keys.sort();
-    for (let i = 0; i < n; i++) order[i] = keys[i] % n;
-    return order;
-  }
-  let order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const keys = new Float64Array(n);
-  for (let c = last; c >= 0; c--) {
-    const d = dense[c];
-    const flip = dirs[c] === -1 ? n : 0;
-    for (let i = 0; i < n; i++) {
-      const r = d[order[i]];
-      keys[i] = (flip ? flip - r : r) * n + i;
-    }
-    keys.sort();
-    const next = new Int32Array(n);
-    for (let i = 0; i < n; i++) next[i] = order[keys[i] % n];
-    order = next;
+  let order: Int32Array | null = null;
+  for (let c = cols.length - 1; c >= 0; c--) {
+    order = countingOrder(order, dense[c], dirs[c] === -1, n);
   }
   return order;
 }

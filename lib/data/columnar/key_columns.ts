@@ -14,6 +14,7 @@ import {
   RANK_STRING,
 } from "../sort_keys.ts";
 import { type Column, type ColumnTable, Kind } from "./column_table.ts";
+import { integerOrder } from "./radix.ts";
 
 /**
  * The encoded keys of a top-level `field` of `table`, or null when some value cannot be
@@ -118,68 +119,54 @@ function rankedColumn(col: Column, n: number): KeyColumn {
   return { ranks, nums, strs: [], uniformRank, ranked: true, strAt };
 }
 
-/** The order of each row's ObjectId among the column's (rows without one: 0). */
+/**
+ * The order of each row's ObjectId among the column's (rows without one: 0): rows by a
+ * radix sort of the ids' 4-byte timestamps, the few ids of one second then ordered by
+ * all their bytes.
+ */
 function objectIdRanks(col: Column, n: number): Float64Array {
   const o = col.oids!;
-  const hi = new Float64Array(n), lo = new Float64Array(n);
-  const rows: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (col.kinds[i] !== Kind.OBJECT_ID) continue;
+  const { kinds } = col;
+  let m = 0;
+  for (let i = 0; i < n; i++) if (kinds[i] === Kind.OBJECT_ID) m++;
+  const rows = new Int32Array(m);
+  const ts = new Float64Array(m);
+  let min = Infinity, max = -Infinity;
+  for (let i = 0, k = 0; i < n; i++) {
+    if (kinds[i] !== Kind.OBJECT_ID) continue;
     const b = i * 12;
-    hi[i] = ((o[b] * 256 + o[b + 1]) * 256 + o[b + 2]) * 2 ** 24 +
-      (o[b + 3] * 256 + o[b + 4]) * 256 + o[b + 5];
-    lo[i] = ((o[b + 6] * 256 + o[b + 7]) * 256 + o[b + 8]) * 2 ** 24 +
-      (o[b + 9] * 256 + o[b + 10]) * 256 + o[b + 11];
-    rows.push(i);
+    const t = ((o[b] * 256 + o[b + 1]) * 256 + o[b + 2]) * 256 + o[b + 3];
+    rows[k] = i;
+    ts[k++] = t;
+    if (t < min) min = t;
+    if (t > max) max = t;
   }
-  const byBytes = (a: number, b: number) => hi[a] - hi[b] || lo[a] - lo[b];
-  const sorted = byTimestamp(o, rows, byBytes) ?? Int32Array.from(rows).sort(byBytes);
   const out = new Float64Array(n);
+  if (m === 0) return out;
+  const order = integerOrder(ts, min, max - min, m);
+  const sorted = new Int32Array(m);
+  for (let k = 0; k < m; k++) sorted[k] = rows[order[k]];
+  const byBytes = (a: number, b: number) => compareOidBytes(o, a * 12, b * 12);
+  for (let start = 0; start < m;) {
+    const t = ts[order[start]];
+    let end = start + 1;
+    while (end < m && ts[order[end]] === t) end++;
+    if (end - start > 1) sorted.subarray(start, end).sort(byBytes);
+    start = end;
+  }
   let r = 0;
-  for (let k = 0; k < sorted.length; k++) {
-    const i = sorted[k];
-    if (k > 0) {
-      const p = sorted[k - 1];
-      if (hi[p] !== hi[i] || lo[p] !== lo[i]) r++;
-    }
-    out[i] = r;
+  for (let k = 0; k < m; k++) {
+    if (k > 0 && compareOidBytes(o, sorted[k - 1] * 12, sorted[k] * 12) !== 0) r++;
+    out[sorted[k]] = r;
   }
   return out;
 }
 
-/**
- * `rows` ordered by their ObjectIds: a numeric sort on the 4-byte timestamp (ties by row),
- * then the few ids of one second ordered by all their bytes; null when the timestamps
- * span too much for one exact number per row (the caller then sorts with `byBytes`).
- */
-function byTimestamp(
-  o: Uint8Array,
-  rows: number[],
-  byBytes: (a: number, b: number) => number,
-): Int32Array | null {
-  const m = rows.length;
-  const ts = new Float64Array(m);
-  let min = Infinity, max = -Infinity;
-  for (let k = 0; k < m; k++) {
-    const b = rows[k] * 12;
-    const t = ((o[b] * 256 + o[b + 1]) * 256 + o[b + 2]) * 256 + o[b + 3];
-    ts[k] = t;
-    if (t < min) min = t;
-    if (t > max) max = t;
+/** Compares the 12-byte ids at byte offsets `a` and `b` of `o`, byte by byte. */
+function compareOidBytes(o: Uint8Array, a: number, b: number): number {
+  for (let j = 0; j < 12; j++) {
+    const d = o[a + j] - o[b + j];
+    if (d !== 0) return d;
   }
-  if (m === 0 || (max - min + 1) * m > 2 ** 53) return null;
-  const keys = new Float64Array(m);
-  for (let k = 0; k < m; k++) keys[k] = (ts[k] - min) * m + k;
-  keys.sort();
-  const out = new Int32Array(m);
-  for (let k = 0; k < m; k++) out[k] = rows[keys[k] % m];
-  // Ids of the same second: order by every byte (runs are short).
-  for (let start = 0; start < m;) {
-    const t = ts[keys[start] % m];
-    let end = start + 1;
-    while (end < m && ts[keys[end] % m] === t) end++;
-    if (end - start > 1) out.subarray(start, end).sort(byBytes);
-    start = end;
-  }
-  return out;
+  return 0;
 }
