@@ -5,6 +5,7 @@
  * each beside plain mingo over plain document arrays.
  *
  *   deno run -A bench/engine_1m.ts [--calls N] [--runs R] [--mingo-runs M] [--no-mingo]
+ *     [--no-load-peer]
  *     [--json FILE]
  *
  * Prints a table; with `--json FILE` also writes
@@ -16,7 +17,8 @@
 import { Aggregator } from "mingo";
 import { listReports } from "../lib/reports/catalog.ts";
 import { extrasOf } from "../lib/reports/compiled.ts";
-import { createCollectionBuilder, createMemoryStore } from "../lib/data/memory_store.ts";
+import { buildGeneratedCalls } from "../lib/data/generated_calls.ts";
+import { createMemoryStore } from "../lib/data/memory_store.ts";
 import { createQueryEngine, ENGINE_CONTEXT } from "../lib/data/query_engine.ts";
 import {
   countCalls,
@@ -34,7 +36,7 @@ function parseArgs(argv: string[]): Record<string, string | boolean | undefined>
     if (!a.startsWith("--")) throw new Error(`Unexpected argument "${a}"`);
     const [name, inline] = a.slice(2).split("=", 2);
     if (inline !== undefined) out[name] = inline;
-    else if (name === "no-mingo") out[name] = true;
+    else if (name === "no-mingo" || name === "no-load-peer") out[name] = true;
     else if (i + 1 < argv.length) out[name] = argv[++i];
     else throw new Error(`Option --${name} needs a value`);
   }
@@ -48,7 +50,6 @@ const mingoRuns = Math.max(1, Number(args["mingo-runs"] ?? 1));
 const TZ = "America/New_York";
 const NOW = new Date("2026-11-20T12:00:00Z");
 const DAYS = 90;
-const BATCH = 4096;
 
 function seedOptions(): SeedOptions {
   // callsPerDay is an average: adjust it once so the total is close to `calls`.
@@ -64,35 +65,24 @@ function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-/** Streams the calls into a columnar table in batches; generation and building timed apart. */
-function load(opts: SeedOptions, customers: Document[]) {
-  const builder = createCollectionBuilder({ capacity: countCalls(opts) });
-  let generateMs = 0, buildMs = 0;
-  const it = generateCalls(opts);
-  for (;;) {
-    const t0 = performance.now();
-    const batch: Document[] = [];
-    for (let r = it.next(); !r.done; r = it.next()) {
-      batch.push(r.value);
-      if (batch.length === BATCH) break;
-    }
-    const t1 = performance.now();
-    generateMs += t1 - t0;
-    if (batch.length === 0) break;
-    builder.append(batch);
-    buildMs += performance.now() - t1;
-  }
-  const t2 = performance.now();
+/**
+ * Loads the calls as the app does (`buildGeneratedCalls`: made and put in columns on
+ * `threads` threads), then builds the indexes; each phase timed.
+ */
+async function load(opts: SeedOptions, customers: Document[], threads: number) {
+  const t0 = performance.now();
+  const table = await buildGeneratedCalls(opts, { threads });
+  const t1 = performance.now();
   gc();
   const appendedRss = Deno.memoryUsage().rss;
-  const table = builder.finish();
+  const t2 = performance.now();
   const store = createMemoryStore({ calling_cdr: table, address_book: customers });
   store.buildIndexes();
-  buildMs += performance.now() - t2;
+  const t3 = performance.now();
   return {
     store,
-    generateMs,
-    buildMs,
+    columnsMs: t1 - t0,
+    indexMs: t3 - t2,
     appendedRss,
     rows: table.size,
     columnBytes: table.memoryBytes,
@@ -180,15 +170,20 @@ async function timeRuns(n: number, fn: () => Promise<unknown> | unknown): Promis
 const round = (x: number) => Math.round(x * 10) / 10;
 
 const opts = seedOptions();
-const loaded = load(opts, [...generateCustomers(opts)]);
+const threads = Math.max(1, Math.min(navigator.hardwareConcurrency ?? 1, 4));
+const loaded = await load(opts, [...generateCustomers(opts)], threads);
 gc();
 gc();
 const memory = Deno.memoryUsage();
 const rssMb = Math.round(memory.rss / 2 ** 20);
 const loadInfo = {
   calls: loaded.rows,
-  generate_ms: Math.round(loaded.generateMs),
-  build_ms: Math.round(loaded.buildMs),
+  load_ms: Math.round(loaded.columnsMs + loaded.indexMs),
+  columns_ms: Math.round(loaded.columnsMs),
+  index_ms: Math.round(loaded.indexMs),
+  threads,
+  /** The same load on one thread (made after the figures above were taken). */
+  one_thread: null as { columns_ms: number; index_ms: number; load_ms: number } | null,
   rss_mb: rssMb,
   rss_before_indexes_mb: Math.round(loaded.appendedRss / 2 ** 20),
   heap_used_mb: Math.round(memory.heapUsed / 2 ** 20),
@@ -196,8 +191,19 @@ const loadInfo = {
   column_mb: Math.round(loaded.columnBytes / 2 ** 20),
 };
 console.log(
-  `loaded ${loaded.rows} calls: generate ${loadInfo.generate_ms} ms, build ${loadInfo.build_ms} ms, RSS ${rssMb} MB (heap ${loadInfo.heap_used_mb} MB, external ${loadInfo.external_mb} MB, columns ${loadInfo.column_mb} MB)`,
+  `loaded ${loaded.rows} calls on ${threads} threads: ${loadInfo.load_ms} ms (made and put in columns ${loadInfo.columns_ms} ms, indexes ${loadInfo.index_ms} ms), RSS ${rssMb} MB (heap ${loadInfo.heap_used_mb} MB, external ${loadInfo.external_mb} MB, columns ${loadInfo.column_mb} MB)`,
 );
+
+if (threads > 1 && !args["no-load-peer"]) {
+  const single = await load(opts, [...generateCustomers(opts)], 1);
+  loadInfo.one_thread = {
+    columns_ms: Math.round(single.columnsMs),
+    index_ms: Math.round(single.indexMs),
+    load_ms: Math.round(single.columnsMs + single.indexMs),
+  };
+  console.log(`the same on one thread: ${loadInfo.one_thread.load_ms} ms`);
+  gc();
+}
 
 const cases = [...await catalogCases(), ...extraCases()];
 const results: { name: string; times: number[]; mingo: number[] }[] = [];

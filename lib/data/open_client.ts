@@ -14,8 +14,9 @@
 import type { Config } from "../config.ts";
 import { type Dataset, loadDatasetColumnar } from "./ejson_loader.ts";
 import { connectEmbedded, createDataClient } from "./mcp_client.ts";
-import { createCollectionBuilder, createMemoryStore, type MemoryStore } from "./memory_store.ts";
-import { countCalls, generateCalls, generateCustomers } from "./seed.ts";
+import { buildGeneratedCalls } from "./generated_calls.ts";
+import { createMemoryStore, type MemoryStore } from "./memory_store.ts";
+import { generateCustomers } from "./seed.ts";
 import { CALLS, CUSTOMERS } from "./types.ts";
 import type { DataClient } from "./types.ts";
 import {
@@ -23,9 +24,6 @@ import {
   workersAvailable,
   WorkerUnavailableError,
 } from "./worker/worker_client.ts";
-
-/** Calls appended to the columnar builder at a time while loading (then the loop runs). */
-const LOAD_BATCH = 5_000;
 
 /**
  * Builds the embedded store of the configured source without holding the calls as objects:
@@ -47,20 +45,13 @@ export async function loadConfiguredStore(
       now: config.now ?? new Date(),
       tz: config.tz,
     };
-    const builder = createCollectionBuilder({ capacity: countCalls(seed) });
-    let batch = [];
-    for (const call of generateCalls(seed)) {
-      batch.push(call);
-      if (batch.length === LOAD_BATCH) {
-        builder.append(batch);
-        batch = [];
-        // Let the event loop run between batches: generated in process (Deno Deploy),
-        // the server keeps answering while the data is being made.
-        await new Promise((resolve) => setTimeout(resolve, 0));
-      }
-    }
-    builder.append(batch);
-    collections = { calling_cdr: builder.finish(), address_book: [...generateCustomers(seed)] };
+    // Made here in batches that let the event loop run (a server opening its data in the
+    // background keeps answering), with workers making parts of a large set meanwhile.
+    const calls = await buildGeneratedCalls(seed, {
+      yieldBetweenBatches: true,
+      log: (m) => console.error(m),
+    });
+    collections = { calling_cdr: calls, address_book: [...generateCustomers(seed)] };
   }
   const store = createMemoryStore(collections, { database });
   const documents = (store.collection(database, CALLS)?.size ?? 0) +

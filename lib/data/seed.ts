@@ -69,9 +69,19 @@ export function generateDataset(opts: SeedOptions): Dataset {
   };
 }
 
-/** Streams the calls in stored (shuffled) order, in constant memory. */
-export function generateCalls(opts: SeedOptions): Generator<Document> {
-  return callsOf(makePlan(opts));
+/** A part of the calls: positions `from` (inclusive) to `to` (exclusive) of the stream. */
+export interface CallRange {
+  from: number;
+  to: number;
+}
+
+/**
+ * Streams the calls in stored (shuffled) order, in constant memory; with `range`, only
+ * those positions of the same stream (each call is made from its position alone, so parts
+ * made apart and put together equal the whole).
+ */
+export function generateCalls(opts: SeedOptions, range?: CallRange): Generator<Document> {
+  return callsOf(makePlan(opts), range);
 }
 
 /** Streams the address-book customers in `customer_id` order. */
@@ -834,8 +844,10 @@ function unknownNumberOf(plan: Plan, k: number): string {
   }
 }
 
-function* callsOf(plan: Plan): Generator<Document> {
-  for (let j = 0; j < plan.total; j++) yield makeCall(plan, plan.perm.at(j));
+function* callsOf(plan: Plan, range?: CallRange): Generator<Document> {
+  const from = Math.max(0, range?.from ?? 0);
+  const to = Math.min(plan.total, range?.to ?? plan.total);
+  for (let j = from; j < to; j++) yield makeCall(plan, plan.perm.at(j));
 }
 
 function findDay(days: Day[], i: number): Day {

@@ -16,7 +16,7 @@
  */
 import { ObjectId } from "bson";
 import type { Document } from "../types.ts";
-import { StringHeap } from "./string_heap.ts";
+import { StringHeap, type StringHeapData } from "./string_heap.ts";
 
 /** Kind of the value a column holds at a row. */
 export const Kind = {
@@ -162,6 +162,67 @@ export class Column {
     return Kind.STRING;
   }
 
+  /** The column as plain data (its arrays, not copies). */
+  data(): ColumnData {
+    return {
+      name: this.name,
+      kinds: this.kinds,
+      kindMask: this.kindMask,
+      nums: this.nums,
+      codes: this.codes,
+      oids: this.oids,
+      dict: this.dict,
+      raw: this.raw?.data() ?? null,
+      others: [...this.others],
+    };
+  }
+
+  /**
+   * Appends `count` rows of another column's data as rows `base`… of this one: strings are
+   * re-coded into this dictionary (new ones in their order there), the arrays copied.
+   */
+  appendData(src: ColumnData, base: number, count: number, capacity: number): void {
+    this.kinds.set(src.kinds.subarray(0, count), base);
+    this.kindMask |= src.kindMask;
+    if (src.nums) (this.nums ??= new Float64Array(capacity)).set(src.nums.subarray(0, count), base);
+    if (src.oids) {
+      (this.oids ??= new Uint8Array(capacity * 12)).set(
+        src.oids.subarray(0, count * 12),
+        base * 12,
+      );
+    }
+    for (const [r, v] of src.others) this.others.set(base + r, deepFreeze(v));
+    this.#lastString = null;
+    if (src.raw) {
+      if (!this.raw) this.#toRaw(base, capacity);
+      this.raw!.appendData(src.raw, base, count);
+    } else if (src.codes && this.raw) {
+      for (let r = 0; r < count; r++) {
+        if (src.kinds[r] === Kind.STRING) this.raw.set(base + r, src.dict[src.codes[r]]);
+      }
+    } else if (src.codes) {
+      const codes = this.codes ??= new Int32Array(capacity);
+      const remap = new Int32Array(src.dict.length);
+      for (let c = 0; c < src.dict.length; c++) {
+        const s = src.dict[c];
+        let code = this.#dictIndex.get(s);
+        if (code === undefined) {
+          code = this.dict.length;
+          this.dict.push(s);
+          this.#dictIndex.set(s, code);
+        }
+        remap[c] = code;
+      }
+      for (let r = 0; r < count; r++) {
+        if (src.kinds[r] === Kind.STRING) codes[base + r] = remap[src.codes[r]];
+      }
+      const rows = base + count;
+      if (this.dict.length > this.#rawFrom && this.dict.length * 2 > rows) {
+        this.#toRaw(rows, capacity);
+      }
+    }
+  }
+
   /** Switches to one string per row (rows before `row` converted). */
   #toRaw(row: number, capacity: number): void {
     const raw = new StringHeap(capacity);
@@ -265,6 +326,39 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** A {@link Column} as plain data (see `Column.data()`). */
+export interface ColumnData {
+  name: string;
+  kinds: Uint8Array;
+  kindMask: number;
+  nums: Float64Array | null;
+  codes: Int32Array | null;
+  oids: Uint8Array | null;
+  dict: string[];
+  raw: StringHeapData | null;
+  /** Values of kind OTHER, by row. */
+  others: [number, unknown][];
+}
+
+/** A {@link ColumnTable} as plain data (see `ColumnTable.data()`). */
+export interface TableData {
+  size: number;
+  shapes: string[][];
+  rowShapes: Uint16Array | Uint32Array;
+  columns: ColumnData[];
+}
+
+/** The buffers of `data` a `postMessage` can transfer instead of copying. */
+export function transferablesOf(data: TableData): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>([data.rowShapes.buffer as ArrayBuffer]);
+  for (const c of data.columns) {
+    for (const a of [c.kinds, c.nums, c.codes, c.oids, c.raw?.bytes, c.raw?.starts, c.raw?.lens]) {
+      if (a) out.add(a.buffer as ArrayBuffer);
+    }
+  }
+  return [...out];
+}
+
 /** A read-only table of rows stored column by column. */
 export class ColumnTable {
   /** Number of rows. */
@@ -317,6 +411,19 @@ export class ColumnTable {
     const out = new Array<Document>(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = this.doc(rows[i]);
     return out;
+  }
+
+  /**
+   * The table as plain data (its arrays, not copies): what a worker posts, with
+   * {@link transferablesOf}, for {@link ColumnTableBuilder.appendData}.
+   */
+  data(): TableData {
+    return {
+      size: this.size,
+      shapes: this.#shapes,
+      rowShapes: this.#rowShapes,
+      columns: [...this.#columns.values()].map((c) => c.data()),
+    };
   }
 
   /** Approximate memory held by the columns (bytes). */
@@ -433,6 +540,41 @@ export class ColumnTableBuilder {
       }
     }
     return true;
+  }
+
+  /**
+   * Appends the rows of a table made elsewhere (`ColumnTable.data()`, possibly from
+   * another thread), after the rows appended so far: the same table as appending its
+   * documents, without making them.
+   */
+  appendData(data: TableData): this {
+    if (this.#done) throw new Error("Cannot append to a column table that is already built");
+    const base = this.#size, count = data.size;
+    while (base + count > this.#capacity) this.#grow();
+    const shapeIds = data.shapes.map((keys) => this.#shapeOf(keys));
+    for (let r = 0; r < count; r++) this.#rowShapes[base + r] = shapeIds[data.rowShapes[r]];
+    const names = new Set<string>();
+    for (const src of data.columns) {
+      names.add(src.name);
+      let col = this.#columns.get(src.name);
+      if (!col) {
+        col = new Column(src.name, this.#capacity, this.#rawFrom);
+        if (base > 0) col.kindMask |= 1 << Kind.MISSING;
+        this.#columns.set(src.name, col);
+      }
+      col.appendData(src, base, count, this.#capacity);
+    }
+    if (count > 0) {
+      for (const col of this.#columns.values()) {
+        if (!names.has(col.name)) col.kindMask |= 1 << Kind.MISSING;
+      }
+    }
+    // Shapes first seen here get their columns (the same-shape path needs them all).
+    for (let s = 0; s < this.#shapes.length; s++) {
+      this.#shapeCols[s] = this.#shapes[s].map((k) => this.#columns.get(k));
+    }
+    this.#size += count;
+    return this;
   }
 
   /** The shape id of a key list; the previous row's shape is tried first. */

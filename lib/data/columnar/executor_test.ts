@@ -6,7 +6,7 @@ import { createBudget } from "../query_budget.ts";
 import { createQueryEngine, ENGINE_CONTEXT } from "../query_engine.ts";
 import type { Document } from "../types.ts";
 import { mulberry32 } from "../seed.ts";
-import { buildColumnTable } from "./column_table.ts";
+import { buildColumnTable, ColumnTableBuilder } from "./column_table.ts";
 
 const rng = mulberry32;
 
@@ -325,6 +325,30 @@ Deno.test("columnar table: materialised documents deep-equal the originals", () 
     assert.ok(Object.isFrozen(got));
   }
   assert.ok(Object.is(table.doc(docs.length - 1).n, -0));
+});
+
+Deno.test("columnar table: parts made apart and appended as data equal the whole", () => {
+  const r = rng(5);
+  const docs = Array.from({ length: 900 }, (_, i) => randomDoc(r, i, true));
+  const opts = { rawStringsFrom: 40 };
+  const whole = buildColumnTable(docs, opts);
+  // Documents, then a part as data (cloned as a postMessage would), then documents again;
+  // the call ids go by row in the part but not yet in the first rows.
+  const part = buildColumnTable(docs.slice(60, 700), opts).data();
+  const built = new ColumnTableBuilder(opts).append(docs.slice(0, 60))
+    .appendData(structuredClone(part)).append(docs.slice(700)).finish();
+  assert.equal(built.size, docs.length);
+  for (let i = 0; i < docs.length; i++) {
+    assert.deepStrictEqual(built.doc(i), docs[i], `row ${i}`);
+    assert.deepEqual(Object.keys(built.doc(i)), Object.keys(docs[i]), `key order of row ${i}`);
+  }
+  for (const field of whole.fields) {
+    const a = whole.column(field)!, b = built.column(field)!;
+    assert.equal(b.kindMask, a.kindMask, `kinds of ${field}`);
+    if (!a.raw && !b.raw) assert.deepEqual(b.dict, a.dict, `dictionary order of ${field}`);
+  }
+  assert.ok(built.column("call_id")!.raw, "call ids kept by row after the merge");
+  assert.deepEqual(built.fields.sort(), whole.fields.sort());
 });
 
 Deno.test("columnar engine: an abort stops a scan of a big collection at once", async () => {

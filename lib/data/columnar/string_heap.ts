@@ -9,6 +9,14 @@
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** A {@link StringHeap} as plain data: its bytes (the first `pos` in use) and rows. */
+export interface StringHeapData {
+  bytes: Uint8Array;
+  pos: number;
+  starts: Int32Array;
+  lens: Int32Array;
+}
+
 /** Strings by row, appended in row order (rows without a string hold none). */
 export class StringHeap {
   #bytes: Uint8Array;
@@ -97,6 +105,24 @@ export class StringHeap {
   trim(size: number): void {
     if (size !== this.#starts.length) this.grow(size);
     if (this.#pos !== this.#bytes.length) this.#bytes = this.#bytes.slice(0, this.#pos);
+  }
+
+  /** The heap as plain data (its arrays, not copies), for {@link StringHeap.appendData}. */
+  data(): StringHeapData {
+    return { bytes: this.#bytes, pos: this.#pos, starts: this.#starts, lens: this.#lens };
+  }
+
+  /** Appends `count` rows of another heap's data as rows `base`… of this one. */
+  appendData(src: StringHeapData, base: number, count: number): void {
+    if (base + count > this.#starts.length) this.grow(base + count);
+    this.#reserve(src.pos);
+    const at = this.#pos;
+    this.#bytes.set(src.bytes.subarray(0, src.pos), at);
+    for (let r = 0; r < count; r++) {
+      this.#starts[base + r] = src.starts[r] + at;
+      this.#lens[base + r] = src.lens[r];
+    }
+    this.#pos = at + src.pos;
   }
 
   /** Bytes held. */
