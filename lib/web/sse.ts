@@ -113,7 +113,10 @@ export function turnEventStream(opts: TurnEventStreamOptions): Response {
     write("retry: 2000\n\n");
     let ended = false;
     while (!ended && !stop.aborted) {
-      const events = await opts.store.listEvents(opts.turnId, last);
+      // A turn running here is read from memory; otherwise (another instance, or ended)
+      // from KV, which holds every event the memory had.
+      const local = opts.turns.eventsAfter(opts.turnId, last);
+      const events = local ?? await opts.store.listEvents(opts.turnId, last);
       for (const e of events) {
         if (!write(formatEvent(e))) break;
         last = e.seq;
@@ -123,6 +126,14 @@ export function turnEventStream(opts: TurnEventStreamOptions): Response {
         }
       }
       if (ended || stop.aborted || events.length > 0) continue;
+      if (local) {
+        const woke = await opts.turns.waitForEvents(opts.turnId, last, {
+          signal: stop,
+          timeoutMs: opts.heartbeatMs,
+        });
+        if (!woke && !stop.aborted) write(": ping\n\n");
+        continue;
+      }
       const turn = await opts.store.getTurn(opts.owner, opts.turnId);
       if (!turn) break;
       if (turn.status !== "running") {

@@ -16,7 +16,7 @@
 import type { AgentEvent, ErrorCode } from "../agent/events.ts";
 import type { TurnOutcome } from "../agent/types.ts";
 import type { ReportParams } from "../reports/types.ts";
-import type { Store, TurnRecord, TurnStatus } from "../kv.ts";
+import type { Store, StoredEvent, TurnRecord, TurnStatus } from "../kv.ts";
 import { newId, TurnEndedError } from "../kv.ts";
 
 /** What a runner gets for one turn. */
@@ -75,6 +75,10 @@ interface Running {
   subscribers: number;
   graceTimer: ReturnType<typeof setTimeout> | null;
   forceTimer: ReturnType<typeof setTimeout> | null;
+  /** The events committed so far, in order: what streams on this instance read. */
+  log: StoredEvent[];
+  /** Streams waiting for the next committed event (or the end of the run here). */
+  listeners: Set<() => void>;
 }
 
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
@@ -142,17 +146,22 @@ export class TurnManager {
     if (this.#closed) throw new Error("Cannot start a turn: the server is shutting down");
     const id = newId("t");
     // The turn and its first event are stored in one commit: its stream opens at once.
-    const turn = await this.#store.createTurn({
-      id,
-      owner: input.owner,
-      conversation_id: input.conversationId,
-      instance: this.instanceId,
-    }, {
+    const started: AgentEvent = {
       type: "turn_started",
       turn_id: id,
       conversation_id: input.conversationId,
       question: input.question,
-    }, { title: input.title });
+    };
+    const turn = await this.#store.createTurn(
+      {
+        id,
+        owner: input.owner,
+        conversation_id: input.conversationId,
+        instance: this.instanceId,
+      },
+      started,
+      { title: input.title },
+    );
     if (typeof turn === "string") return turn;
     const controller = new AbortController();
     let resolveDone!: () => void;
@@ -165,6 +174,8 @@ export class TurnManager {
       subscribers: 0,
       graceTimer: null,
       forceTimer: null,
+      log: [{ seq: turn.last_seq, event: started }],
+      listeners: new Set(),
     };
     this.#running.set(turn.id, r);
     const append = (event: AgentEvent): Promise<void> => {
@@ -217,6 +228,7 @@ export class TurnManager {
         );
       }
       this.#running.delete(turn.id);
+      wakeAll(r.listeners);
       resolveDone();
     };
     let settled = false;
@@ -265,9 +277,12 @@ export class TurnManager {
     while (r.pending.length > 0) {
       const batch = takeBatch(r.pending);
       try {
-        await this.#store.appendEvents(turnId, batch.map((b) => b.event), {
+        const last = await this.#store.appendEvents(turnId, batch.map((b) => b.event), {
           finish: terminalStatus(batch[batch.length - 1].event),
         });
+        const first = last - batch.length + 1;
+        batch.forEach((b, i) => r.log.push({ seq: first + i, event: b.event }));
+        wakeAll(r.listeners);
       } catch (e) {
         if (e instanceof TurnEndedError) {
           // Another instance ended it (this one was taken for dead): stop working on it.
@@ -308,6 +323,45 @@ export class TurnManager {
   /** True while the turn runs in this process. */
   isRunning(turnId: string): boolean {
     return this.#running.has(turnId);
+  }
+
+  /**
+   * The committed events after `afterSeq` of a turn running in this process, read from
+   * memory (no KV read); null when it runs elsewhere or has ended here (read KV then).
+   */
+  eventsAfter(turnId: string, afterSeq: number): StoredEvent[] | null {
+    const log = this.#running.get(turnId)?.log;
+    if (!log) return null;
+    let i = log.length;
+    while (i > 0 && log[i - 1].seq > afterSeq) i--;
+    return log.slice(i);
+  }
+
+  /**
+   * Resolves true once a turn running here has committed an event after `afterSeq` or no
+   * longer runs here, false after `timeoutMs` or on abort.
+   */
+  waitForEvents(
+    turnId: string,
+    afterSeq: number,
+    options: { signal?: AbortSignal; timeoutMs: number },
+  ): Promise<boolean> {
+    const r = this.#running.get(turnId);
+    if (!r || r.log[r.log.length - 1].seq > afterSeq) return Promise.resolve(true);
+    if (options.signal?.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const finish = (woke: boolean) => {
+        clearTimeout(timer);
+        r.listeners.delete(wake);
+        options.signal?.removeEventListener("abort", onAbort);
+        resolve(woke);
+      };
+      const wake = () => finish(true);
+      const onAbort = () => finish(false);
+      const timer = setTimeout(() => finish(false), options.timeoutMs);
+      r.listeners.add(wake);
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+    });
   }
 
   /** Resolves when the turn has ended (at once when it is not running here). */
@@ -499,6 +553,13 @@ export class TurnManager {
  * (in arrival order, always on a later macrotask, so the request that queued it answers
  * first) and rejects at once with the signal's reason when it aborts while waiting.
  */
+/** Calls (and forgets) every listener of `set`. */
+function wakeAll(set: Set<() => void>): void {
+  const all = [...set];
+  set.clear();
+  for (const f of all) f();
+}
+
 class Slots {
   #free: number;
   /** Starts of the runs waiting for a place, in arrival order. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { openStore } from "../kv.ts";
 import { terminalStatus, TurnManager } from "./turns.ts";
+import { turnEventStream } from "./sse.ts";
 import { aborted } from "../../testing/web_app.ts";
 
 const USAGE = { model_calls: 0, input_tokens: 0, output_tokens: 0 };
@@ -227,6 +228,85 @@ Deno.test("turns past maxRunning wait in line, start in arrival order, and a que
     for (const i of [0, 1, 2, 4]) {
       assert.equal((await store.listEvents(turns[i].id)).at(-1)?.event.type, "final");
     }
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("a stream of a turn running here reads its events from memory, then KV once it ended", async () => {
+  const store = await openStore(":memory:");
+  // Counts the stream's reads of turns and events (the manager has the store itself).
+  let kvReads = 0;
+  const counted = new Proxy(store, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (prop === "listEvents" || prop === "getTurn" || prop === "waitForEvents") {
+        return (...args: unknown[]) => {
+          kvReads++;
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+  try {
+    const conv = await store.createConversation("u1", "x");
+    const gate = Promise.withResolvers<void>();
+    const manager = new TurnManager({
+      store,
+      runner: async (input) => {
+        await input.emit({ type: "step", text: "one" });
+        await gate.promise;
+        await input.emit({ type: "text", delta: "two" });
+        return {
+          answer: "two",
+          usage: USAGE,
+          outcome: "answered",
+          interpretation: null,
+          events: [],
+          error: null,
+        };
+      },
+    });
+    const turn = await manager.start({ owner: "u1", conversationId: conv.id, question: "q" });
+    assert.ok(typeof turn === "object");
+    const res = turnEventStream({
+      store: counted,
+      turns: manager,
+      owner: "u1",
+      turnId: turn.id,
+      afterSeq: 0,
+      heartbeatMs: 60_000,
+    });
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes("event: step")) text += (await reader.read()).value ?? "";
+    setTimeout(() => gate.resolve(), 20);
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+    const types = [...text.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    assert.deepEqual(types, ["turn_started", "step", "text", "final"]);
+    assert.deepEqual(ids, [1, 2, 3, 4]);
+    assert.equal(kvReads, 0, "no KV read while the turn ran here");
+    // Ended here: a reconnect reads KV, from where it left off.
+    await manager.wait(turn.id);
+    assert.equal(manager.eventsAfter(turn.id, 0), null);
+    const again = turnEventStream({
+      store: counted,
+      turns: manager,
+      owner: "u1",
+      turnId: turn.id,
+      afterSeq: 2,
+      heartbeatMs: 60_000,
+    });
+    const rest = await again.text();
+    assert.deepEqual([...rest.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1])), [3, 4]);
+    assert.ok(kvReads > 0);
+    await manager.shutdown();
   } finally {
     store.close();
   }
