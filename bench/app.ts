@@ -43,6 +43,11 @@ export interface TurnRound {
   final_ms: Summary;
   /** Whole round: from the first POST to the last terminal event. */
   wall_ms: number;
+  /**
+   * The same round against a bare `Deno.serve` answering the same routes with nothing
+   * behind them (`bench/app_floor.ts`): what HTTP alone costs here at this concurrency.
+   */
+  floor?: { first_event_ms: Summary; stream_first_event_ms?: Summary };
 }
 
 /** What `bench/app.ts --json` writes. */
@@ -490,15 +495,24 @@ export async function runAppBench(options: AppBenchOptions): Promise<AppBenchRes
       heavyQuestion: options.heavyQuestion ?? HEAVY_QUESTION,
     });
     const turns: TurnRound[] = [];
+    const floor = await startFloor();
     for (const c of options.concurrency) {
       log(`  ${c} concurrent turn(s)…`);
       const round = await turnRound(session, c, questions);
+      if (floor) {
+        const bare = await turnRound(new Session(floor.url), c, questions);
+        round.floor = {
+          first_event_ms: bare.first_event_ms,
+          stream_first_event_ms: bare.stream_first_event_ms,
+        };
+      }
       log(
         `    first event p50 ${round.first_event_ms.p50} ms, final p50 ${round.final_ms.p50} ms` +
           ` p95 ${round.final_ms.p95} ms, ${round.completed}/${c} completed`,
       );
       turns.push(round);
     }
+    await floor?.stop();
     const peak = await processMemoryMb(child.pid, "VmHWM");
     return {
       bench: "app",
@@ -523,6 +537,36 @@ export async function runAppBench(options: AppBenchOptions): Promise<AppBenchRes
   }
 }
 
+/** Starts `bench/app_floor.ts`; null (with the reason on stderr) when it does not listen. */
+async function startFloor(): Promise<{ url: string; stop: () => Promise<void> } | null> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./app_floor.ts", import.meta.url).pathname],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!/Listening on (\S+)/.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) {
+      console.error("The HTTP floor server did not start; the rounds have no floor.");
+      await child.status;
+      return null;
+    }
+    text += value;
+  }
+  reader.releaseLock();
+  child.stdout.cancel().catch(() => {});
+  const url = text.match(/Listening on (\S+)/)![1].replace(/\/$/, "");
+  return {
+    url,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+    },
+  };
+}
+
 function printResult(r: AppBenchResult): void {
   const calls = (r.calls ?? r.calls_requested).toLocaleString("en-US");
   console.log(`App on ${calls} calls (${r.days} days)`);
@@ -542,6 +586,10 @@ function printResult(r: AppBenchResult): void {
       } ${`${z.p50} / ${z.p95} / ${z.max} ms`.padEnd(24)} ${t.completed}/${t.started}` +
         (t.failed ? ` (${t.failed} not answered: ${JSON.stringify(t.outcomes)})` : ""),
     );
+    if (t.floor) {
+      const b = t.floor.first_event_ms;
+      console.log(`        floor (bare Deno.serve): first event ${b.p50} / ${b.p95} / ${b.max} ms`);
+    }
   }
   if (r.unrelated) {
     const u = r.unrelated;

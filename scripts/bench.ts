@@ -422,19 +422,27 @@ export function appRows(r: unknown): SummaryRow[] {
     const f = t.first_event_ms as Obj;
     const z = t.final_ms as Obj;
     const done = `${t.completed}/${t.started} done`;
+    const floor = isObj(t.floor) ? t.floor : null;
+    const bare = (key: string) => {
+      const b = floor && isObj(floor[key]) ? floor[key] as Obj : null;
+      return b
+        ? {
+          reference: `${ms(Number(b.p50))} / ${ms(Number(b.p95))} bare Deno.serve`,
+          ratio: ratio(Number((t[key] as Obj).p50), Number(b.p50)),
+        }
+        : { reference: "", ratio: "" };
+    };
     rows.push({
       what: `${t.concurrency} concurrent turns: first SSE event p50 / p95 / max, from the POST`,
       app: `${ms(Number(f.p50))} / ${ms(Number(f.p95))} / ${ms(Number(f.max))}`,
-      reference: "",
-      ratio: "",
+      ...bare("first_event_ms"),
     });
     if (isObj(t.stream_first_event_ms)) {
       const o = t.stream_first_event_ms;
       rows.push({
         what: `${t.concurrency} concurrent turns: first SSE event, from opening the stream`,
         app: `${ms(Number(o.p50))} / ${ms(Number(o.p95))} / ${ms(Number(o.max))}`,
-        reference: "",
-        ratio: "",
+        ...bare("stream_first_event_ms"),
       });
     }
     rows.push({

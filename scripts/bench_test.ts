@@ -90,6 +90,7 @@ const APP: AppBenchResult = {
     first_work_event_ms: summary(c, 6, 10, 13),
     final_ms: summary(c, 300 * c, 400 * c, 500 * c),
     wall_ms: 500 * c,
+    ...(c === 50 ? { floor: { first_event_ms: summary(c, 2.5, 4, 5) } } : {}),
   })),
   unrelated: {
     route: "GET /api/auth/me",
@@ -208,6 +209,10 @@ Deno.test("app rows: start, RSS, first and final event per concurrency, unrelate
   assert.equal(final50.reference, "50/50 done, 2 not answered");
   const first1 = rows.find((r) => r.what.startsWith("1 concurrent turns: first"))!;
   assert.equal(first1.app, "5.0 ms / 9.0 ms / 12 ms");
+  assert.equal(first1.reference, "", "no floor measured at 1");
+  const first50 = rows.find((r) => r.what.startsWith("50 concurrent turns: first"))!;
+  assert.equal(first50.reference, "2.5 ms / 4.0 ms bare Deno.serve");
+  assert.equal(first50.ratio, "2.00×");
   const unrelated = rows.at(-1)!;
   assert.equal(unrelated.ratio, "4.00×");
   assert.equal(unrelated.reference, "2.0 ms / 4.0 ms idle");
