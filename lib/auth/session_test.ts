@@ -35,7 +35,7 @@ Deno.test("security: auth: sessions resolve to their user and end with the user"
     assert.equal(await resolveSession(store, newToken(), now), null);
     await store.removeUser(user.id);
     assert.equal(await resolveSession(store, token, now), null);
-    assert.equal(await store.getSession(await hashToken(token), now), null);
+    assert.equal(await store.getSession(hashToken(token), now), null);
   } finally {
     store.close();
   }
@@ -58,4 +58,11 @@ Deno.test("security: auth: cookies: flags, Secure per mode, reading one cookie a
   const r = new Request("http://x/", { headers: { Cookie: "a=1; cca_session=tok; b=2" } });
   assert.equal(readCookie(r, "cca_session"), "tok");
   assert.equal(readCookie(r, "c"), null);
+});
+
+Deno.test("session keys are the token's SHA-256 in hex, as stored sessions were keyed", () => {
+  assert.equal(
+    hashToken("abc"),
+    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+  );
 });

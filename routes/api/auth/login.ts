@@ -86,7 +86,7 @@ export const handler: Handlers<unknown, AppState> = {
     }
     // A new session for every login (no fixation); the old one, if any, ends.
     const old = readCookie(req, SESSION_COOKIE);
-    if (old) await app.store.deleteSession(await hashToken(old));
+    if (old) await app.store.deleteSession(hashToken(old));
     const { token } = await createSession(app.store, result.user.id, now, app.config.auth);
     await audit(app, { kind: "login", user: result.user, address });
     const cookie = sessionCookie(

@@ -14,7 +14,7 @@ export const handler: Handlers<unknown, AppState> = {
   async POST(req, ctx) {
     const app = ctx.state.app;
     const token = readCookie(req, SESSION_COOKIE);
-    if (token) await app.store.deleteSession(await hashToken(token));
+    if (token) await app.store.deleteSession(hashToken(token));
     if (ctx.state.user) await audit(app, { kind: "logout", user: ctx.state.user });
     return new Response(null, {
       status: 204,
