@@ -185,6 +185,8 @@ export interface EngineStats {
   fullScans: number;
   /** Pages served from a cached materialised prefix. */
   cacheHits: number;
+  /** `$match…, $group…` results served from the group cache. */
+  groupHits: number;
   /** Documents the index scans handed to the rest of their pipelines. */
   scannedDocs: number;
   /** Queries stopped by their deadline or signal. */
@@ -215,6 +217,9 @@ const CACHE_ENTRIES = 4;
 const SELECTION_ENTRIES = 8;
 const CACHE_TTL_MS = 5 * 60_000;
 const CACHE_MIN_DOCS = 1000;
+/** Group results kept for reuse: entries, and documents at most in one. */
+const GROUPED_ENTRIES = 16;
+const GROUPED_MAX_DOCS = 5_000;
 /** From this `$skip` on, a page is cut from the cached prefix rather than an index scan. */
 const DEEP_SKIP = 1000;
 
@@ -230,12 +235,15 @@ export class QueryEngine {
     narrowed: 0,
     fullScans: 0,
     cacheHits: 0,
+    groupHits: 0,
     scannedDocs: 0,
     stopped: 0,
     columnar: 0,
   };
   readonly #options: Partial<Options>;
   readonly #cache = new Map<string, CacheEntry>();
+  /** Results of `$match…, $group…` heads on columnar collections. */
+  readonly #grouped = new Map<string, CacheEntry>();
   /** Rows selected by recent filters on columnar collections (a report's pipelines share one). */
   readonly #selections = new Map<string, Int32Array>();
 
@@ -320,14 +328,33 @@ export class QueryEngine {
       const docs = await this.#materialised(coll, paged.prefix, budget);
       return docs.slice(paged.skip, paged.skip + paged.limit);
     }
-    const columnar = this.#columnarOptions(coll, filter, budget);
-    const result = await runColumnar(table, pipeline, columnar.options);
-    if (!result) return null;
-    if (columnar.narrowed()) this.stats.narrowed++;
-    if (result.aggregated) this.stats.columnar++;
-    return result.rest.length
-      ? await this.#streamed(result.docs, result.rest, budget)
-      : result.docs;
+    // A report's pipelines often group the same rows the same way (its table, its leaders):
+    // the result of `$match…, $group…` is kept a while and shared (the data never changes).
+    let groups = next;
+    while (groups < pipeline.length && isStage(pipeline[groups], "$group")) groups++;
+    const head = groups > next ? pipeline.slice(0, groups) : pipeline;
+    const tail = groups > next ? pipeline.slice(groups) : [];
+    const key = groups > next
+      ? `${coll.name}\u0000${EJSON.stringify(head, { relaxed: false })}`
+      : "";
+    let docs = key ? this.#cached(this.#grouped, key) : null;
+    if (docs) this.stats.groupHits++;
+    else {
+      const columnar = this.#columnarOptions(coll, filter, budget);
+      const result = await runColumnar(table, head, columnar.options);
+      if (!result) return null;
+      if (columnar.narrowed()) this.stats.narrowed++;
+      if (result.aggregated) this.stats.columnar++;
+      docs = result.rest.length
+        ? await this.#streamed(result.docs, result.rest, budget)
+        : result.docs;
+      if (key && docs.length <= GROUPED_MAX_DOCS) {
+        this.#keep(this.#grouped, key, docs, GROUPED_ENTRIES);
+      }
+    }
+    // The kept documents are never handed out: callers and later stages get copies.
+    const own = docs.map(copyGroupDoc);
+    return tail.length ? await this.#streamed(own, tail, budget) : own;
   }
 
   /** What the columnar executor needs for `filter` on `coll`, under `budget`. */
@@ -463,21 +490,30 @@ export class QueryEngine {
     budget: Budget,
   ): Promise<Document[]> {
     const key = `${coll.name}\u0000${EJSON.stringify(prefix, { relaxed: false })}`;
-    const now = Date.now();
-    const hit = this.#cache.get(key);
-    if (hit && hit.expires > now) {
+    const hit = this.#cached(this.#cache, key);
+    if (hit) {
       this.stats.cacheHits++;
-      this.#cache.delete(key);
-      this.#cache.set(key, hit);
-      return hit.docs;
+      return hit;
     }
     const docs = await this.#run(coll, prefix, budget);
-    this.#cache.delete(key);
-    this.#cache.set(key, { docs, expires: now + CACHE_TTL_MS });
-    while (this.#cache.size > CACHE_ENTRIES) {
-      this.#cache.delete(this.#cache.keys().next().value!);
-    }
+    this.#keep(this.#cache, key, docs, CACHE_ENTRIES);
     return docs;
+  }
+
+  /** The unexpired entry of `cache` at `key` (now the most recent), or null. */
+  #cached(cache: Map<string, CacheEntry>, key: string): Document[] | null {
+    const hit = cache.get(key);
+    if (!hit || hit.expires <= Date.now()) return null;
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit.docs;
+  }
+
+  /** Keeps `docs` at `key` for {@link CACHE_TTL_MS}, dropping the oldest past `max` entries. */
+  #keep(cache: Map<string, CacheEntry>, key: string, docs: Document[], max: number): void {
+    cache.delete(key);
+    cache.set(key, { docs, expires: Date.now() + CACHE_TTL_MS });
+    while (cache.size > max) cache.delete(cache.keys().next().value!);
   }
 
   async #run(coll: MemoryCollection, pipeline: Document[], budget: Budget): Promise<Document[]> {
@@ -611,6 +647,13 @@ export class QueryEngine {
     }
     return out.sort();
   }
+}
+
+/** A copy of a group result: its fields, and its `_id` when that is a document. */
+function copyGroupDoc(doc: Document): Document {
+  const out = { ...doc };
+  if (isPlainObject(out._id)) out._id = { ...(out._id as Document) };
+  return out;
 }
 
 function isStage(stage: Document, name: string): boolean {

@@ -284,6 +284,7 @@ Deno.test("a projected, sorted page is served by the index, not by mingo over ev
     narrowed: 0,
     fullScans: 0,
     cacheHits: 0,
+    groupHits: 0,
     scannedDocs: 10,
     stopped: 0,
     columnar: 0,
@@ -390,4 +391,31 @@ Deno.test("deep pages of an indexed sort come from the cached prefix, not a scan
   // One scan materialises the sorted prefix; the later deep pages are cut from it.
   assert.equal(engine.stats.indexScans, 2, "deep pages do not each scan past the skip");
   assert.equal(engine.stats.cacheHits, 2);
+});
+
+Deno.test("a report's pipelines share one grouping: later ones reuse it, and get their own copies", async () => {
+  const engine = createQueryEngine(columnarStore, "ccs_dev");
+  const head = [
+    { $match: { start_time: { $gte: new Date(T0), $lt: new Date(T0 + 2 * 86_400_000) } } },
+    { $group: { _id: { k: "$agent_name", c: "$customer_number" }, calls: { $sum: 1 } } },
+    { $group: { _id: "$_id.k", unique: { $sum: 1 }, calls: { $sum: "$calls" } } },
+  ];
+  const table = [...head, { $sort: { unique: -1, _id: 1 } }];
+  const leaders = [...head, { $match: { unique: { $gt: 0 } } }, {
+    $facet: { top: [{ $sort: { unique: -1, _id: 1 } }, { $limit: 1 }] },
+  }];
+  const first = await engine.aggregate("calling_cdr", table);
+  assert.deepStrictEqual(first, plain(table));
+  assert.equal(engine.stats.groupHits, 0);
+  assert.deepStrictEqual(await engine.aggregate("calling_cdr", leaders), plain(leaders));
+  assert.equal(engine.stats.groupHits, 1, "the leaders reused the table's grouping");
+  // What a caller does with its rows does not reach the next one.
+  first[0].unique = -1;
+  first.reverse();
+  assert.deepStrictEqual(await engine.aggregate("calling_cdr", head), plain(head));
+  assert.equal(engine.stats.groupHits, 2);
+  // Another period is another grouping.
+  const other = [{ $match: { start_time: { $gte: new Date(T0) } } }, ...head.slice(1)];
+  assert.deepStrictEqual(await engine.aggregate("calling_cdr", other), plain(other));
+  assert.equal(engine.stats.groupHits, 2);
 });
