@@ -1094,7 +1094,29 @@ function intervalsFor(index: SortedIndex, filter: Document): Interval[] | null {
     if (!ivs) continue;
     result = result ? intersect(result, ivs) : ivs;
   }
+  // An `$or` of conditions on the field alone (a daily time window): the union of theirs.
+  for (const branches of orsOn(filter, index.fields[0])) {
+    const parts = branches.map((b) => conditionIntervals(index, b));
+    if (parts.some((p) => p === null)) continue;
+    const ivs = mergeIntervals(parts.flat() as Interval[]);
+    result = result ? intersect(result, ivs) : ivs;
+  }
   return result;
+}
+
+/** The conditions on `field` of each `$or` (top level or in `$and`) whose branches are only that. */
+function orsOn(filter: Document, field: string, out: unknown[][] = []): unknown[][] {
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === "$or" && Array.isArray(value) && value.length > 0) {
+      const only = value.every((b) =>
+        isPlainObject(b) && Object.keys(b).length === 1 && field in b
+      );
+      if (only) out.push(value.map((b) => (b as Document)[field]));
+    } else if (key === "$and" && Array.isArray(value)) {
+      for (const sub of value) if (isPlainObject(sub)) orsOn(sub, field, out);
+    }
+  }
+  return out;
 }
 
 function intersect(a: Interval[], b: Interval[]): Interval[] {

@@ -5,6 +5,7 @@
  */
 import type { Document } from "../data/types.ts";
 import { formatSeconds } from "./filters.ts";
+import { timeOfDayWords } from "./time_of_day.ts";
 import { type NormalizedParams, orList, paramValues } from "./params.ts";
 import { type CompiledReport, DURATION_BOUNDS, type DurationRange } from "./types.ts";
 
@@ -118,6 +119,7 @@ export function reportTitle(
     if (p[name]) parts.push(`${name} ${orList(paramValues(p[name]))}`);
   }
   if (p.duration) parts.push(`duration ${durationWords(p.duration)}`);
+  if (p.time_of_day) parts.push(timeOfDayWords(p.time_of_day));
   const head = p.group_by ? `${subject} by ${p.group_by}` : subject;
   return parts.length ? `${head}, ${parts.join(", ")}` : head;
 }

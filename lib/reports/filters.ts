@@ -7,6 +7,7 @@ import { CUSTOMERS, type Document } from "../data/types.ts";
 import { resolvePeriod } from "../time/periods.ts";
 import { ReportParamError } from "./errors.ts";
 import { type NormalizedParams, orList, paramValues } from "./params.ts";
+import { timeOfDayCondition, timeOfDayLabel } from "./time_of_day.ts";
 import {
   type CallStatus,
   type Direction,
@@ -262,6 +263,13 @@ export async function buildFilters(
   if (p.duration) {
     and.push(durationCondition(p.duration));
     filters.push(`duration: ${durationLabel(p.duration)}`);
+  }
+  if (p.time_of_day) {
+    const end = period && period.end.getTime() < asOf.getTime() ? period.end : asOf;
+    and.push(
+      timeOfDayCondition(p.time_of_day, ctx.tz, period ? { start: period.start, end } : undefined),
+    );
+    filters.push(`time of day: ${timeOfDayLabel(p.time_of_day)}`);
   }
   if (p.customer) {
     const c = await customerFilter(p.customer, ctx);

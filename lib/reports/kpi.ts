@@ -30,6 +30,7 @@ export const FILTER_PARAMS: ParamName[] = [
   "city",
   "segment",
   "duration",
+  "time_of_day",
 ];
 const GROUP_PARAMS: ParamName[] = ["group_by", "limit"];
 const without = (...names: ParamName[]) => FILTER_PARAMS.filter((n) => !names.includes(n));

@@ -14,6 +14,7 @@ import {
   DURATION_BOUNDS,
   type DurationRange,
   type ReportParams,
+  type TimeOfDay,
 } from "./types.ts";
 
 /** Every parameter name a catalog entry may accept. */
@@ -290,6 +291,9 @@ export function normalizeParams(
   if (ok.has("duration") && p.duration !== undefined && p.duration !== null) {
     out.duration = parseDurationRange(p.duration);
   }
+  if (ok.has("time_of_day") && p.time_of_day !== undefined && p.time_of_day !== null) {
+    out.time_of_day = parseTimeOfDay(p.time_of_day);
+  }
   if (ok.has("group_by")) {
     const g = text(p, "group_by");
     if (g !== undefined && !["none", "total"].includes(key(g))) out.group_by = parseDimension(g);
@@ -299,6 +303,66 @@ export function normalizeParams(
     out.threshold_seconds = wholeNumber(p, "threshold_seconds", 0, 86_400);
   }
   return out;
+}
+
+/**
+ * Minutes after midnight of a clock time: "14:00", "9:30", "14", "2pm", "2:30 pm", "noon",
+ * "midnight", or a number of hours (14); "24:00" only when `end`. Null when not a time.
+ */
+export function clockMinutes(v: unknown, end = false): number | null {
+  let h: number, m = 0;
+  if (typeof v === "number") {
+    if (!Number.isInteger(v)) return null;
+    h = v;
+  } else if (typeof v === "string") {
+    const t = v.trim().toLowerCase().replace(/\./g, "");
+    if (t === "noon" || t === "midday") return 720;
+    if (t === "midnight") return end ? 1440 : 0;
+    const x = t.match(/^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$/);
+    if (!x) return null;
+    h = Number(x[1]);
+    m = x[2] === undefined ? 0 : Number(x[2]);
+    if (x[3]) {
+      if (h < 1 || h > 12) return null;
+      h = (h % 12) + (x[3] === "pm" ? 12 : 0);
+    }
+  } else return null;
+  if (m > 59 || h < 0 || h > 24 || (h === 24 && (m > 0 || !end))) return null;
+  return h * 60 + m;
+}
+
+/** Minutes after midnight as "HH:MM" ("24:00" for 1440). */
+export function clockText(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${
+    String(minutes % 60).padStart(2, "0")
+  }`;
+}
+
+/**
+ * Reads a time-of-day window (`{from: "14:00", to: "16:00"}`, also "2pm", 14, "noon"):
+ * both ends, different from each other; "24:00" only as `to`. Normalised to "HH:MM".
+ * Throws a ReportParamError saying what is wrong.
+ */
+export function parseTimeOfDay(v: unknown): TimeOfDay {
+  const fail = (why: string) =>
+    new ReportParamError(
+      `Parameter "time_of_day" ${why}: pass local clock times as {from, to}, e.g. ` +
+        `{"from": "14:00", "to": "16:00"} for 2 pm to 4 pm, or {"from": "22:00", "to": "06:00"} ` +
+        `for the night`,
+      "time_of_day",
+    );
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw fail(`must be an object, got ${JSON.stringify(v)}`);
+  }
+  const raw = v as Record<string, unknown>;
+  const unknown = Object.keys(raw).filter((k) => k !== "from" && k !== "to");
+  if (unknown.length) throw fail(`has unknown field ${unknown.map((k) => `"${k}"`).join(", ")}`);
+  const from = clockMinutes(raw.from);
+  const to = clockMinutes(raw.to, true);
+  if (from === null) throw fail(`needs "from" as a clock time, got ${JSON.stringify(raw.from)}`);
+  if (to === null) throw fail(`needs "to" as a clock time, got ${JSON.stringify(raw.to)}`);
+  if (from === to % 1440) throw fail("covers the whole day (from equals to); leave it out");
+  return { from: clockText(from), to: clockText(to) };
 }
 
 /** The schema of a name parameter: one name, or a list of names any of which matches. */
@@ -357,6 +421,20 @@ const SCHEMAS: Record<ParamName, Record<string, unknown>> = {
     },
     additionalProperties: false,
     minProperties: 1,
+  },
+  time_of_day: {
+    type: "object",
+    description: "Calls that started within this local clock window on each day of the " +
+      'period, in the business time zone: {from: "14:00", to: "16:00"} for between 2 and 4 ' +
+      'pm, {from: "18:00", to: "24:00"} after 6 pm, {from: "00:00", to: "09:00"} before 9 ' +
+      'am, {from: "22:00", to: "06:00"} overnight. 24-hour "HH:MM"; from inclusive, to ' +
+      "exclusive.",
+    properties: {
+      from: { type: "string", pattern: "^([01]\\d|2[0-3]):[0-5]\\d$" },
+      to: { type: "string", pattern: "^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$" },
+    },
+    required: ["from", "to"],
+    additionalProperties: false,
   },
   group_by: {
     type: "string",

@@ -42,6 +42,16 @@ export interface DurationRange {
   lte?: number;
 }
 
+/**
+ * A daily window of local clock time in the business zone: calls starting at or after
+ * `from` and before `to` ("HH:MM", `to` may be "24:00"), on every day of the period. A
+ * `from` later than `to` wraps past midnight ("22:00"–"06:00": the night).
+ */
+export interface TimeOfDay {
+  from: string;
+  to: string;
+}
+
 /** The bound names of a {@link DurationRange}, in the order they are written. */
 export const DURATION_BOUNDS = ["gt", "gte", "lt", "lte"] as const;
 
@@ -67,6 +77,8 @@ export interface ReportParams {
   segment?: string | string[];
   /** Calls whose `duration_seconds` is in this range (`{gt: 600}`: longer than 10 minutes). */
   duration?: DurationRange;
+  /** Calls starting within this local clock window each day (`{from: "14:00", to: "16:00"}`). */
+  time_of_day?: TimeOfDay;
   /** For breakdown-style entries. */
   group_by?: Dimension;
   /** For top-N entries and sorted breakdowns. */
