@@ -15,7 +15,13 @@ import {
   paramValues,
 } from "../reports/params.ts";
 import { ReportParamError } from "../reports/errors.ts";
-import type { DurationRange, ReportDefinition, ReportParams } from "../reports/types.ts";
+import type {
+  DurationRange,
+  ReportDefinition,
+  ReportParams,
+  TimeOfDay,
+} from "../reports/types.ts";
+import { timeOfDayLabel } from "../reports/time_of_day.ts";
 import { ATTR, markError, SPAN, withSpan } from "../telemetry.ts";
 import { realCatalog } from "./catalog_api.ts";
 import { cancelledError } from "./errors.ts";
@@ -132,6 +138,8 @@ export function reportQuestion(report: CatalogCall, catalog: CatalogEntries = re
     if (v === undefined || v === null || v === "") continue;
     const text = Array.isArray(v)
       ? orList(v.map(String))
+      : k === "time_of_day"
+      ? timeOfDayLabel(v as TimeOfDay)
       : typeof v === "object"
       ? durationLabel(v as DurationRange)
       : String(v);

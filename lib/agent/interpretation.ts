@@ -23,6 +23,7 @@ const FILTER_NAMES: Record<string, string> = {
   city: "city",
   segment: "segment",
   duration: "duration",
+  time_of_day: "time of day",
 };
 
 /**

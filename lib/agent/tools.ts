@@ -10,6 +10,7 @@
 import { EJSON } from "bson";
 import type { DataClient, Document, ToolInfo } from "../data/types.ts";
 import { durationLabel } from "../reports/filters.ts";
+import { timeOfDayLabel } from "../reports/time_of_day.ts";
 import { normalizeParams, type ParamName, paramValues } from "../reports/params.ts";
 import type {
   Column,
@@ -358,6 +359,7 @@ const INTERPRETED_FILTERS = [
   "city",
   "segment",
   "duration",
+  "time_of_day",
 ] as const;
 
 /**
@@ -382,6 +384,7 @@ export function catalogInterpretation(
     const v = p[name];
     if (v === undefined) continue;
     if (name === "duration") filters.duration = durationLabel(p.duration!);
+    else if (name === "time_of_day") filters.time_of_day = timeOfDayLabel(p.time_of_day!);
     else if (name === "status") filters.status = p.status!.length === 1 ? p.status![0] : p.status!;
     else if (name === "agent") {
       const agents = [...new Set(paramValues(p.agent).map((a) => a.trim().toLowerCase()))];

@@ -42,7 +42,7 @@ export interface UnplacedWord {
   /** As written in the question. */
   text: string;
   /** What the words around it say it is ("agent", "queue", "city", "customer"), if anything. */
-  kind?: "agent" | "queue" | "city" | "customer" | "segment" | "disposition";
+  kind?: "agent" | "queue" | "city" | "customer" | "segment" | "disposition" | "time";
   /** Names from the data it may be a misspelling of, closest first. */
   suggestions: string[];
 }
@@ -93,6 +93,8 @@ export function accountFor(
 ): Accounting {
   const unplaced: UnplacedWord[] = [];
   const harmless: string[] = [];
+  // A time of day in words the data has no clock for ("after hours", "in the morning").
+  for (const text of p.vagueTimes ?? []) unplaced.push({ text, kind: "time", suggestions: [] });
   const words = p.leftover;
   for (let k = 0; k < words.length; k++) {
     const raw = words[k].word;

@@ -98,3 +98,40 @@ Deno.test("typos of five letters or more are corrected; names and short words ar
   assert.equal(correctTypos("unhandled calls", VOCAB).text, "unhandled calls");
   assert.equal(correctTypos("calls went unanswerd", VOCAB).text, "calls went unanswered");
 });
+
+Deno.test("clock windows are read as a time of day; times without clock times are asked back", async () => {
+  const window = async (q: string) => (await parseQuestion(q, CTX)).filters.time_of_day;
+  assert.deepEqual(await window("calls between 2pm and 4pm yesterday"), {
+    from: "14:00",
+    to: "16:00",
+  });
+  assert.deepEqual(await window("calls between 2 and 4 pm"), { from: "14:00", to: "16:00" });
+  assert.deepEqual(await window("calls between 11 and 1 pm"), { from: "11:00", to: "13:00" });
+  assert.deepEqual(await window("calls from 9:30 to 12:15 today"), { from: "09:30", to: "12:15" });
+  assert.deepEqual(await window("missed calls after 6 p.m. last week"), {
+    from: "18:00",
+    to: "24:00",
+  });
+  assert.deepEqual(await window("calls before 9am"), { from: "00:00", to: "09:00" });
+  assert.deepEqual(await window("calls at 3pm yesterday"), { from: "15:00", to: "16:00" });
+  assert.deepEqual(await window("calls between 22:00 and 06:00"), { from: "22:00", to: "06:00" });
+  // Not clock times: no window ("from 9 to 5" stays for the accounting to ask back).
+  assert.equal(await window("calls from 9 to 5 yesterday"), undefined);
+  assert.equal(await window("calls longer than 2 minutes"), undefined);
+  assert.equal(await window("calls between 1 and 3 minutes"), undefined);
+  for (
+    const [q, text] of [
+      ["How many calls after hours yesterday?", "after hours"],
+      ["calls in the morning last week", "in the morning"],
+      ["calls outside business hours", "outside business hours"],
+      ["how many calls overnight", "overnight"],
+    ]
+  ) {
+    const a = await account(q);
+    assert.deepEqual(a.unplaced.map((u) => [u.text, u.kind]), [[text, "time"]], q);
+  }
+  // A greeting is not a time of day.
+  assert.deepEqual((await account("Good morning, how many calls yesterday?")).unplaced, []);
+  const greeting = await parseQuestion("good morning", CTX);
+  assert.equal(greeting.chat, "greeting");
+});

@@ -5,6 +5,7 @@
  */
 import type { Interpretation } from "../events.ts";
 import { durationLabel } from "../../reports/filters.ts";
+import { timeOfDayLabel } from "../../reports/time_of_day.ts";
 import { resolvePeriod } from "../../time/periods.ts";
 import type { DeclaredOutcome } from "../types.ts";
 import type { UnplacedWord } from "./account.ts";
@@ -91,7 +92,10 @@ export function unplacedReply(
   lines.push(head, "");
   for (const u of unplaced) {
     const text = mdText(u.text);
-    let line = u.kind === "customer"
+    let line = u.kind === "time"
+      ? `- **${text}**: a time of day without clock times; say them, e.g. ` +
+        "“between 18:00 and 08:00” or “after 6 pm”."
+      : u.kind === "customer"
       ? `- **${text}**: no customer of that name or number in the address book.`
       : u.kind
       ? `- **${text}**: there is no ${u.kind} of that name in the data.`
@@ -153,6 +157,7 @@ export function partialReading(
   }
   if (p.status) filters.status = Array.isArray(p.status) ? [...p.status] : p.status;
   if (p.duration) filters.duration = durationLabel(p.duration);
+  if (p.time_of_day) filters.time_of_day = timeOfDayLabel(p.time_of_day);
   const entry = entryOf(i);
   return {
     metric: entry,

@@ -34,6 +34,7 @@ export type FilterKey = keyof Filters;
 /** Every filter name, in the order questions are rendered. */
 export const FILTER_KEYS: readonly FilterKey[] = [
   "duration",
+  "time_of_day",
   "status",
   "direction",
   "queue",
@@ -114,6 +115,11 @@ export interface Parsed {
   subject: boolean;
   /** Small talk, when that is all there is. */
   chat?: "greeting" | "thanks" | "help";
+  /**
+   * Times of day named without clock times ("after hours", "in the morning"): the data
+   * has no business hours to read them by, so they are asked back.
+   */
+  vagueTimes?: string[];
   /** Words left after every rule read its part, in order (the case of the question kept). */
   leftover: { word: string; index: number }[];
 }

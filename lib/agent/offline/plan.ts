@@ -57,6 +57,7 @@ export function reportParams(i: Intent, period = i.period): ReportParams {
   if (f.city) p.city = f.city;
   if (f.segment) p.segment = f.segment;
   if (f.duration) p.duration = { ...f.duration };
+  if (f.time_of_day) p.time_of_day = { ...f.time_of_day };
   if (i.per) {
     // Averages per unit are read from a breakdown: by agent, or by local day.
     p.group_by = i.per === "agent" ? "agent" : "day";

@@ -568,6 +568,9 @@ export function intentFromReport(report: unknown): Intent | null {
     }
   }
   if (p.duration && typeof p.duration === "object") filters.duration = { ...p.duration };
+  if (p.time_of_day && typeof p.time_of_day === "object") {
+    filters.time_of_day = { ...p.time_of_day };
+  }
   return normalize({
     metric,
     period: typeof p.period === "string" ? p.period : undefined,

@@ -345,6 +345,14 @@ Deno.test("a report run from the chips is put in words with every filter it ran 
     words("call_count", { period: "today", queue: ["billing", "sales"], agent: ["priya"] }),
     "How many calls in the billing or sales queues for agent priya today?",
   );
+  assert.equal(
+    words("call_count", { period: "yesterday", time_of_day: { from: "14:00", to: "16:00" } }),
+    "How many calls between 14:00 and 16:00 yesterday?",
+  );
+  assert.equal(
+    words("call_count", { period: "last week", time_of_day: { from: "18:00", to: "24:00" } }),
+    "How many calls after 18:00 last week?",
+  );
 });
 
 Deno.test("the planner and the name checks read the data's names once per client", async () => {

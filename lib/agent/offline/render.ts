@@ -3,7 +3,7 @@
  * supervisor hands to the data agent ("And outgoing?" → "How many outgoing calls
  * yesterday?"). Reading the rendered question gives the same intent back.
  */
-import type { CallStatus, Dimension, DurationRange } from "../../reports/types.ts";
+import type { CallStatus, Dimension, DurationRange, TimeOfDay } from "../../reports/types.ts";
 import type { Filters, Intent } from "./intent.ts";
 
 const STATUS_WORD: Record<CallStatus, string> = {
@@ -57,6 +57,7 @@ export function callsPhrase(f: Filters, opts: { compare?: Intent["compare"] } = 
     parts.push(`from ${cmp.values.map((s) => `${s} customers`).join(" vs ")}`);
   } else if (f.segment) parts.push(`from ${names(f.segment)} customers`);
   if (f.duration) parts.push(durationPhrase(f.duration));
+  if (f.time_of_day) parts.push(timeOfDayPhrase(f.time_of_day));
   return parts.join(" ");
 }
 
@@ -67,6 +68,13 @@ function names(v: string | string[]): string {
 
 function many(v: string | string[]): string {
   return Array.isArray(v) && v.length > 1 ? "s" : "";
+}
+
+/** "between 14:00 and 16:00", "after 18:00", "before 09:00" (each day of the period). */
+export function timeOfDayPhrase(t: TimeOfDay): string {
+  if (t.to === "24:00") return `after ${t.from}`;
+  if (t.from === "00:00") return `before ${t.to}`;
+  return `between ${t.from} and ${t.to}`;
 }
 
 /** "lasting longer than 10 minutes", "lasting between 1 minutes and 3 minutes". */

@@ -294,3 +294,20 @@ Deno.test("the answer to a question asked back continues it", async () => {
     );
   }
 });
+
+Deno.test("a time of day carries over to follow-ups, and a new one replaces it", async () => {
+  const questions = await converse([
+    "How many calls between 2pm and 4pm yesterday?",
+    "and the missed ones?",
+    "and after 6pm?",
+  ]);
+  assert.deepEqual(questions, [
+    "How many calls between 14:00 and 16:00 yesterday?",
+    "How many missed calls between 14:00 and 16:00 yesterday?",
+    "How many missed calls after 18:00 yesterday?",
+  ]);
+  assert.deepEqual((await paramsOf(questions[1]))[0].params.time_of_day, {
+    from: "14:00",
+    to: "16:00",
+  });
+});

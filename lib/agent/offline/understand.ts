@@ -23,6 +23,7 @@ import {
   unique,
 } from "./entities.ts";
 import type { DurationRange } from "../../reports/types.ts";
+import { clockMinutes, clockText } from "../../reports/params.ts";
 import type { FilterKey, Parsed, Per } from "./intent.ts";
 import { DIM_ALT, dimensionOf, METRIC_RULES, NUM, SUP_MAX, SUP_MIN, toNumber } from "./lexicon.ts";
 import { Reading } from "./text.ts";
@@ -57,6 +58,7 @@ export async function parseQuestion(question: string, ctx: ParseContext): Promis
   await readPhones(r, p, ctx);
   await readCustomerNames(r, p, ctx);
   readMetric(r, p);
+  readTimeOfDay(r, p);
   readDuration(r, p);
   readAverage(r, p);
   const agentCues = readAgentCues(r, idx);
@@ -228,6 +230,91 @@ function readMetric(r: Reading, p: Parsed): void {
   }
   // "performance of priya", "how did priya perform": agent performance with a filter.
   if (!p.metric && r.take(/\bperform(?:ance|ing|ed|s)?\b/u)) p.metric = "agent_performance";
+}
+
+// ---------------------------------------------------------------------------------------
+// Time of day
+
+/** A clock time as written: "2pm", "2:30 p.m.", "14:00", "noon", "midnight". */
+const CLOCK =
+  "(\\d{1,2}(?::\\d{2})?\\s*(?:a\\.?m\\.?|p\\.?m\\.?)(?![\\p{L}\\p{N}])|\\d{1,2}:\\d{2}(?![\\p{N}])|noon|midday|midnight)";
+/** A clock time, or a bare hour that takes the other end's am/pm ("between 2 and 4 pm"). */
+const CLOCK_OR_BARE = `(${CLOCK.slice(1, -1)}|\\d{1,2}(?::\\d{2})?)`;
+
+const TIME_RULES: { re: RegExp; window: (a: string, b?: string) => [number, number] | null }[] = [
+  {
+    re: new RegExp(
+      `\\b(?:between|from)\\s+${CLOCK_OR_BARE}\\s*(?:and|to|until|till|-|–)\\s*${CLOCK}`,
+      "u",
+    ),
+    window: (a, b) => {
+      const to = clockMinutes(b!, true);
+      // A bare hour takes the end's am/pm; against a 24-hour end it is a 24-hour hour.
+      const from = /^\d{1,2}$/u.test(a)
+        ? bareWithMeridiem(a, b!, to) ?? clockMinutes(a)
+        : clockMinutes(a);
+      return from === null || to === null || from === to % 1440 ? null : [from, to];
+    },
+  },
+  {
+    re: new RegExp(`\\b(?:after|since|past|from)\\s+${CLOCK}`, "u"),
+    window: (a) => {
+      const from = clockMinutes(a);
+      return from === null || from === 0 ? null : [from, 1440];
+    },
+  },
+  {
+    re: new RegExp(`\\b(?:before|until|till|up\\s+to)\\s+${CLOCK}`, "u"),
+    window: (a) => {
+      const to = clockMinutes(a, true);
+      return to === null || to === 0 || to === 1440 ? null : [0, to];
+    },
+  },
+  {
+    // "at 3 pm", "around 10am": that hour.
+    re: new RegExp(
+      `\\b(?:at|around|about)\\s+(\\d{1,2}\\s*(?:a\\.?m\\.?|p\\.?m\\.?))(?![\\p{L}\\p{N}])`,
+      "u",
+    ),
+    window: (a) => {
+      const from = clockMinutes(a);
+      return from === null ? null : [from, from + 60];
+    },
+  },
+];
+
+/**
+ * A bare hour ("2" in "between 2 and 4 pm") read with the other end's am/pm, or with the
+ * other one when that would put it after the end ("between 11 and 1 pm": 11 am).
+ */
+function bareWithMeridiem(a: string, b: string, to: number | null): number | null {
+  const meridiem = b.match(/([ap])\.?m/u)?.[1];
+  if (!meridiem || to === null) return null;
+  const same = clockMinutes(`${a} ${meridiem}m`);
+  if (same !== null && same < to) return same;
+  return clockMinutes(`${a} ${meridiem === "p" ? "a" : "p"}m`);
+}
+
+/** Times of day in words with no clock times the data could be read by. */
+const VAGUE_TIME =
+  /\b(?:after[\s-]+hours|out[\s-]+of[\s-]+hours|(?:outside|during|in|within|after|before)\s+(?:of\s+)?(?:the\s+)?(?:business|office|working|opening|open)\s+hours|(?:business|office|working|opening)\s+hours|(?<!good\s)(?:(?:in\s+the|this|yesterday|every|on|at)\s+)?(?:morning|afternoon|evening|night)s?|overnight|late\s+night|lunch(?:\s*time)?|daytime|night[\s-]?time)\b/u;
+
+/** "between 2pm and 4pm", "after 18:00", "before 9 am", "at 3pm": a daily clock window. */
+function readTimeOfDay(r: Reading, p: Parsed): void {
+  r.takeAll(/\bgood\s+(?:morning|afternoon|evening|day)\b/u); // a greeting, not a time
+  for (const h of r.findAll(VAGUE_TIME)) {
+    r.consume(h);
+    (p.vagueTimes ??= []).push(r.slice(h.index, h.text.length).trim());
+  }
+  for (const rule of TIME_RULES) {
+    const h = r.find(rule.re);
+    if (!h) continue;
+    const w = rule.window(h.groups[0]!.trim(), h.groups[1]?.trim());
+    if (!w) continue;
+    r.consume(h);
+    p.filters.time_of_day = { from: clockText(w[0]), to: clockText(w[1]) };
+    return;
+  }
 }
 
 // ---------------------------------------------------------------------------------------
