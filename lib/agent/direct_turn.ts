@@ -15,12 +15,7 @@ import {
   paramValues,
 } from "../reports/params.ts";
 import { ReportParamError } from "../reports/errors.ts";
-import type {
-  DurationRange,
-  ReportDefinition,
-  ReportParams,
-  TimeOfDay,
-} from "../reports/types.ts";
+import type { DurationRange, ReportDefinition, ReportParams, TimeOfDay } from "../reports/types.ts";
 import { timeOfDayLabel } from "../reports/time_of_day.ts";
 import { ATTR, markError, SPAN, withSpan } from "../telemetry.ts";
 import { realCatalog } from "./catalog_api.ts";
