@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { DataClient, Document } from "../data/types.ts";
+import type { DataClient } from "../data/types.ts";
 import { generateDataset } from "../data/seed.ts";
 import { listReports } from "./catalog.ts";
 import { ReportParamError } from "./errors.ts";
