@@ -311,3 +311,54 @@ Deno.test("a time of day carries over to follow-ups, and a new one replaces it",
     to: "16:00",
   });
 });
+
+Deno.test("every combination of filters survives being put in words and read back", async () => {
+  const { renderQuestion } = await import("./render.ts");
+  const parts: Record<string, unknown>[] = [
+    { queue: "sales" },
+    { agent: "priya" },
+    { direction: "outgoing" },
+    { status: ["missed"] },
+    { disposition: "resolved" },
+    { city: "Mumbai" },
+    { segment: "vip" },
+    { duration: { gt: 180 } },
+    { duration: { lt: 30 } },
+    { duration: { gte: 60, lte: 180 } },
+    { time_of_day: { from: "14:00", to: "16:00" } },
+    { time_of_day: { from: "18:00", to: "24:00" } },
+  ];
+  let checked = 0;
+  for (let a = 0; a < parts.length; a++) {
+    for (let b = a; b < parts.length; b++) {
+      const filters = { ...parts[a], ...parts[b] };
+      for (
+        const metric of [
+          "count",
+          "list",
+          "abandonment",
+          "service_level",
+          "handle_time",
+          "agent_performance",
+          "breakdown",
+        ] as const
+      ) {
+        // KPIs fix the status (and the rates the direction) themselves.
+        if (filters.status && !["count", "list", "breakdown"].includes(metric)) continue;
+        if (filters.direction && ["abandonment", "service_level"].includes(metric)) continue;
+        const intent: Intent = {
+          metric,
+          period: "last week",
+          filters,
+          excel: false,
+          ...(metric === "breakdown" ? { groupBy: "day" as const } : {}),
+        };
+        const question = renderQuestion(intent);
+        const back = await planner.understand(question);
+        assert.deepEqual(back?.filters, filters, question);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 400, `${checked} questions`);
+});

@@ -158,6 +158,7 @@ function readChat(lower: string): Parsed["chat"] {
 // Periods, clears, Excel
 
 function readPeriods(r: Reading, p: Parsed, ctx: ParseContext): void {
+  const spans: { index: number; end: number }[] = [];
   for (let i = 0; i < 2; i++) {
     let found;
     try {
@@ -169,6 +170,20 @@ function readPeriods(r: Reading, p: Parsed, ctx: ParseContext): void {
     const text = r.text.slice(found.index, found.index + found.text.length);
     r.consumeAt(found.index, found.text.length);
     p.periods.push(text.replace(/\s+/g, " ").trim());
+    spans.push({ index: found.index, end: found.index + found.text.length });
+  }
+  // Two periods side by side ("Monday 25 October" when the 25th is a Sunday) are one day
+  // said two ways that disagree: asked back, never compared.
+  if (spans.length === 2) {
+    const [a, b] = spans[0].index < spans[1].index ? spans : [spans[1], spans[0]];
+    const between = r.original.slice(a.end, b.index);
+    if (/^[\s,()]*$/u.test(between) && !COMPARE_CUE.test(r.original.toLowerCase())) {
+      p.unplacedPhrases = [...(p.unplacedPhrases ?? []), {
+        text: r.original.slice(a.index, b.end).trim(),
+        why: "the weekday and the date name different days; say which day you mean.",
+      }];
+      p.periods = [];
+    }
   }
 }
 
@@ -304,7 +319,11 @@ function readTimeOfDay(r: Reading, p: Parsed): void {
   r.takeAll(/\bgood\s+(?:morning|afternoon|evening|day)\b/u); // a greeting, not a time
   for (const h of r.findAll(VAGUE_TIME)) {
     r.consume(h);
-    (p.vagueTimes ??= []).push(r.slice(h.index, h.text.length).trim());
+    (p.unplacedPhrases ??= []).push({
+      text: r.slice(h.index, h.text.length).trim(),
+      why: "a time of day without clock times; say them, e.g. “between 18:00 and 08:00” or " +
+        "“after 6 pm”.",
+    });
   }
   for (const rule of TIME_RULES) {
     const h = r.find(rule.re);
@@ -332,6 +351,8 @@ const OTHER_FIELD =
 const LEAD =
   "(?:(?:that|which|who)\\s+)?(?:(?:lasted|lasting|last(?:s)?|ran|running|were|was|are|is|with\\s+(?:a\\s+)?duration(?:\\s+of)?|of\\s+duration|duration(?:\\s+(?:was|is|of))?)\\s+)?";
 const TAIL = "(?:\\s+(?:long|in\\s+length|in\\s+duration|duration))?";
+/** Words of a threshold phrase that name the call's own length. */
+const CALL_LENGTH = /\b(?:lasted|lasting|lasts?|ran|running|duration|long|in\s+length)\b/u;
 
 function seconds(amount: string, unit: string): number | undefined {
   const a = /^an?$/u.test(amount) ? 1 : /^\d/.test(amount) ? Number(amount) : toNumber(amount);
@@ -406,8 +427,11 @@ function findDuration(r: Reading): DurationRange | null {
   for (const rule of DURATION_RULES) {
     const h = r.find(rule.re);
     if (!h) continue;
-    // The words before, as written (a metric read earlier is blanked out in r.text).
-    if (OTHER_FIELD.test(r.original.slice(0, h.index).toLowerCase())) return null;
+    // The words before, as written (a metric read earlier is blanked out in r.text), unless
+    // the phrase itself says it is the call's length ("lasting", "duration").
+    if (
+      !CALL_LENGTH.test(h.text) && OTHER_FIELD.test(r.original.slice(0, h.index).toLowerCase())
+    ) return null;
     const g = h.groups;
     let range: DurationRange | null = null;
     if (g.length >= 4) {
