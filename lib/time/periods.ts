@@ -466,6 +466,16 @@ const RULES: Rule[] = [
       return relative("this", unit.toLowerCase(), ctx);
     },
   ),
+  // A date with its weekday: "Sunday 25 October", "on Sunday, 25 Oct 2026", "25 October
+  // (Sunday)": the date, when it is that weekday (else the two are read apart).
+  rule(
+    `${B}(?:on\\s+)?(${WEEKDAY}),?\\s+(?:the\\s+)?(${ATOM})`,
+    (m, ctx) => weekdayDate(m[1], m[2], ctx),
+  ),
+  rule(
+    `${B}(?:on\\s+)?(?:the\\s+)?(${ATOM}),?\\s*\\(?(${WEEKDAY})\\)?(?![\\p{L}\\p{N}])`,
+    (m, ctx) => weekdayDate(m[2], m[1], ctx),
+  ),
   // Weekdays: "on Monday", "last Friday"; a bare "Monday" only as the whole text.
   rule(`${B}(?:(on|last|this|past|previous)\\s+)?(${WEEKDAY})(?![\\p{L}\\p{N}'’])`, (m, ctx) => {
     const prefix = m[1]?.toLowerCase();
@@ -521,6 +531,16 @@ const RULES: Rule[] = [
     },
   ),
 ];
+
+/** The day `atom` names when it falls on `weekday`, labelled "Sunday (2026-10-25)"; else null. */
+function weekdayDate(weekday: string, atom: string, ctx: Ctx): Span | null {
+  const a = parseAtom(atom);
+  if (!a || a.kind !== "day") return null;
+  const d = atomDays(latestYear(a, ctx.today)).from;
+  const target = WEEKDAYS.indexOf(weekday.toLowerCase()) + 1;
+  if (weekdayOf(d) !== target) return null;
+  return { from: d, to: d, label: `${cap(WEEKDAYS[target - 1])} (${iso(d)})` };
+}
 
 /** Resolves a two-sided range, filling missing years from the other side or from today. */
 function range(a: Atom, b: Atom, ctx: Ctx): Span {

@@ -406,3 +406,25 @@ Deno.test("resolvePeriod: quarters without a year are the latest begun; the curr
   assert.equal(found?.text, "in Q3");
   assert.equal(findPeriod("calls this week so far", KOLKATA)?.text, "this week so far");
 });
+
+Deno.test("findPeriod: a date said with its weekday is that one day; another weekday is not", () => {
+  // 20 Nov 2026 is a Friday.
+  for (
+    const q of [
+      "calls on Friday 20 November",
+      "calls on friday, 20 Nov 2026",
+      "calls on 20 November (Friday)",
+      "calls Friday the 20th of November",
+    ]
+  ) {
+    const f = findPeriod(q, KOLKATA);
+    assert.ok(f, q);
+    assert.equal(f.period.start.toISOString(), "2026-11-19T18:30:00.000Z", q);
+    assert.equal(f.period.end.toISOString(), "2026-11-20T18:30:00.000Z", q);
+    assert.equal(f.period.label, "Friday (2026-11-20)", q);
+    assert.ok(/friday/i.test(f.text) && /20/.test(f.text), `${q}: ${f.text}`);
+  }
+  // A weekday that is not the date's: the two are found apart (the planner asks back).
+  const apart = findPeriod("calls on Monday 20 November", KOLKATA);
+  assert.equal(apart?.text, "on Monday");
+});

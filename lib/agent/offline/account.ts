@@ -42,7 +42,9 @@ export interface UnplacedWord {
   /** As written in the question. */
   text: string;
   /** What the words around it say it is ("agent", "queue", "city", "customer"), if anything. */
-  kind?: "agent" | "queue" | "city" | "customer" | "segment" | "disposition" | "time";
+  kind?: "agent" | "queue" | "city" | "customer" | "segment" | "disposition";
+  /** Why a phrase the rules read could not be placed (said after it when asking back). */
+  why?: string;
   /** Names from the data it may be a misspelling of, closest first. */
   suggestions: string[];
 }
@@ -93,8 +95,10 @@ export function accountFor(
 ): Accounting {
   const unplaced: UnplacedWord[] = [];
   const harmless: string[] = [];
-  // A time of day in words the data has no clock for ("after hours", "in the morning").
-  for (const text of p.vagueTimes ?? []) unplaced.push({ text, kind: "time", suggestions: [] });
+  // Phrases a rule read but could not place ("after hours", a date and another weekday).
+  for (const u of p.unplacedPhrases ?? []) {
+    unplaced.push({ text: u.text, why: u.why, suggestions: [] });
+  }
   const words = p.leftover;
   for (let k = 0; k < words.length; k++) {
     const raw = words[k].word;

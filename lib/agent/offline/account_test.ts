@@ -128,10 +128,21 @@ Deno.test("clock windows are read as a time of day; times without clock times ar
     ]
   ) {
     const a = await account(q);
-    assert.deepEqual(a.unplaced.map((u) => [u.text, u.kind]), [[text, "time"]], q);
+    assert.deepEqual(a.unplaced.map((u) => u.text), [text], q);
+    assert.match(a.unplaced[0].why ?? "", /time of day without clock times/, q);
   }
   // A greeting is not a time of day.
   assert.deepEqual((await account("Good morning, how many calls yesterday?")).unplaced, []);
   const greeting = await parseQuestion("good morning", CTX);
   assert.equal(greeting.chat, "greeting");
+});
+
+Deno.test("a date next to another weekday is asked back, never compared", async () => {
+  // 9 Mar 2026 is a Monday (CTX: Berlin, 10 Mar 2026).
+  const a = await account("how many calls on Sunday 9 March?");
+  assert.deepEqual(a.unplaced.map((u) => u.text), ["on Sunday 9 March"]);
+  assert.match(a.unplaced[0].why ?? "", /weekday and the date name different days/);
+  const p = await parseQuestion("how many calls on Monday 9 March?", CTX);
+  assert.deepEqual(p.periods, ["on monday 9 march"]);
+  assert.deepEqual((await account("how many calls on Monday 9 March?")).unplaced, []);
 });

@@ -92,9 +92,8 @@ export function unplacedReply(
   lines.push(head, "");
   for (const u of unplaced) {
     const text = mdText(u.text);
-    let line = u.kind === "time"
-      ? `- **${text}**: a time of day without clock times; say them, e.g. ` +
-        "“between 18:00 and 08:00” or “after 6 pm”."
+    let line = u.why
+      ? `- **${text}**: ${mdText(u.why)}`
       : u.kind === "customer"
       ? `- **${text}**: no customer of that name or number in the address book.`
       : u.kind

@@ -116,10 +116,10 @@ export interface Parsed {
   /** Small talk, when that is all there is. */
   chat?: "greeting" | "thanks" | "help";
   /**
-   * Times of day named without clock times ("after hours", "in the morning"): the data
-   * has no business hours to read them by, so they are asked back.
+   * Phrases read but not placeable, with why: a time of day without clock times ("after
+   * hours": the data has no business hours), a date next to a weekday it is not.
    */
-  vagueTimes?: string[];
+  unplacedPhrases?: { text: string; why: string }[];
   /** Words left after every rule read its part, in order (the case of the question kept). */
   leftover: { word: string; index: number }[];
 }
