@@ -28,6 +28,8 @@ import {
   sentence,
   soFar,
   sortGroups,
+  tiedKeys,
+  tiedNames,
   type ToolOutcome,
 } from "./report_view.ts";
 
@@ -146,6 +148,22 @@ const fmtBreakdown: Fmt = (i, v) => {
         ),
       ].join("\n");
     }
+    const tie = tiedKeys(v, leftOut ? gs.filter((x) => !UNKNOWN_KEYS.has(x.key)) : gs, g, {
+      order: i.rank.order,
+      valueKey: "calls",
+    });
+    if (tie.keys.length > 1) {
+      const which = timeDim
+        ? (i.rank.order === "max" ? "busiest" : "quietest")
+        : `with the ${i.rank.order === "max" ? "most" : "fewest"} ${what}`;
+      return sentence(
+        `The ${dimName(dim, 2)} ${timeDim ? `${which} ${when}` : `${which} ${when}`} were ${
+          tiedNames(tie)
+        }, tied with ${bold(fmtInt(g.value))}${timeDim ? ` ${what}` : ""} each (out of ${
+          fmtInt(total)
+        } across ${plural(nGroups, dimName(dim), dimName(dim, 2))}).`,
+      ) + leftOut;
+    }
     if (!timeDim) {
       return leftOut.trim()
         ? sentence(
@@ -184,9 +202,14 @@ const fmtBreakdown: Fmt = (i, v) => {
   if (top && bottom && nGroups > 1) {
     const most = dim === "hour" || dim === "day" || dim === "weekday" ? "Busiest" : "Most";
     const least = dim === "hour" || dim === "day" || dim === "weekday" ? "quietest" : "fewest";
-    s += ` ${most}: ${bold(top.key)} (${fmtInt(top.value)}${soFar(v, top.key)}); ${least}: ${
-      bold(bottom.key)
-    } (${fmtInt(bottom.value)}${soFar(v, bottom.key)}).`;
+    const ranked = leftOut ? gs.filter((x) => !UNKNOWN_KEYS.has(x.key)) : gs;
+    const end = (g: { key: string; value: number }, order: "max" | "min") => {
+      const tie = tiedKeys(v, ranked, g, { order, valueKey: "calls" });
+      return tie.keys.length > 1
+        ? `${tiedNames(tie)} (${fmtInt(g.value)} each)`
+        : `${bold(g.key)} (${fmtInt(g.value)}${soFar(v, g.key)})`;
+    };
+    s += ` ${most}: ${end(top, "max")}; ${least}: ${end(bottom, "min")}.`;
   }
   return s + leftOut;
 };

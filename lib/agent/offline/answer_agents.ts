@@ -22,6 +22,8 @@ import {
   type ReportView,
   sentence,
   sortGroups,
+  tiedKeys,
+  tiedNames,
 } from "./report_view.ts";
 
 /** The answer from an `agent_performance` result. */
@@ -103,10 +105,17 @@ export const fmtAgents: Fmt = (i, v) => {
         fmtInt(v.total)
       })`
       : "";
+    const tie = tiedKeys(v, groups(v, "calls_handled"), g, {
+      order: i.rank.order,
+      valueKey: "calls_handled",
+    });
+    const each = tie.keys.length > 1 ? " each" : "";
     return sentence(
-      `${bold(g.key)} handled the ${
+      `${tiedNames(tie)} handled the ${
         i.rank.order === "max" ? "most" : "fewest"
-      } calls${scope} ${when}: ${bold(fmtInt(g.value))} calls handled${partial}` +
+      } calls${scope} ${when}${each ? " (tied)" : ""}: ${
+        bold(fmtInt(g.value))
+      } calls handled${each}${partial}` +
         (handled !== null
           ? `, out of ${fmtInt(handled)} handled by ${plural(agents, "agent")}.`
           : "."),

@@ -22,6 +22,8 @@ import {
   type ReportView,
   scopeOf,
   sentence,
+  tiedKeys,
+  tiedNames,
 } from "./report_view.ts";
 
 /** A KPI: its main figure, its unit and how to say it. */
@@ -160,10 +162,12 @@ function groupedKpi(i: Intent, v: ReportView, spec: KpiSpec, valueKey: string): 
         (valueKey === "asa_seconds"
           ? ` (the ${i.rank.order === "max" ? "slowest" : "fastest"} to answer)`
           : "");
+    const tie = tiedKeys(v, gs, g, { order: i.rank.order, valueKey });
+    const each = tie.keys.length > 1 ? " each" : "";
     return sentence(
-      `${bold(g.key)} had the ${what}${scope} ${when}: ${
+      `${tiedNames(tie)} had the ${what}${scope} ${when}${each ? " (tied)" : ""}: ${
         bold(fmtValue(spec.kind, g.value))
-      }${partial}.`,
+      }${each}${partial}.`,
     ) + (overall !== null ? ` Overall: ${fmtValue(spec.kind, overall)}.` : "");
   }
   let out = sentence(

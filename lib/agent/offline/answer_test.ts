@@ -656,3 +656,57 @@ Deno.test("a day not over yet is said so far, not counted as a quiet day", () =>
   ]);
   assert.doesNotMatch(past, /so far/);
 });
+
+Deno.test("ties at the top or bottom of a ranking are named together, never one of them", () => {
+  // Every agent is here: paula and rosa tie for the most calls.
+  const res = report("agent_performance", {
+    period: "last 7 days (22 Oct – 28 Oct 2026)",
+    summary: { agents: 3, calls_handled: 300, top_agent: "paula", top_calls_handled: 119 },
+    columns: ["agent", "calls_handled"],
+    rows: [["paula", 119], ["rosa", 119], ["tara", 62]],
+  });
+  const most = composeAnswer(
+    intent({ metric: "agent_performance", focus: "calls", rank: { order: "max" } }),
+    [res],
+  );
+  assert.match(
+    most,
+    /^\*\*paula\*\* and \*\*rosa\*\* handled the most calls .*\(tied\).*\*\*119\*\* calls handled each/,
+  );
+  const breakdown = report("call_breakdown", {
+    period: "yesterday (27 Oct 2026)",
+    summary: {
+      calls: 25,
+      groups: 3,
+      top_key: "billing",
+      top_calls: 10,
+      bottom_key: "sales",
+      bottom_calls: 5,
+    },
+    columns: ["queue", "calls"],
+    rows: [["billing", 10], ["support", 10], ["sales", 5]],
+  });
+  const top = composeAnswer(
+    intent({ metric: "breakdown", groupBy: "queue", rank: { order: "max" } }),
+    [breakdown],
+  );
+  assert.match(top, /were \*\*billing\*\* and \*\*support\*\*, tied with \*\*10\*\* each/);
+  const summary = composeAnswer(intent({ metric: "breakdown", groupBy: "queue" }), [breakdown]);
+  assert.match(
+    summary,
+    /Most: \*\*billing\*\* and \*\*support\*\* \(10 each\); fewest: \*\*sales\*\* \(5\)/,
+  );
+  // A preview that is not sorted by the figure cannot show ties: the leader alone.
+  const partial = report("agent_performance", {
+    summary: { agents: 16, calls_handled: 900, top_agent: "paula", top_calls_handled: 119 },
+    columns: ["agent", "calls_handled"],
+    rows: [["rosa", 119], ["paula", 119]],
+    total_rows: 16,
+  });
+  const alone = composeAnswer(
+    intent({ metric: "agent_performance", focus: "calls", rank: { order: "max" } }),
+    [partial],
+  );
+  assert.match(alone, /^\*\*paula\*\* handled the most calls/);
+  assert.doesNotMatch(alone, /tied|rosa/);
+});

@@ -3,7 +3,7 @@
  * and helpers every answer uses: periods, the calls counted, groups and their extremes.
  */
 import type { Dimension } from "../../reports/types.ts";
-import { mdText, toNumber } from "./format.ts";
+import { andList, mdText, toNumber } from "./format.ts";
 import type { Filters, Intent } from "./intent.ts";
 import { callsPhrase, DIM_NAME } from "./render.ts";
 
@@ -216,6 +216,31 @@ export function extreme(gs: Group[], order: "max" | "min"): Group | null {
     if (!best || (order === "max" ? g.value > best.value : g.value < best.value)) best = g;
   }
   return best;
+}
+
+/**
+ * The keys of the groups whose value is `g`'s, `g`'s first: all such groups when the rows
+ * here hold that end of the ranking (every row, or sorted by `valueKey` that way), else
+ * `g`'s alone. `more` when every row here ties and more rows exist (there may be others).
+ */
+export function tiedKeys(
+  v: ReportView,
+  gs: Group[],
+  g: { key: string; value: number },
+  opts: { order: "max" | "min"; valueKey: string },
+): { keys: string[]; more: boolean } {
+  if (!complete(v) && !rankedBy(v, opts.valueKey, opts.order)) {
+    return { keys: [g.key], more: false };
+  }
+  const others = gs.filter((x) => x.value === g.value && x.key !== g.key).map((x) => x.key);
+  const keys = [g.key, ...others];
+  return { keys, more: keys.length > 1 && !complete(v) && keys.length >= gs.length };
+}
+
+/** Tied keys in bold as a list: "**a**", "**a** and **b**", "**a**, **b** and others". */
+export function tiedNames(t: { keys: string[]; more: boolean }): string {
+  const names = t.keys.map((k) => bold(k));
+  return t.more ? `${names.join(", ")} and others` : andList(names);
 }
 
 /** Groups sorted by value, largest or smallest first. */
