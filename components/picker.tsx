@@ -2,7 +2,7 @@
  * The small pickers that change a reading: a popover anchored to its chip (a bottom sheet
  * on phones) holding the report (another catalog entry), period presets and a date
  * range, a multi-select with search over the values from the data, a duration range, a
- * customer, the grouping, or the number of rows. Each calls back with the new value; the
+ * time of day, a customer, the grouping, or the number of rows. Each calls back with the new value; the
  * caller turns it into a report change. Text is rendered by Preact (escaped); positions
  * are set through the CSSOM (allowed by the CSP).
  */
@@ -22,8 +22,11 @@ import {
   type PeriodPreset,
   readDateRange,
   switchEntry,
+  timeOfDayFromInputs,
+  type TimeOfDayInputs,
+  timeOfDayInputs,
 } from "../lib/agent/pickers.ts";
-import type { DurationRange } from "../lib/reports/types.ts";
+import type { DurationRange, TimeOfDay } from "../lib/reports/types.ts";
 import { IconCheck, IconX } from "./icons.tsx";
 
 /** Names of the list filters, one and many ("agent", "agents"). */
@@ -694,6 +697,89 @@ export function DurationPicker(p: DurationPickerProps): JSX.Element {
             onClick={() => p.onApply(null)}
           >
             Any duration
+          </button>
+        )}
+        <button type="submit" class="button button-primary" disabled={p.disabled}>
+          Apply
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Props of {@link TimeOfDayPicker}. */
+export interface TimeOfDayPickerProps {
+  /** The report's `time_of_day` (`{from, to}`, "HH:MM"), if any. */
+  current?: unknown;
+  /** The window chosen, or null for any time (the filter is removed). */
+  onApply: (window: TimeOfDay | null) => void;
+  disabled?: boolean;
+}
+
+/** What the fields ask for, in words, under them. */
+function timeOfDayHint(inputs: TimeOfDayInputs): string {
+  const out = timeOfDayFromInputs(inputs);
+  if ("window" in out) {
+    const { from, to } = out.window;
+    if (to === "24:00") return `Calls starting from ${from} until midnight, each day.`;
+    if (from > to) return `Overnight: calls starting from ${from} to ${to} the next day.`;
+  }
+  return "Calls starting in this window, each day. A To of midnight runs to the end of the day.";
+}
+
+/**
+ * A local clock window on each day of the period: From and To times. An end of 00:00 is
+ * midnight (sent as "24:00"); a start after the end runs past midnight.
+ */
+export function TimeOfDayPicker(p: TimeOfDayPickerProps): JSX.Element {
+  const id = useId();
+  const [inputs, setInputs] = useState<TimeOfDayInputs>(() => timeOfDayInputs(p.current));
+  const [problem, setProblem] = useState<string | null>(null);
+  const root = useRef<HTMLFormElement>(null);
+  useFocusFirst(root);
+  const set = (patch: Partial<TimeOfDayInputs>) => {
+    setInputs({ ...inputs, ...patch });
+    setProblem(null);
+  };
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const out = timeOfDayFromInputs(inputs);
+    if ("problem" in out) setProblem(out.problem);
+    else p.onApply(out.window);
+  };
+  const hintId = `${id}-hint`;
+  const problemId = `${id}-problem`;
+  const timeField = (key: "from" | "to", label: string) => (
+    <label class="picker-field">
+      <span>{label}</span>
+      <input
+        type="time"
+        step={60}
+        value={inputs[key]}
+        data-autofocus={key === "from" ? true : undefined}
+        aria-invalid={problem ? "true" : undefined}
+        aria-describedby={problem ? `${problemId} ${hintId}` : hintId}
+        onInput={(e) => set({ [key]: e.currentTarget.value })}
+      />
+    </label>
+  );
+  return (
+    <form class="time-of-day-picker" ref={root} onSubmit={submit} noValidate>
+      <div class="explore-row time-of-day-fields">
+        {timeField("from", "From")}
+        {timeField("to", "To")}
+      </div>
+      <p class="picker-hint" id={hintId}>{timeOfDayHint(inputs)}</p>
+      {problem && <p class="picker-problem" id={problemId} role="alert">{problem}</p>}
+      <div class="picker-actions">
+        {p.current !== undefined && p.current !== null && (
+          <button
+            type="button"
+            class="button button-ghost"
+            disabled={p.disabled}
+            onClick={() => p.onApply(null)}
+          >
+            Any time
           </button>
         )}
         <button type="submit" class="button button-primary" disabled={p.disabled}>

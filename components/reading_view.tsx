@@ -4,7 +4,8 @@
  * ("Needs a detail") or declined ("Can't do that"). Text only, escaped by Preact.
  *
  * When the reading carries the report it ran and the chat page can run reports, the
- * metric (another catalog report), period, filter (list values, duration, customer),
+ * metric (another catalog report), period, filter (list values, duration, time of day,
+ * customer),
  * grouping and row-count chips are buttons that open a small picker (plus an "add filter"
  * chip); applying a change runs the changed report as a new answer, with no model call.
  */
@@ -19,6 +20,7 @@ import {
   type CatalogEntryInfo,
   type ChipTarget,
   durationText,
+  type ExtraFilter,
   isListFilter,
   LIST_FILTERS,
   type ListFilter,
@@ -27,6 +29,7 @@ import {
   type ReportCall,
   type ReportChange,
   SINGLE_VALUE_FILTERS,
+  timeOfDayText,
   valuesOf,
 } from "../lib/agent/pickers.ts";
 import { formatInstantRange, formatUtcInstant } from "./format.ts";
@@ -41,6 +44,7 @@ import {
   PeriodPicker,
   PickerStatus,
   Popover,
+  TimeOfDayPicker,
   ValuesPicker,
 } from "./picker.tsx";
 import { type PickerHost, useLoaded, usePickerHost } from "./picker_context.ts";
@@ -83,6 +87,7 @@ function chipItems(
         target = { kind: "filter", name: chip.name };
       }
       if (chip.kind === "filter" && chip.name === "duration") target = { kind: "duration" };
+      if (chip.kind === "filter" && chip.name === "time_of_day") target = { kind: "time_of_day" };
       if (chip.kind === "filter" && chip.name === "customer") target = { kind: "customer" };
       if (chip.kind === "group") target = { kind: "group" };
     }
@@ -184,6 +189,7 @@ const PICKER_LABELS: Record<Target["kind"], string> = {
   period: "Change the period",
   filter: "Choose values",
   duration: "Call duration",
+  time_of_day: "Time of day",
   customer: "Choose a customer",
   group: "Group by",
   limit: "Number of rows",
@@ -291,6 +297,27 @@ function DurationChoice(
   );
 }
 
+/** The picker of a time-of-day filter (current: the report's window). */
+function TimeOfDayChoice(
+  { current, disabled, apply }: {
+    current?: unknown;
+    disabled: boolean;
+    apply: ChipPickerProps["apply"];
+  },
+): JSX.Element {
+  return (
+    <TimeOfDayPicker
+      current={current}
+      disabled={disabled}
+      onApply={(window) =>
+        apply(
+          { kind: "time_of_day", window },
+          window ? `time of day: ${timeOfDayText(window)}` : "any time of day",
+        )}
+    />
+  );
+}
+
 /** The picker of a customer filter. */
 function CustomerChoice(
   { current, disabled, apply }: {
@@ -336,6 +363,14 @@ function ChipPicker(p: ChipPickerProps): JSX.Element {
       return (
         <DurationChoice
           current={report.params.duration}
+          disabled={disabled}
+          apply={p.apply}
+        />
+      );
+    case "time_of_day":
+      return (
+        <TimeOfDayChoice
+          current={report.params.time_of_day}
           disabled={disabled}
           apply={p.apply}
         />
@@ -441,6 +476,13 @@ function EntryPicker(p: ChipPickerProps): JSX.Element {
   return <AddPicker entry={entry} {...p} />;
 }
 
+/** The buttons of the filters "add filter" offers besides the list filters. */
+const EXTRA_LABELS: Record<ExtraFilter, string> = {
+  duration: "Duration",
+  time_of_day: "Time of day",
+  customer: "Customer",
+};
+
 /** "Add": a filter the answer does not have yet, a grouping, or a row count. */
 function AddPicker(p: ChipPickerProps & { entry: CatalogEntryInfo }): JSX.Element {
   const [picked, setPicked] = useState<Target | null>(null);
@@ -469,6 +511,8 @@ function AddPicker(p: ChipPickerProps & { entry: CatalogEntryInfo }): JSX.Elemen
               ? `Filter by ${FILTER_WORDS[picked.name][0]}`
               : picked.kind === "duration"
               ? "Filter by duration"
+              : picked.kind === "time_of_day"
+              ? "Filter by time of day"
               : picked.kind === "customer"
               ? "Filter by customer"
               : picked.kind === "group"
@@ -480,6 +524,8 @@ function AddPicker(p: ChipPickerProps & { entry: CatalogEntryInfo }): JSX.Elemen
           ? <FilterValues name={picked.name} host={p.host} selected={[]} apply={p.apply} />
           : picked.kind === "duration"
           ? <DurationChoice disabled={p.host.busy} apply={p.apply} />
+          : picked.kind === "time_of_day"
+          ? <TimeOfDayChoice disabled={p.host.busy} apply={p.apply} />
           : picked.kind === "customer"
           ? <CustomerChoice current="" disabled={p.host.busy} apply={p.apply} />
           : picked.kind === "group"
@@ -527,7 +573,7 @@ function AddPicker(p: ChipPickerProps & { entry: CatalogEntryInfo }): JSX.Elemen
           class="picker-preset"
           onClick={() => setPicked({ kind: f })}
         >
-          {f === "duration" ? "Duration" : "Customer"}
+          {EXTRA_LABELS[f]}
         </button>
       ))}
       {canGroup && (

@@ -4,7 +4,7 @@
  * the parameters after a change. Pure functions with no app imports, so the islands and
  * the API routes share them.
  */
-import type { DurationRange } from "../reports/types.ts";
+import type { DurationRange, TimeOfDay } from "../reports/types.ts";
 import type { Interpretation } from "./events.ts";
 
 /** A catalog report as a reading carries it: entry and parameters. */
@@ -124,13 +124,15 @@ export type ReportChange =
   | { kind: "group_by"; value: string | null }
   | { kind: "limit"; value: number | null }
   | { kind: "duration"; range: DurationRange | null }
+  | { kind: "time_of_day"; window: TimeOfDay | null }
   | { kind: "customer"; value: string };
 
 /**
  * The parameters after a change: a period ("" = all data), a filter's values (none
  * removes it; one is a string, several a list), the grouping ("none" or null removes it;
  * a ranking's limit goes with it), the number of rows, a duration range (null removes
- * it) or the customer ("" removes it). Other parameters are kept.
+ * it), a time-of-day window (null removes it) or the customer ("" removes it). Other
+ * parameters are kept.
  */
 export function applyChange(
   params: Record<string, unknown>,
@@ -160,6 +162,10 @@ export function applyChange(
       if (change.range && Object.keys(change.range).length) out.duration = { ...change.range };
       else delete out.duration;
       break;
+    case "time_of_day":
+      if (change.window) out.time_of_day = { from: change.window.from, to: change.window.to };
+      else delete out.time_of_day;
+      break;
     case "customer":
       if (change.value.trim()) out.customer = change.value.trim();
       else delete out.customer;
@@ -174,6 +180,7 @@ export type ChipTarget =
   | { kind: "period" }
   | { kind: "filter"; name: ListFilter }
   | { kind: "duration" }
+  | { kind: "time_of_day" }
   | { kind: "customer" }
   | { kind: "group" }
   | { kind: "limit" }
@@ -194,15 +201,18 @@ export function readingReport(i: Interpretation | null | undefined): ReportCall 
   return { name: r.name, params: { ...(r.params as Record<string, unknown>) } };
 }
 
+/** A filter "add filter" offers besides the list filters, in the order it lists them. */
+export type ExtraFilter = "duration" | "time_of_day" | "customer";
+
 /**
- * The filters "add filter" offers besides the list filters: a duration range and a
- * customer, when the entry takes them and the report does not have them yet.
+ * The filters "add filter" offers besides the list filters: a duration range, a time of
+ * day and a customer, when the entry takes them and the report does not have them yet.
  */
 export function addableExtras(
   accepted: readonly string[],
   params: Record<string, unknown>,
-): ("duration" | "customer")[] {
-  return (["duration", "customer"] as const).filter((f) =>
+): ExtraFilter[] {
+  return (["duration", "time_of_day", "customer"] as const).filter((f) =>
     accepted.includes(f) && (params[f] === undefined || params[f] === null || params[f] === "")
   );
 }
@@ -320,6 +330,90 @@ export function durationText(range: DurationRange): string {
 }
 
 // ---------------------------------------------------------------------------------------
+// Time of day
+
+/** A time-of-day picker's fields, as `<input type="time">` holds them ("HH:MM", "" = empty). */
+export interface TimeOfDayInputs {
+  from: string;
+  to: string;
+}
+
+const CLOCK = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** Minutes after midnight of "HH:MM" ("24:00" = 1440 only when `end`), else null. */
+function clockOf(text: string, end = false): number | null {
+  if (end && text === "24:00") return 1440;
+  const m = text.match(CLOCK);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+}
+
+/**
+ * A report's `time_of_day` as the catalog writes it (`{from: "HH:MM", to: "HH:MM"}`, `to`
+ * may be "24:00"; the two different), else null.
+ */
+export function readTimeOfDay(v: unknown): TimeOfDay | null {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return null;
+  const { from, to } = v as Record<string, unknown>;
+  if (typeof from !== "string" || typeof to !== "string") return null;
+  const a = clockOf(from), b = clockOf(to, true);
+  if (a === null || b === null || a === b % 1440) return null;
+  return { from, to };
+}
+
+/**
+ * The fields a time-of-day picker opens with for a report's `time_of_day` (empty when it
+ * has none). An end of "24:00", which a time field cannot show, reads as "00:00": an end
+ * of 00:00 is midnight at the end of the day (see {@link timeOfDayFromInputs}).
+ */
+export function timeOfDayInputs(v: unknown): TimeOfDayInputs {
+  const t = readTimeOfDay(v);
+  if (!t) return { from: "", to: "" };
+  return { from: t.from, to: t.to === "24:00" ? "00:00" : t.to };
+}
+
+/** "HH:MM" of a time field's value ("14:30", also "14:30:00" with seconds), else null. */
+function fieldClock(text: string): string | null {
+  const m = text.trim().match(/^(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?$/);
+  return m && CLOCK.test(m[1]) ? m[1] : null;
+}
+
+/**
+ * The window a time-of-day picker's fields ask for: calls starting at or after `from` and
+ * before `to`, each day. An end of 00:00 is midnight at the end of the day, sent as
+ * "24:00" (the same calls as a window past midnight ending at 00:00, and it reads
+ * "18:00–24:00"); a start later than the end runs past midnight ("22:00"–"06:00"). Else
+ * what to fix, in words.
+ */
+export function timeOfDayFromInputs(
+  inputs: TimeOfDayInputs,
+): { window: TimeOfDay } | { problem: string } {
+  const rawFrom = inputs.from.trim(), rawTo = inputs.to.trim();
+  if (!rawFrom && !rawTo) return { problem: "Enter both times." };
+  if (!rawFrom) return { problem: "Enter a start time." };
+  if (!rawTo) return { problem: "Enter an end time." };
+  const from = fieldClock(rawFrom), to = fieldClock(rawTo);
+  if (!from || !to) return { problem: "Enter times as hours and minutes, like 14:30." };
+  if (from === to) {
+    return { problem: "Start and end are the same: for the whole day, choose Any time." };
+  }
+  return { window: { from, to: to === "00:00" ? "24:00" : to } };
+}
+
+/** True when the window runs past midnight ("22:00"–"06:00"). */
+export function isOvernight(t: TimeOfDay): boolean {
+  const a = clockOf(t.from), b = clockOf(t.to, true);
+  return a !== null && b !== null && a > b;
+}
+
+/**
+ * A window in words as the reading's chip says it: "14:00–16:00", or "22:00–06:00
+ * (overnight)" past midnight (the same as the catalog's label).
+ */
+export function timeOfDayText(t: TimeOfDay): string {
+  return `${t.from}–${t.to}${isOvernight(t) ? " (overnight)" : ""}`;
+}
+
+// ---------------------------------------------------------------------------------------
 // Customer
 
 /** The longest customer text a picker sends. */
@@ -376,6 +470,10 @@ export function paramText(name: string, value: unknown): string {
   if (name === "duration") {
     const range = readDurationRange(value);
     return `duration: ${range ? durationText(range) : JSON.stringify(value)}`;
+  }
+  if (name === "time_of_day") {
+    const t = readTimeOfDay(value);
+    return `time of day: ${t ? timeOfDayText(t) : JSON.stringify(value)}`;
   }
   return `${name.replaceAll("_", " ")}: ${valuesOf(value).join(" or ")}`;
 }

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { catalogEntryInfo } from "../../routes/api/reports/catalog.ts";
 import { listReports } from "../reports/catalog.ts";
-import { MAX_DURATION_SECONDS as CATALOG_MAX, parseDurationRange } from "../reports/params.ts";
+import {
+  MAX_DURATION_SECONDS as CATALOG_MAX,
+  parseDurationRange,
+  parseTimeOfDay,
+} from "../reports/params.ts";
+import { timeOfDayLabel } from "../reports/time_of_day.ts";
 import { resolvePeriod } from "../time/periods.ts";
 import { checkReportRequest } from "./direct_turn.ts";
 import {
@@ -20,7 +25,11 @@ import {
   readDateRange,
   readDurationRange,
   readingReport,
+  readTimeOfDay,
   switchEntry,
+  timeOfDayFromInputs,
+  timeOfDayInputs,
+  timeOfDayText,
   valuesOf,
 } from "./pickers.ts";
 
@@ -186,6 +195,119 @@ Deno.test("durationText and paramText say a parameter in words", () => {
   assert.equal(paramText("threshold_seconds", 30), "answered within 30 s");
 });
 
+Deno.test("applyChange: a time-of-day window, set, changed and removed", () => {
+  const p = { period: "last week", queue: "sales", time_of_day: { from: "14:00", to: "16:00" } };
+  const changed = applyChange(p, {
+    kind: "time_of_day",
+    window: { from: "22:00", to: "06:00" },
+  });
+  assert.deepEqual(changed, {
+    period: "last week",
+    queue: "sales",
+    time_of_day: { from: "22:00", to: "06:00" },
+  });
+  const removed = applyChange(p, { kind: "time_of_day", window: null });
+  assert.deepEqual(removed, { period: "last week", queue: "sales" });
+  assert.ok(!("time_of_day" in removed));
+  const added = applyChange({ period: "today" }, {
+    kind: "time_of_day",
+    window: { from: "09:00", to: "24:00" },
+  });
+  assert.deepEqual(added, { period: "today", time_of_day: { from: "09:00", to: "24:00" } });
+  assert.deepEqual(p.time_of_day, { from: "14:00", to: "16:00" }, "pure");
+  // "Add filter" offers it when the entry takes it and the report has none.
+  const all = ["period", "duration", "time_of_day", "customer"];
+  assert.deepEqual(addableExtras(all, {}), ["duration", "time_of_day", "customer"]);
+  assert.deepEqual(addableExtras(all, { time_of_day: { from: "14:00", to: "16:00" } }), [
+    "duration",
+    "customer",
+  ]);
+  assert.deepEqual(addableExtras(all, { time_of_day: null }), [
+    "duration",
+    "time_of_day",
+    "customer",
+  ]);
+  assert.deepEqual(addableExtras(["period", "duration"], {}), ["duration"]);
+});
+
+Deno.test("timeOfDayFromInputs: a window, past midnight, until midnight, or what to fix", () => {
+  const ok = (from: string, to: string) => {
+    const out = timeOfDayFromInputs({ from, to });
+    assert.ok("window" in out, `${from}–${to}: ${JSON.stringify(out)}`);
+    // Every window a picker sends is one the catalog takes as it is.
+    assert.deepEqual(parseTimeOfDay(out.window), out.window);
+    return out.window;
+  };
+  assert.deepEqual(ok("14:00", "16:00"), { from: "14:00", to: "16:00" });
+  assert.deepEqual(ok("22:00", "06:00"), { from: "22:00", to: "06:00" }, "past midnight");
+  assert.deepEqual(ok("18:00", "00:00"), { from: "18:00", to: "24:00" }, "00:00 ends at midnight");
+  assert.deepEqual(ok("00:00", "09:30"), { from: "00:00", to: "09:30" }, "00:00 starts the day");
+  assert.deepEqual(ok(" 09:15 ", "17:45:00"), { from: "09:15", to: "17:45" }, "seconds dropped");
+  const problem = (from: string, to: string) =>
+    (timeOfDayFromInputs({ from, to }) as { problem?: string }).problem;
+  assert.equal(problem("", ""), "Enter both times.");
+  assert.equal(problem("", "16:00"), "Enter a start time.");
+  assert.equal(problem("14:00", " "), "Enter an end time.");
+  assert.equal(problem("2pm", "16:00"), "Enter times as hours and minutes, like 14:30.");
+  assert.equal(problem("14:00", "24:00"), "Enter times as hours and minutes, like 14:30.");
+  assert.equal(problem("14:60", "16:00"), "Enter times as hours and minutes, like 14:30.");
+  const same = "Start and end are the same: for the whole day, choose Any time.";
+  assert.equal(problem("14:00", "14:00"), same);
+  assert.equal(problem("00:00", "00:00"), same, "midnight to midnight is the whole day");
+});
+
+Deno.test("timeOfDayInputs reads a report's window back; 24:00 shows as 00:00", () => {
+  assert.deepEqual(timeOfDayInputs({ from: "14:00", to: "16:00" }), { from: "14:00", to: "16:00" });
+  assert.deepEqual(timeOfDayInputs({ from: "18:00", to: "24:00" }), { from: "18:00", to: "00:00" });
+  assert.deepEqual(timeOfDayInputs({ from: "22:00", to: "06:00" }), { from: "22:00", to: "06:00" });
+  assert.deepEqual(timeOfDayInputs(undefined), { from: "", to: "" });
+  assert.deepEqual(timeOfDayInputs({ from: "14:00" }), { from: "", to: "" });
+  assert.deepEqual(timeOfDayInputs({ from: "24:00", to: "06:00" }), { from: "", to: "" });
+  assert.equal(readTimeOfDay({ from: "14:00", to: "14:00" }), null, "from equals to");
+  assert.equal(readTimeOfDay({ from: "00:00", to: "24:00" }), null, "the whole day");
+  assert.equal(readTimeOfDay("14:00-16:00"), null);
+  assert.deepEqual(readTimeOfDay({ from: "00:00", to: "24:00 " }), null);
+  // Round trip: what the picker shows applies as the same window ("24:00" included).
+  for (
+    const t of [
+      { from: "14:00", to: "16:00" },
+      { from: "22:00", to: "06:00" },
+      { from: "18:00", to: "24:00" },
+      { from: "00:00", to: "09:00" },
+      { from: "23:59", to: "00:01" },
+    ]
+  ) {
+    const back = timeOfDayFromInputs(timeOfDayInputs(t));
+    assert.deepEqual("window" in back ? back.window : back, t, `${t.from}–${t.to}`);
+  }
+});
+
+Deno.test("timeOfDayText says a window as the catalog does; paramText uses it", () => {
+  for (
+    const t of [
+      { from: "14:00", to: "16:00" },
+      { from: "22:00", to: "06:00" },
+      { from: "18:00", to: "24:00" },
+      { from: "00:00", to: "00:30" },
+      { from: "06:00", to: "00:00" },
+    ]
+  ) {
+    assert.equal(timeOfDayText(t), timeOfDayLabel(t), `${t.from}–${t.to}`);
+  }
+  assert.equal(timeOfDayText({ from: "22:00", to: "06:00" }), "22:00–06:00 (overnight)");
+  assert.equal(timeOfDayText({ from: "18:00", to: "24:00" }), "18:00–24:00");
+  assert.equal(
+    paramText("time_of_day", { from: "14:00", to: "16:00" }),
+    "time of day: 14:00–16:00",
+  );
+  // The metric chip says it is left out in these words.
+  const fake = { params: ["period"], required: [], group_by: [] };
+  assert.deepEqual(
+    switchEntry(fake, { period: "today", time_of_day: { from: "22:00", to: "06:00" } }).dropped,
+    ["time of day: 22:00–06:00 (overnight)"],
+  );
+});
+
 Deno.test("customerProblem: a name or a number, not blank, not too long", () => {
   assert.equal(customerProblem("  "), "Type a name or a phone number.");
   assert.equal(customerProblem("x".repeat(101)), "At most 100 characters.");
@@ -244,6 +366,7 @@ Deno.test("every catalog entry switched to from a full reading runs as the serve
     city: "Pune",
     segment: "gold",
     duration: { gt: 600 },
+    time_of_day: { from: "22:00", to: "06:00" },
     group_by: "queue",
     limit: 5,
     threshold_seconds: 30,

@@ -5,8 +5,8 @@
  * with two values, then change that filter chip; build a report with Explore without
  * typing; switch the metric chip to another catalog report (told what it leaves out
  * first); change, remove and add a duration range; add a customer by name, ask for an
- * unknown one (asked back) and remove it. Desktop (1440×900) and phone (390×844, bottom
- * sheets). Screenshots go to test_output/screenshots/pickers_*.png.
+ * unknown one (asked back) and remove it; change a time-of-day window (past midnight, until
+ * midnight), remove it and add it. Desktop (1440×900) and phone (390×844, bottom sheets). Screenshots go to test_output/screenshots/pickers_*.png.
  */
 import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
@@ -111,6 +111,17 @@ async function openChip(turn: Locator, chip: Locator, name: RegExp): Promise<Loc
 /** The filter chip of a turn whose text starts with `name:`. */
 function filterChip(turn: Locator, name: string): Locator {
   return turn.locator("button.reading-filter", { hasText: `${name}:` });
+}
+
+/** The body of the next report a picker runs (`POST …/turns` with `{report}`), once sent. */
+function nextReportRun(page: Page): Promise<{ name: string; params: Record<string, unknown> }> {
+  return page.waitForRequest((r) =>
+    r.method() === "POST" && /\/api\/conversations\/[^/]+\/turns$/.test(new URL(r.url()).pathname)
+  ).then((r) => {
+    const body = r.postDataJSON() as { report?: { name: string; params: Record<string, unknown> } };
+    assert.ok(body.report, `a report is run, not a question: ${r.postData()}`);
+    return body.report;
+  });
 }
 
 /** The dialog is a bottom sheet across the phone's width. */
@@ -488,6 +499,140 @@ Deno.test({
         },
       );
 
+      await t.step(
+        "desktop: the time-of-day chip: checks, past midnight, until midnight, any, add",
+        async () => {
+          const input = page.getByLabel("Your question");
+          await input.fill("How many calls were there last week between 2pm and 4pm?");
+          await input.press("Enter");
+          const typed = await waitForTurns(page, ++turns);
+          const typedChips = await chipTexts(typed);
+          assert.ok(typedChips.includes("time of day: 14:00–16:00"), typedChips.join(" | "));
+          assert.deepEqual((await lastFinal(page, app.url)).interpretation?.report?.params, {
+            period: "last week",
+            time_of_day: { from: "14:00", to: "16:00" },
+          });
+
+          const chip = filterChip(typed, "time of day");
+          const dialog = await openChip(typed, chip, /^Time of day$/);
+          await assertInView(page, dialog);
+          const from = dialog.getByLabel("From", { exact: true });
+          const to = dialog.getByLabel("To", { exact: true });
+          assert.equal(await from.getAttribute("type"), "time");
+          assert.equal(await to.getAttribute("type"), "time");
+          assert.equal(await from.inputValue(), "14:00");
+          assert.equal(await to.inputValue(), "16:00");
+          assert.ok(await from.evaluate((el) => el === document.activeElement), "focus in");
+
+          // A missing end, then the same start and end: said inline, nothing runs, and
+          // what was typed stays.
+          await to.fill("");
+          await dialog.getByRole("button", { name: "Apply" }).click();
+          assert.equal(await dialog.getByRole("alert").innerText(), "Enter an end time.");
+          assert.equal(await to.getAttribute("aria-invalid"), "true");
+          assert.equal(await from.inputValue(), "14:00");
+          await to.fill("14:00");
+          assert.equal(await dialog.getByRole("alert").count(), 0, "typing clears it");
+          await dialog.getByRole("button", { name: "Apply" }).click();
+          assert.equal(
+            await dialog.getByRole("alert").innerText(),
+            "Start and end are the same: for the whole day, choose Any time.",
+          );
+          assert.deepEqual([await from.inputValue(), await to.inputValue()], ["14:00", "14:00"]);
+          await page.screenshot({
+            path: await screenshotPath("pickers_time_of_day_problem_desktop.png"),
+          });
+          assert.equal(await page.locator(".turn").count(), turns, "nothing runs");
+
+          // Past midnight.
+          await from.fill("22:00");
+          await to.fill("06:00");
+          assert.match(await dialog.locator(".picker-hint").innerText(), /^Overnight:/);
+          await page.screenshot({ path: await screenshotPath("pickers_time_of_day_desktop.png") });
+          const overnightRun = nextReportRun(page);
+          await dialog.getByRole("button", { name: "Apply" }).click();
+          const sent = await overnightRun;
+          assert.equal(sent.name, "call_count");
+          assert.deepEqual(sent.params, {
+            period: "last week",
+            time_of_day: { from: "22:00", to: "06:00" },
+          });
+          assert.equal(await dialog.count(), 0, "the picker closes");
+          const overnight = await waitForTurns(page, ++turns);
+          const chips = await chipTexts(overnight);
+          assert.ok(chips.includes("time of day: 22:00–06:00 (overnight)"), chips.join(" | "));
+          assert.ok(!chips.includes("time of day: 14:00–16:00"), "the chip changed");
+          assert.ok(chips.some((c) => /^last week/.test(c)), "the period is kept");
+          const final = await lastFinal(page, app.url);
+          assert.equal(final.usage.model_calls, 0, "no model call");
+          assert.deepEqual(final.interpretation?.report?.params.time_of_day, {
+            from: "22:00",
+            to: "06:00",
+          });
+          assert.deepEqual(await chipTexts(typed), typedChips, "the first answer is untouched");
+
+          // Until midnight: an end of 00:00 is sent as 24:00 and shows as 00:00 again.
+          const night = await openChip(overnight, filterChip(overnight, "time of day"), /^Time/);
+          assert.equal(await night.getByLabel("From", { exact: true }).inputValue(), "22:00");
+          await night.getByLabel("From", { exact: true }).fill("18:00");
+          await night.getByLabel("To", { exact: true }).fill("00:00");
+          assert.match(await night.locator(".picker-hint").innerText(), /until midnight/);
+          const midnightRun = nextReportRun(page);
+          await night.getByLabel("To", { exact: true }).press("Enter");
+          assert.deepEqual((await midnightRun).params.time_of_day, { from: "18:00", to: "24:00" });
+          const evening = await waitForTurns(page, ++turns);
+          assert.ok(
+            (await chipTexts(evening)).includes("time of day: 18:00–24:00"),
+            (await chipTexts(evening)).join(" | "),
+          );
+          const again = await openChip(evening, filterChip(evening, "time of day"), /^Time/);
+          assert.equal(await again.getByLabel("From", { exact: true }).inputValue(), "18:00");
+          assert.equal(await again.getByLabel("To", { exact: true }).inputValue(), "00:00");
+
+          // Esc closes it with nothing run, and gives the focus back to the chip.
+          await page.keyboard.press("Escape");
+          assert.equal(await again.count(), 0);
+          assert.ok(
+            await filterChip(evening, "time of day").evaluate((c) => c === document.activeElement),
+          );
+          assert.equal(await page.locator(".turn").count(), turns, "closing runs nothing");
+
+          // Any time removes it.
+          const remove = await openChip(evening, filterChip(evening, "time of day"), /^Time/);
+          const anyRun = nextReportRun(page);
+          await remove.getByRole("button", { name: "Any time" }).click();
+          assert.deepEqual((await anyRun).params, { period: "last week" });
+          const any = await waitForTurns(page, ++turns);
+          assert.ok(!(await chipTexts(any)).some((c) => c.startsWith("time of day:")));
+          assert.equal(
+            (await lastFinal(page, app.url)).interpretation?.report?.params.time_of_day,
+            undefined,
+          );
+
+          // "Add filter" offers it again.
+          const menu = await openChip(
+            any,
+            any.getByRole("button", { name: /Add a filter/ }),
+            /Add to this answer/,
+          );
+          await menu.getByRole("button", { name: "Time of day" }).click();
+          await menu.getByText("Filter by time of day").waitFor();
+          assert.equal(await menu.getByLabel("From", { exact: true }).inputValue(), "");
+          assert.equal(await menu.getByRole("button", { name: "Any time" }).count(), 0);
+          await menu.getByLabel("From", { exact: true }).fill("09:00");
+          await menu.getByLabel("To", { exact: true }).fill("12:30");
+          await page.screenshot({
+            path: await screenshotPath("pickers_time_of_day_add_desktop.png"),
+          });
+          const addRun = nextReportRun(page);
+          await menu.getByRole("button", { name: "Apply" }).click();
+          assert.deepEqual((await addRun).params.time_of_day, { from: "09:00", to: "12:30" });
+          const added = await waitForTurns(page, ++turns);
+          assert.ok((await chipTexts(added)).includes("time of day: 09:00–12:30"));
+          assert.equal((await lastFinal(page, app.url)).usage.model_calls, 0);
+        },
+      );
+
       await t.step("phone: bottom sheets for the period, a filter and Explore", async () => {
         const url = page.url();
         await page.setViewportSize({ width: 390, height: 844 });
@@ -535,7 +680,7 @@ Deno.test({
       });
 
       await t.step(
-        "phone: the report, duration and customer pickers as bottom sheets",
+        "phone: the report, duration, customer and time-of-day pickers as bottom sheets",
         async () => {
           // The typed question with a direction and a duration.
           const turn = page.locator(".turn")
@@ -601,6 +746,24 @@ Deno.test({
           await page.screenshot({
             path: await screenshotPath("pickers_customer_answer_phone.png"),
           });
+
+          // The time-of-day picker of the typed question with a clock window.
+          const windowed = page.locator(".turn").filter({
+            has: page.locator("button.reading-filter", { hasText: "time of day: 14:00–16:00" }),
+          });
+          assert.equal(await windowed.count(), 1);
+          await windowed.evaluate((el) => el.scrollIntoView({ block: "start" }));
+          const clock = await openChip(
+            windowed,
+            filterChip(windowed, "time of day"),
+            /^Time of day$/,
+          );
+          await assertSheet(page, clock);
+          assert.equal(await clock.getByLabel("From", { exact: true }).inputValue(), "14:00");
+          await page.waitForTimeout(150);
+          await page.screenshot({ path: await screenshotPath("pickers_time_of_day_phone.png") });
+          await clock.getByRole("button", { name: "Close" }).click();
+          assert.equal(await clock.count(), 0);
         },
       );
 

@@ -146,3 +146,14 @@ Deno.test("a date next to another weekday is asked back, never compared", async 
   assert.deepEqual(p.periods, ["on monday 9 march"]);
   assert.deepEqual((await account("how many calls on Monday 9 March?")).unplaced, []);
 });
+
+Deno.test("'how many agents' asks for the agents (agent performance), not their calls", async () => {
+  for (
+    const q of ["how many agents took calls last week?", "How many different reps took calls today"]
+  ) {
+    const p = await parseQuestion(q, CTX);
+    assert.equal(p.metric, "agent_performance", q);
+    assert.deepEqual((await account(q)).unplaced, [], q);
+  }
+  assert.equal((await parseQuestion("how many calls did agents take?", CTX)).metric, undefined);
+});

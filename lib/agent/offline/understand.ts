@@ -107,6 +107,13 @@ export async function parseQuestion(question: string, ctx: ParseContext): Promis
       /\bhow\s+many\s+(?:different\s+|unique\s+|distinct\s+)?(?:customers|callers|clients|people)\b/u,
     )
   ) p.metric = "unique_customers";
+  // "How many agents took calls": the agents, counted by agent performance (one row each).
+  if (
+    !p.metric &&
+    r.take(
+      /\bhow\s+many\s+(?:different\s+|unique\s+|distinct\s+)?(?:agents|reps|representatives|employees|staff)\b/u,
+    )
+  ) p.metric = "agent_performance";
   readRate(r, p);
   readLimit(r, p);
   readGroupAndRank(r, p);
