@@ -69,6 +69,9 @@ const FOLLOW_UP_WORDS = new Set(
     .split(" "),
 );
 const AVERAGE = /^(?:average|avg|mean)$/u;
+/** The words that ask for a comparison, as `COMPARE_CUE` in understand.ts (case kept). */
+const COMPARISON =
+  /\b(?:compare[ds]?|comparing|comparison|versus|vs|against|difference|relative\s+to)\b/iu;
 /** Metrics that are averages already ("average wait time": ASA). */
 const AVERAGED: ReadonlySet<string> = new Set([
   "asa",
@@ -98,6 +101,16 @@ export function accountFor(
   // Phrases a rule read but could not place ("after hours", a date and another weekday).
   for (const u of p.unplacedPhrases ?? []) {
     unplaced.push({ text: u.text, why: u.why, suggestions: [] });
+  }
+  // "yesterday vs the day before": a comparison with one side placed is not one count.
+  if (!opts.followUp && p.compareCue && p.periods.length === 1 && !p.compare && !p.groupBy) {
+    const cue = COMPARISON.exec(p.question);
+    const text = cue ? p.question.slice(cue.index).replace(/[?.!:;]+.*$/su, "").trim() : "";
+    unplaced.push({
+      text: text || "the comparison",
+      why: "a comparison with only one period placed; name both, e.g. “yesterday vs 26 Oct”.",
+      suggestions: [],
+    });
   }
   const words = p.leftover;
   for (let k = 0; k < words.length; k++) {

@@ -157,3 +157,18 @@ Deno.test("'how many agents' asks for the agents (agent performance), not their 
   }
   assert.equal((await parseQuestion("how many calls did agents take?", CTX)).metric, undefined);
 });
+
+Deno.test("a comparison with one side placed is asked back; 'compare agents' is one row per agent", async () => {
+  const a = await account("yesterday vs the day before: how many calls?");
+  assert.deepEqual(a.unplaced.map((u) => u.text), ["vs the day before"]);
+  assert.match(a.unplaced[0].why ?? "", /comparison with only one period placed/);
+  // Both sides placed, or a follow-up comparing with the previous answer: nothing asked.
+  assert.deepEqual((await account("calls yesterday vs today")).unplaced, []);
+  const follow = accountFor(await parseQuestion("compare with last week", CTX), VOCAB, {
+    followUp: true,
+  });
+  assert.deepEqual(follow.unplaced, []);
+  const agents = await parseQuestion("compare agents yesterday", CTX);
+  assert.equal(agents.groupBy, "agent");
+  assert.deepEqual((await account("compare agents yesterday")).unplaced, []);
+});

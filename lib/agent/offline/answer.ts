@@ -106,17 +106,18 @@ const fmtBreakdown: Fmt = (i, v) => {
   let bottom = botCalls !== null ? { key: keyText(botKey), value: botCalls } : extreme(gs, "min");
   let nGroups = toNumber(v.summary.groups) ?? v.total;
   let leftOut = "";
-  if (dim === "city" || dim === "segment") {
-    // Calls with no known customer have no city or segment: ranked without them, and said.
-    // Rows come most calls first, so the top known group is among them even when cut.
-    const known = gs.filter((g) => !UNKNOWN_KEYS.has(g.key));
-    const unknown = gs.filter((g) => UNKNOWN_KEYS.has(g.key)).reduce((a, g) => a + g.value, 0);
+  const noGroup = dim ? NO_GROUP[dim] : undefined;
+  if (noGroup) {
+    // Calls with no agent, or no known customer's city or segment, are no group: ranked
+    // without them, and said. Rows come most calls first, so the top group is among them.
+    const known = gs.filter((g) => !noGroup.keys.has(g.key));
+    const unknown = gs.filter((g) => noGroup.keys.has(g.key)).reduce((a, g) => a + g.value, 0);
     if (unknown) {
       top = extreme(known, "max");
       if (complete(v)) bottom = extreme(known, "min");
       nGroups -= 1;
       leftOut = ` ${fmtInt(unknown)} ${plural(unknown, "call").replace(/^[\d,]+ /, "")} ` +
-        `with no known customer ${dimName(dim)} ${unknown === 1 ? "is" : "are"} left out.`;
+        `${noGroup.what} ${unknown === 1 ? "is" : "are"} left out.`;
     }
   }
   if (i.rank) {
@@ -148,7 +149,7 @@ const fmtBreakdown: Fmt = (i, v) => {
         ),
       ].join("\n");
     }
-    const tie = tiedKeys(v, leftOut ? gs.filter((x) => !UNKNOWN_KEYS.has(x.key)) : gs, g, {
+    const tie = tiedKeys(v, noGroup ? gs.filter((x) => !noGroup.keys.has(x.key)) : gs, g, {
       order: i.rank.order,
       valueKey: "calls",
     });
@@ -202,7 +203,7 @@ const fmtBreakdown: Fmt = (i, v) => {
   if (top && bottom && nGroups > 1) {
     const most = dim === "hour" || dim === "day" || dim === "weekday" ? "Busiest" : "Most";
     const least = dim === "hour" || dim === "day" || dim === "weekday" ? "quietest" : "fewest";
-    const ranked = leftOut ? gs.filter((x) => !UNKNOWN_KEYS.has(x.key)) : gs;
+    const ranked = noGroup ? gs.filter((x) => !noGroup.keys.has(x.key)) : gs;
     const end = (g: { key: string; value: number }, order: "max" | "min") => {
       const tie = tiedKeys(v, ranked, g, { order, valueKey: "calls" });
       return tie.keys.length > 1
@@ -376,6 +377,13 @@ const COUNTED: ReadonlySet<string> = new Set(["call_count", "call_breakdown", "c
 
 /** Group keys of calls whose customer has no city or segment on record. */
 const UNKNOWN_KEYS: ReadonlySet<string> = new Set(["(unknown)", "(none)", "unknown"]);
+
+/** Groups that are no group of their dimension, and how the calls in them are said. */
+const NO_GROUP: Partial<Record<string, { keys: ReadonlySet<string>; what: string }>> = {
+  city: { keys: UNKNOWN_KEYS, what: "with no known customer city" },
+  segment: { keys: UNKNOWN_KEYS, what: "with no known customer segment" },
+  agent: { keys: new Set(["(no agent)"]), what: "with no agent" },
+};
 
 /** The answer for an intent from the data agent's tool outcomes. */
 export function composeAnswer(

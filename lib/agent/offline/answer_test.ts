@@ -710,3 +710,23 @@ Deno.test("ties at the top or bottom of a ranking are named together, never one 
   assert.match(alone, /^\*\*paula\*\* handled the most calls/);
   assert.doesNotMatch(alone, /tied|rosa/);
 });
+
+Deno.test("calls with no agent are no agent: left out of the most and fewest, and said", () => {
+  const res = report("call_breakdown", {
+    period: "yesterday (27 Oct 2026)",
+    summary: {
+      calls: 60,
+      groups: 3,
+      top_key: null,
+      top_calls: 31,
+      bottom_key: "ben",
+      bottom_calls: 8,
+    },
+    columns: ["agent", "calls"],
+    rows: [["(no agent)", 31], ["quinn", 21], ["ben", 8]],
+  });
+  const text = composeAnswer(intent({ metric: "breakdown", groupBy: "agent" }), [res]);
+  assert.match(text, /across 2 agents\./);
+  assert.match(text, /Most: \*\*quinn\*\* \(21\); fewest: \*\*ben\*\* \(8\)\./);
+  assert.match(text, /31 calls with no agent are left out\./);
+});

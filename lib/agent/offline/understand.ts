@@ -551,6 +551,13 @@ function readGroupAndRank(r: Reading, p: Parsed): void {
         `\\b(?:breakdown|distribution|split|mix|analysis|trend)\\s+(?:of\\s+(?:the\\s+)?(?:calls?\\s+)?)?(?:by\\s+|per\\s+|across\\s+)?(${DIM_ALT})\\b`,
         "u",
       ),
+    ) ??
+    // "compare agents", "comparison of the queues": one row per agent or queue.
+    r.find(
+      new RegExp(
+        `\\b(?:compare|comparing|comparison\\s+of)\\s+(?:the\\s+|all\\s+|our\\s+)?(agents|reps|queues|teams|departments|dispositions|cities|segments|weekdays|hours|days)\\b`,
+        "u",
+      ),
     );
   const lead = group ? null : r.find(
     /^\s*(?:(?:show|list|give|get|what\s+(?:are|were))\s+)?(?:me\s+)?(?:the\s+)?(dispositions|outcomes|statuses)\s+(?:of|for)\b/u,
