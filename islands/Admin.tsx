@@ -7,6 +7,7 @@ import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { api } from "../components/api.ts";
 import { PageHeader } from "../components/page_header.tsx";
+import { messageTime } from "../components/time_format.ts";
 
 /** A user as the admin API shows it. */
 export interface AdminUser {
@@ -43,8 +44,11 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function when(iso: string | null): string {
-  return iso ? iso.replace("T", " ").slice(0, 16) + " UTC" : "—";
+/** An instant in the business zone ("23 Nov, 14:32 IST"), the full time on hover. */
+function When({ iso, tz }: { iso: string | null; tz: string }): JSX.Element {
+  const t = iso ? messageTime(iso, { timeZone: tz, now: new Date() }) : null;
+  if (!iso || !t) return <>—</>;
+  return <time dateTime={iso} title={t.title}>{t.text}</time>;
 }
 
 /** The Admin island. */
@@ -164,8 +168,12 @@ export default function Admin(p: AdminProps): JSX.Element {
                       </select>
                     </td>
                     <td>{u.disabled ? "Disabled" : "Active"}</td>
-                    <td>{when(u.created_at)}</td>
-                    <td>{when(u.last_login_at)}</td>
+                    <td>
+                      <When iso={u.created_at} tz={p.timeZone} />
+                    </td>
+                    <td>
+                      <When iso={u.last_login_at} tz={p.timeZone} />
+                    </td>
                     <td class="admin-actions">
                       <button
                         type="button"
@@ -299,7 +307,9 @@ export default function Admin(p: AdminProps): JSX.Element {
                   <tbody>
                     {p.entries.map((e) => (
                       <tr key={e.id}>
-                        <td>{when(e.at)}</td>
+                        <td>
+                          <When iso={e.at} tz={p.timeZone} />
+                        </td>
                         <td>{e.kind}</td>
                         <td>{e.username ?? "—"}</td>
                         <td>{e.address ?? ""}</td>

@@ -319,6 +319,12 @@ Deno.test({
         assert.match(text, /with teammate/);
         assert.match(text, /table xlsx/);
         assert.match(text, /login_failed/);
+        // Times in the business zone (Asia/Kolkata), the instant kept for hover and machines.
+        const first = audit.locator("tbody time").first();
+        assert.match(await first.innerText(), /\d{2}:\d{2} IST$/);
+        assert.ok(Date.parse(await first.getAttribute("datetime") ?? "") > 0);
+        assert.match(await first.getAttribute("title") ?? "", /\(Asia\/Kolkata\)$/);
+        assert.doesNotMatch(text, /UTC/);
         await shot(admin, "team_admin_audit.png", admin.locator("#admin-audit"));
       });
 
