@@ -1,10 +1,23 @@
 import assert from "node:assert/strict";
+import type { TurnOutcome } from "../agent/types.ts";
 import { openStore } from "../kv.ts";
 import { terminalStatus, TurnManager } from "./turns.ts";
 import { turnEventStream } from "./sse.ts";
 import { aborted } from "../../testing/web_app.ts";
 
 const USAGE = { model_calls: 0, input_tokens: 0, output_tokens: 0 };
+
+/** A runner's outcome for an answered turn. */
+function answered(answer: string): TurnOutcome {
+  return {
+    answer,
+    usage: USAGE,
+    outcome: "answered",
+    interpretation: null,
+    events: [],
+    error: null,
+  };
+}
 
 Deno.test("security: faults: recover ends turns left running by an earlier process", async () => {
   const store = await openStore(":memory:");
@@ -100,14 +113,7 @@ Deno.test("security: streams: events after the terminal one are dropped; the run
           interpretation: null,
         });
         await input.emit({ type: "text", delta: "late" });
-        return {
-          answer: "a",
-          usage: USAGE,
-          outcome: "answered",
-          interpretation: null,
-          events: [],
-          error: null,
-        };
+        return answered("a");
       },
     });
     const turn = await manager.start({ owner: "u1", conversationId: conv.id, question: "q" });
@@ -132,14 +138,7 @@ Deno.test("security: faults: shutdown cancels running turns and waits for them",
       runner: async (input) => {
         await aborted(input.signal);
         sawAbort = true;
-        return {
-          answer: "",
-          usage: USAGE,
-          outcome: "answered",
-          interpretation: null,
-          events: [],
-          error: null,
-        };
+        return answered("");
       },
     });
     const turn = await manager.start({ owner: "u1", conversationId: conv.id, question: "q" });
@@ -189,14 +188,7 @@ Deno.test("turns past maxRunning wait in line, start in arrival order, and a que
         started.push(input.question);
         await new Promise<void>((r) => release.push(r));
         active--;
-        return {
-          answer: input.question,
-          outcome: "answered",
-          interpretation: null,
-          usage: USAGE,
-          events: [],
-          error: null,
-        };
+        return answered(input.question);
       },
     });
     const turns = [];
@@ -258,14 +250,7 @@ Deno.test("a stream of a turn running here reads its events from memory, then KV
         await input.emit({ type: "step", text: "one" });
         await gate.promise;
         await input.emit({ type: "text", delta: "two" });
-        return {
-          answer: "two",
-          usage: USAGE,
-          outcome: "answered",
-          interpretation: null,
-          events: [],
-          error: null,
-        };
+        return answered("two");
       },
     });
     const turn = await manager.start({ owner: "u1", conversationId: conv.id, question: "q" });
