@@ -7,6 +7,7 @@
  */
 import { fmtInt, fmtPct, fmtSeconds, mdText, plural, toNumber } from "./format.ts";
 import type { Intent } from "./intent.ts";
+import { orList, paramValues } from "../../reports/params.ts";
 import {
   bold,
   complete,
@@ -215,12 +216,20 @@ export function kpiFormatter(entry: string): Fmt {
         : i.filters.direction === "outgoing"
         ? "were called by us"
         : "had calls with us";
+      // The customers' own filters name them ("unique vip customers from Leeds"); the
+      // calls' filters say which calls they were counted among.
       const f = { ...i.filters };
+      const segment = paramValues(f.segment), city = paramValues(f.city);
       delete f.direction;
-      const sc = scopeOf(f);
+      delete f.segment;
+      delete f.city;
+      const who = `unique ${segment.length ? `${orList(segment)} ` : ""}customers${
+        city.length ? ` from ${orList(city)}` : ""
+      }`;
+      const among = scopeOf(f).replace(/^ of /, ", among ");
       const d = spec.detail(v);
       return sentence(
-        `${bold(fmtInt(n))} unique customers ${verb}${sc} ${when}${d ? `, ${d}` : ""}.`,
+        `${bold(fmtInt(n))} ${who} ${verb} ${when}${among}${d ? `, ${d}` : ""}.`,
       );
     }
     if (value === null) {

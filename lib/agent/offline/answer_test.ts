@@ -730,3 +730,24 @@ Deno.test("calls with no agent are no agent: left out of the most and fewest, an
   assert.match(text, /Most: \*\*quinn\*\* \(21\); fewest: \*\*ben\*\* \(8\)\./);
   assert.match(text, /31 calls with no agent are left out\./);
 });
+
+Deno.test("unique customers: the customers' segment and city name them; call filters say among which calls", () => {
+  const res = report("unique_customers", {
+    period: "this week (26 Oct – 28 Oct 2026)",
+    summary: { unique_customers: 22, calls: 25 },
+    columns: ["unique_customers", "calls"],
+    rows: [[22, 25]],
+  });
+  const vip = composeAnswer(
+    intent({
+      metric: "unique_customers",
+      filters: { direction: "incoming", segment: "vip", queue: "support" },
+    }),
+    [res],
+  );
+  assert.match(
+    vip,
+    /^\*\*22\*\* unique vip customers called us this week \(26 Oct – 28 Oct 2026\), among calls in the support queue/,
+  );
+  assert.doesNotMatch(vip, /called us of calls/);
+});
