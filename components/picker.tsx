@@ -687,22 +687,14 @@ export function DurationPicker(p: DurationPickerProps): JSX.Element {
           </select>
         </label>
       </div>
-      {problem && <p class="picker-problem" id={problemId} role="alert">{problem}</p>}
-      <div class="picker-actions">
-        {p.current !== undefined && p.current !== null && (
-          <button
-            type="button"
-            class="button button-ghost"
-            disabled={p.disabled}
-            onClick={() => p.onApply(null)}
-          >
-            Any duration
-          </button>
-        )}
-        <button type="submit" class="button button-primary" disabled={p.disabled}>
-          Apply
-        </button>
-      </div>
+      <FormActions
+        problem={problem}
+        problemId={problemId}
+        disabled={p.disabled}
+        clear={p.current !== undefined && p.current !== null
+          ? { label: "Any duration", onClick: () => p.onApply(null) }
+          : undefined}
+      />
     </form>
   );
 }
@@ -770,22 +762,14 @@ export function TimeOfDayPicker(p: TimeOfDayPickerProps): JSX.Element {
         {timeField("to", "To")}
       </div>
       <p class="picker-hint" id={hintId}>{timeOfDayHint(inputs)}</p>
-      {problem && <p class="picker-problem" id={problemId} role="alert">{problem}</p>}
-      <div class="picker-actions">
-        {p.current !== undefined && p.current !== null && (
-          <button
-            type="button"
-            class="button button-ghost"
-            disabled={p.disabled}
-            onClick={() => p.onApply(null)}
-          >
-            Any time
-          </button>
-        )}
-        <button type="submit" class="button button-primary" disabled={p.disabled}>
-          Apply
-        </button>
-      </div>
+      <FormActions
+        problem={problem}
+        problemId={problemId}
+        disabled={p.disabled}
+        clear={p.current !== undefined && p.current !== null
+          ? { label: "Any time", onClick: () => p.onApply(null) }
+          : undefined}
+      />
     </form>
   );
 }
@@ -837,23 +821,45 @@ export function CustomerPicker(p: CustomerPickerProps): JSX.Element {
       <p class="picker-hint" id={hintId}>
         A name as in the address book, or a phone number.
       </p>
-      {problem && <p class="picker-problem" id={problemId} role="alert">{problem}</p>}
+      <FormActions
+        problem={problem}
+        problemId={problemId}
+        disabled={p.disabled}
+        clear={p.current ? { label: "Any customer", onClick: () => p.onApply("") } : undefined}
+      />
+    </form>
+  );
+}
+
+/**
+ * The end of a picker's form: its problem (an alert the fields point to), the button that
+ * removes the filter when the report has one, and Apply (the form's submit).
+ */
+function FormActions(p: {
+  problem: string | null;
+  problemId: string;
+  disabled?: boolean;
+  clear?: { label: string; onClick: () => void };
+}): JSX.Element {
+  return (
+    <>
+      {p.problem && <p class="picker-problem" id={p.problemId} role="alert">{p.problem}</p>}
       <div class="picker-actions">
-        {p.current && (
+        {p.clear && (
           <button
             type="button"
             class="button button-ghost"
             disabled={p.disabled}
-            onClick={() => p.onApply("")}
+            onClick={p.clear.onClick}
           >
-            Any customer
+            {p.clear.label}
           </button>
         )}
         <button type="submit" class="button button-primary" disabled={p.disabled}>
           Apply
         </button>
       </div>
-    </form>
+    </>
   );
 }
 
