@@ -167,9 +167,16 @@ function takeRecurrence(r: Reading): { kinds: Set<string>; weekdays: number[]; d
 function takeTime(r: Reading): { time?: string; bad?: string } {
   const named = r.take(/\b(?:at\s+)?(noon|midday|midnight)\b/u);
   if (named) return { time: named.groups[0] === "midnight" ? "00:00" : "12:00" };
-  const h = r.find(
+  // The delivery time: an "at …" time first; a time that bounds a window of the report
+  // ("calls after 6pm", "between 9:00 and 17:00") is the report's, not the delivery's.
+  const all = r.findAll(
     /\b(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![\p{L}])|\bat\s+(\d{1,2})(?:[:.](\d{2}))?(?![\d:.]*\d)(?:\s*(?:o'?clock|hrs|h)\b)?|\b(\d{1,2}):(\d{2})\b/u,
+  ).filter((x) =>
+    !/\b(?:after|before|since|past|between|from|until|till|to|and|-|–)\s*$/u.test(
+      r.text.slice(0, x.index),
+    )
   );
+  const h = all.find((x) => x.text.startsWith("at")) ?? all[0];
   if (h) {
     const g = h.groups;
     let hour = Number(g[0] ?? g[3] ?? g[5]);

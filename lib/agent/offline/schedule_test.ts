@@ -178,3 +178,30 @@ Deno.test("offline schedules: writes are still refused, questions unchanged, no 
     store.close();
   }
 });
+
+Deno.test("offline schedules: a report's time-of-day window stays the report's; the delivery time is the 'at' one", async () => {
+  const { readScheduleRequest } = await import("./schedule.ts");
+  const vocab = {
+    agents: ["priya"],
+    queues: ["sales"],
+    dispositions: [],
+    cities: [],
+    segments: [],
+  };
+  const ctx = { vocab, tz: TZ, now: NOW };
+  for (
+    const q of [
+      "email me the calls after 6pm every Friday at 17:00",
+      "every Friday at 5pm send me the list of calls after 6 pm",
+    ]
+  ) {
+    const req = await readScheduleRequest(q, ctx);
+    assert.equal(req.kind, "create", q);
+    if (req.kind !== "create") continue;
+    assert.equal(req.args.recurrence.time, "17:00", q);
+    assert.deepEqual(req.args.report.params.time_of_day, { from: "18:00", to: "24:00" }, q);
+  }
+  // With no "at", the one clock time is the delivery's.
+  const plain = await readScheduleRequest("send me missed calls every day 8am", ctx);
+  assert.equal(plain.kind === "create" && plain.args.recurrence.time, "08:00");
+});
