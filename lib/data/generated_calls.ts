@@ -44,11 +44,14 @@ export async function buildGeneratedCalls(
       to: Math.floor((total * (t + 1)) / threads),
     });
   }
-  const parts = ranges.slice(1).map((range) => makeInWorker(fixed, range));
+  // A failure is kept as a value at once: a worker may fail while this thread still works.
+  const parts = ranges.slice(1).map((range) =>
+    makeInWorker(fixed, range).catch((e) => e instanceof Error ? e : new Error(String(e)))
+  );
   const builder = new ColumnTableBuilder({ capacity: total });
   await appendGenerated(builder, fixed, ranges[0], opts.yieldBetweenBatches ?? false);
   for (let p = 0; p < parts.length; p++) {
-    const part = await parts[p].catch((e: Error) => e);
+    const part = await parts[p];
     if (part instanceof Error) {
       opts.log?.(`A worker could not make part of the demo calls (made here): ${part.message}`);
       await appendGenerated(builder, fixed, ranges[p + 1], opts.yieldBetweenBatches ?? false);

@@ -33,15 +33,42 @@ Deno.test("a part a worker cannot make is made here, and said so", async () => {
     }
   };
   try {
+    // Yielding between batches, as a server opening its data does: the worker fails
+    // while this thread is still making its part.
     const table = await buildGeneratedCalls(SEED, {
       threads: 2,
       parallelFrom: 0,
+      yieldBetweenBatches: true,
       log: (m) => logged.push(m),
     });
     const docs = [...generateCalls(SEED)];
     assert.equal(table.size, docs.length);
     assert.deepStrictEqual(table.doc(docs.length - 1), docs[docs.length - 1]);
     assert.match(logged.join("\n"), /could not make part of the demo calls.*no part today/);
+  } finally {
+    globalThis.Worker = RealWorker;
+  }
+});
+
+Deno.test("a worker that cannot start does not fail the load while this thread yields", async () => {
+  const logged: string[] = [];
+  const RealWorker = globalThis.Worker;
+  globalThis.Worker = class {
+    constructor() {
+      throw new Error("no workers here");
+    }
+  } as unknown as typeof Worker;
+  try {
+    const seed = { ...SEED, callsPerDay: 6000 };
+    const table = await buildGeneratedCalls(seed, {
+      threads: 2,
+      parallelFrom: 0,
+      yieldBetweenBatches: true,
+      log: (m) => logged.push(m),
+    });
+    assert.ok(table.size > 8192, "this thread's part spans several batches (it yields)");
+    assert.equal(table.size, [...generateCalls(seed)].length);
+    assert.match(logged.join("\n"), /no workers here/);
   } finally {
     globalThis.Worker = RealWorker;
   }
