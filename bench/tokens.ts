@@ -81,8 +81,8 @@ type Body = {
 
 /**
  * The estimated input tokens of one chat-completions request body; with `shape`, the data's
- * values are set aside: every number counts as one digit, and each text cell of a tool
- * result's rows and summary as one character (which agents lead, say, differs between two
+ * values are set aside: every number counts as one digit, and each text or empty cell of a
+ * tool result's rows and summary as one character (which agents lead, say, differs between two
  * datasets; how much the model is shown must not).
  */
 export function requestTokens(body: Body, options: { shape?: boolean } = {}): number {
@@ -100,13 +100,23 @@ export function requestTokens(body: Body, options: { shape?: boolean } = {}): nu
     estimateTokens(digits(JSON.stringify(body.tools ?? [])));
 }
 
-/** A tool result with the text values of its rows and summary replaced by "x". */
+/** A tool result with the text values (and nulls) of its rows and summary replaced by "x". */
 function maskValues(content: string): string {
   const envelope = parseToolResult(content) as Record<string, unknown> | null;
   if (!envelope) return content;
+  // A missing cell is a value too ("no customer name" in one dataset, a name in another).
   const mask = (v: unknown): unknown =>
-    typeof v === "string" ? "x" : Array.isArray(v) ? v.map(mask) : v;
-  const out: Record<string, unknown> = { ...envelope };
+    typeof v === "string" || v === null ? "x" : Array.isArray(v) ? v.map(mask) : v;
+  // Elsewhere, a count written with thousands separators is one number ("1,234" as "123").
+  const prose = (v: unknown): unknown =>
+    typeof v === "string"
+      ? v.replace(/\d{1,3}(?:,\d{3})+/g, "0")
+      : Array.isArray(v)
+      ? v.map(prose)
+      : v && typeof v === "object"
+      ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, prose(x)]))
+      : v;
+  const out = prose(envelope) as Record<string, unknown>;
   if (Array.isArray(out.rows)) out.rows = out.rows.map(mask);
   if (out.summary && typeof out.summary === "object") {
     out.summary = Object.fromEntries(
