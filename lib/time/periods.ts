@@ -168,7 +168,19 @@ const reIsoMonth = /^(\d{4})-(\d{1,2})$/;
 const reMon = new RegExp(`^(${MON})$`, "iu");
 
 /** Reads one date or month atom; null when it is not a real date. */
-function parseAtom(text: string): Atom | null {
+/**
+ * Zones whose dates are written month first (the United States, the Philippines): there
+ * "11/01/2026" is 1 November; elsewhere it is 11 January.
+ */
+const MONTH_FIRST =
+  /^(?:America\/(?:New_York|Chicago|Denver|Los_Angeles|Phoenix|Anchorage|Juneau|Sitka|Yakutat|Nome|Metlakatla|Adak|Boise|Detroit|Menominee|Indianapolis|Louisville|Indiana\/.+|Kentucky\/.+|North_Dakota\/.+)|Pacific\/Honolulu|US\/.+|Asia\/Manila)$/;
+
+/** Whether numeric dates are read month first in `tz` (see {@link MONTH_FIRST}). */
+export function monthFirstIn(tz: string): boolean {
+  return MONTH_FIRST.test(tz);
+}
+
+function parseAtom(text: string, ctx?: { tz: string }): Atom | null {
   const t = text.trim();
   const day = (year: number | null, month: number, d: number): Atom | null => {
     if (month < 1 || month > 12 || d < 1 || d > 31) return null;
@@ -180,7 +192,9 @@ function parseAtom(text: string): Atom | null {
   if ((m = t.match(reIso))) return day(Number(m[1]), Number(m[2]), Number(m[3]));
   if ((m = t.match(reDmy))) {
     const [a, b, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    // Day first; month first only when day first cannot be a date (11/20/2026).
+    // The zone's order first (day first but in the US); the other only when the first
+    // cannot be a date (11/20/2026, 20/11/2026).
+    if (ctx && monthFirstIn(ctx.tz)) return isValidCivil(y, a, b) ? day(y, a, b) : day(y, b, a);
     return isValidCivil(y, b, a) ? day(y, b, a) : day(y, a, b);
   }
   if ((m = t.match(reDMonY))) {
@@ -391,8 +405,8 @@ const RULES: Rule[] = [
       const prefix = m[1]?.toLowerCase();
       const to = m[3].toLowerCase();
       if (to === "and" && prefix !== "between") return null;
-      const a = parseAtom(m[2]);
-      const b = parseAtom(m[4]);
+      const a = parseAtom(m[2], ctx);
+      const b = parseAtom(m[4], ctx);
       if (!a || !b) return null;
       if ((a.weakMonth || b.weakMonth) && !prefix && !ctx.whole) return null;
       return range(a, b, ctx);
@@ -403,7 +417,7 @@ const RULES: Rule[] = [
     `${B}(?<![\\d/.:-])(?:(from|between)\\s+)?(?:the\\s+)?(${DAY})\\s*(${TO})\\s*(?:the\\s+)?(${D_MON_Y})`,
     (m, ctx) => {
       if (m[3].toLowerCase() === "and" && m[1]?.toLowerCase() !== "between") return null;
-      const b = parseAtom(m[4]);
+      const b = parseAtom(m[4], ctx);
       if (!b || b.kind !== "day") return null;
       const a = parseAtom(`${parseInt(m[2])} ${MONTHS[b.month - 1]}${b.year ? ` ${b.year}` : ""}`);
       if (!a) return null;
@@ -416,8 +430,8 @@ const RULES: Rule[] = [
     (m, ctx) => {
       if (m[4].toLowerCase() === "and" && m[1]?.toLowerCase() !== "between") return null;
       const year = m[6] ? ` ${m[6]}` : "";
-      const a = parseAtom(`${parseInt(m[3])} ${m[2]}${year}`);
-      const b = parseAtom(`${parseInt(m[5])} ${m[2]}${year}`);
+      const a = parseAtom(`${parseInt(m[3])} ${m[2]}${year}`, ctx);
+      const b = parseAtom(`${parseInt(m[5])} ${m[2]}${year}`, ctx);
       if (!a || !b) return null;
       return range(a, b, ctx);
     },
@@ -494,7 +508,7 @@ const RULES: Rule[] = [
   }),
   // "since 5 Nov", "since October".
   rule(`${B}since\\s+(?:the\\s+)?(${ATOM})`, (m, ctx) => {
-    const a = parseAtom(m[1]);
+    const a = parseAtom(m[1], ctx);
     if (!a) return null;
     const from = atomDays(latestYear(a, ctx.today)).from;
     const label = a.kind === "day" ? fmtDay(from) : monthName(from.year, from.month);
@@ -502,7 +516,7 @@ const RULES: Rule[] = [
   }),
   // "last October": the most recent October before this month.
   rule(`${B}(?:last|previous)\\s+(${MON})(?![\\p{L}\\p{N}]|\\s*\\d)`, (m, ctx) => {
-    const a = parseAtom(m[1]);
+    const a = parseAtom(m[1], ctx);
     if (!a) return null;
     const ref = addMonths({ ...ctx.today, day: 1 }, -1);
     return atomSpan(nearYear(a, ref, -1));
@@ -511,7 +525,7 @@ const RULES: Rule[] = [
   rule(
     `${B}(?:(on|in|during|for|of|from)\\s+)?(?:the\\s+)?(?:month\\s+of\\s+)?(${ATOM})`,
     (m, ctx) => {
-      const a = parseAtom(m[2]);
+      const a = parseAtom(m[2], ctx);
       if (!a || !monthAllowed(a, m[1], ctx)) return null;
       return atomSpan(latestYear(a, ctx.today));
     },
@@ -534,7 +548,7 @@ const RULES: Rule[] = [
 
 /** The day `atom` names when it falls on `weekday`, labelled "Sunday (2026-10-25)"; else null. */
 function weekdayDate(weekday: string, atom: string, ctx: Ctx): Span | null {
-  const a = parseAtom(atom);
+  const a = parseAtom(atom, ctx);
   if (!a || a.kind !== "day") return null;
   const d = atomDays(latestYear(a, ctx.today)).from;
   const target = WEEKDAYS.indexOf(weekday.toLowerCase()) + 1;

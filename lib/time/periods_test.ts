@@ -428,3 +428,14 @@ Deno.test("findPeriod: a date said with its weekday is that one day; another wee
   const apart = findPeriod("calls on Monday 20 November", KOLKATA);
   assert.equal(apart?.text, "on Monday");
 });
+
+Deno.test("resolvePeriod: numeric dates are read in the zone's order (month first in the US)", () => {
+  const la: PeriodOptions = { tz: "America/Los_Angeles", now: new Date("2026-11-24T09:00:00Z") };
+  assert.equal(resolved("11/01/2026", la).label, "2026-11-01");
+  assert.equal(resolved("11/01/2026", KOLKATA).label, "2026-01-11");
+  // The other order only when the zone's cannot be a date.
+  assert.equal(resolved("20/11/2026", la).label, "2026-11-20");
+  assert.equal(resolved("11/20/2026", KOLKATA).label, "2026-11-20");
+  const range = resolved("from 10/25/2026 to 11/01/2026", la);
+  assert.equal(range.label, "25 Oct – 1 Nov 2026");
+});
