@@ -45,6 +45,8 @@ export interface UnplacedWord {
   kind?: "agent" | "queue" | "city" | "customer" | "segment" | "disposition";
   /** Why a phrase the rules read could not be placed (said after it when asking back). */
   why?: string;
+  /** Leaving it out would invert the question ("excluding"): no rewrite is offered. */
+  inverts?: boolean;
   /** Names from the data it may be a misspelling of, closest first. */
   suggestions: string[];
 }
@@ -69,6 +71,8 @@ const FOLLOW_UP_WORDS = new Set(
     .split(" "),
 );
 const AVERAGE = /^(?:average|avg|mean)$/u;
+/** Words that leave something out: dropping them would ask the opposite question. */
+const NEGATION = /^(?:not|excluding|exclude|except|without|besides|minus|non)$/u;
 /** The words that ask for a comparison, as `COMPARE_CUE` in understand.ts (case kept). */
 const COMPARISON =
   /\b(?:compare[ds]?|comparing|comparison|versus|vs|against|difference|relative\s+to)\b/iu;
@@ -128,6 +132,16 @@ export function accountFor(
     if (ANSWER.test(w) && p.metric && ANSWERING.has(p.metric)) continue;
     if (FILLER.has(w) || (dimensionOf(w) && !/^\d/.test(w))) {
       if (SHOWN.has(w)) harmless.push(w);
+      continue;
+    }
+    if (NEGATION.test(w)) {
+      unplaced.push({
+        text: raw,
+        why: "the filters say which calls to count, not which to leave out; ask for the " +
+          "ones you want (“answered calls” rather than “excluding missed calls”).",
+        inverts: true,
+        suggestions: [],
+      });
       continue;
     }
     const kind = kindBefore(words, k, p.question) ?? kindAfter(words, k);

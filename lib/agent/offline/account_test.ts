@@ -172,3 +172,11 @@ Deno.test("a comparison with one side placed is asked back; 'compare agents' is 
   assert.equal(agents.groupBy, "agent");
   assert.deepEqual((await account("compare agents yesterday")).unplaced, []);
 });
+
+Deno.test("a word that leaves something out is asked back with no rewrite that would invert it", async () => {
+  const a = await account("average call length for priya this week, excluding missed calls");
+  assert.deepEqual(a.unplaced.map((u) => [u.text, u.inverts]), [["excluding", true]]);
+  assert.match(a.unplaced[0].why ?? "", /not which to leave out/);
+  // "not answered" is a status, not a word left over.
+  assert.deepEqual((await account("how many calls were not answered yesterday?")).unplaced, []);
+});

@@ -118,6 +118,10 @@ const fmtBreakdown: Fmt = (i, v) => {
       nGroups -= 1;
       leftOut = ` ${fmtInt(unknown)} ${plural(unknown, "call").replace(/^[\d,]+ /, "")} ` +
         `${noGroup.what} ${unknown === 1 ? "is" : "are"} left out.`;
+      // Every call is in no group ("which agents were the missed calls for?"): said so.
+      if (known.length === 0 && complete(v)) {
+        return sentence(`${bold(fmtInt(total))} ${what} ${when}, all ${noGroup.what}.`);
+      }
     }
   }
   if (i.rank) {

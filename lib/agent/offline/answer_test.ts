@@ -751,3 +751,20 @@ Deno.test("unique customers: the customers' segment and city name them; call fil
   );
   assert.doesNotMatch(vip, /called us of calls/);
 });
+
+Deno.test("a breakdown whose calls are all in no group says so, not 'across 0 agents'", () => {
+  const res = report("call_breakdown", {
+    period: "this week (2 Nov – 3 Nov 2026)",
+    summary: { calls: 30, groups: 1 },
+    columns: ["agent", "calls"],
+    rows: [["(no agent)", 30]],
+  });
+  const text = composeAnswer(
+    intent({ metric: "breakdown", groupBy: "agent", filters: { status: ["missed"] } }),
+    [res],
+  );
+  assert.match(
+    text,
+    /^\*\*30\*\* missed calls this week \(2 Nov – 3 Nov 2026\), all with no agent\.$/,
+  );
+});

@@ -225,8 +225,13 @@ export function createOfflinePlanner(opts: OfflineProviderOptions): OfflinePlann
     const intent = resolveIntent(parsed, prev);
     if (account.unplaced.length) {
       const words = account.unplaced.map((u) => u.text);
+      const inverts = account.unplaced.some((u) => u.inverts);
       return clarified(
-        unplacedReply(account.unplaced, ctx.vocab, intent ? renderQuestion(intent) : null),
+        unplacedReply(
+          account.unplaced,
+          ctx.vocab,
+          intent && !inverts ? renderQuestion(intent) : null,
+        ),
         `Could not place ${words.map((w) => `“${w}”`).join(", ")}`,
         words,
         intent

@@ -362,3 +362,17 @@ Deno.test("every combination of filters survives being put in words and read bac
   }
   assert.ok(checked > 400, `${checked} questions`);
 });
+
+Deno.test("asking back on 'excluding' offers no question without it (that would count the opposite)", async () => {
+  const d = await planner.decide(
+    "average call length for priya this week, excluding missed calls",
+    {
+      memory: [],
+    },
+  );
+  const text = JSON.stringify(d);
+  assert.match(text, /excluding/);
+  assert.doesNotMatch(text, /Without it the question would be/);
+  const plain = await planner.decide("how many calls from zelda yesterday?", { memory: [] });
+  assert.match(JSON.stringify(plain), /Without it the question would be/);
+});
