@@ -145,7 +145,10 @@ export function fixtureCalls(): FixtureCall[] {
 const fmts = new Map<string, Intl.DateTimeFormat>();
 
 /** Local parts of `d` in `tz`, straight from Intl. */
-export function local(d: Date, tz: string): { date: string; hour: number; weekday: string } {
+export function local(
+  d: Date,
+  tz: string,
+): { date: string; hour: number; minute: number; weekday: string } {
   let f = fmts.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", {
@@ -154,6 +157,7 @@ export function local(d: Date, tz: string): { date: string; hour: number; weekda
       month: "2-digit",
       day: "2-digit",
       hour: "2-digit",
+      minute: "2-digit",
       hourCycle: "h23",
       weekday: "short",
     });
@@ -163,6 +167,7 @@ export function local(d: Date, tz: string): { date: string; hour: number; weekda
   return {
     date: `${p.year}-${p.month}-${p.day}`,
     hour: Number(p.hour) % 24,
+    minute: Number(p.minute),
     weekday: p.weekday,
   };
 }

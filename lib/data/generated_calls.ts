@@ -60,7 +60,8 @@ export async function buildGeneratedCalls(
   return builder.finish();
 }
 
-async function appendGenerated(
+/** Appends the calls of `range` to `builder` in batches (letting the loop run between them). */
+export async function appendGenerated(
   builder: ColumnTableBuilder,
   seed: SeedOptions,
   range: CallRange,

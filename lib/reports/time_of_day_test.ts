@@ -12,25 +12,14 @@ import {
   FIXTURE_NOW,
   FIXTURE_ZONES,
   fixtureCalls,
+  local,
 } from "../../testing/report_fixture.ts";
 import type { ReportParams, ReportResult, TimeOfDay } from "./types.ts";
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-
 /** Minutes after local midnight of `d` in `tz`, straight from Intl. */
 function localMinutes(d: Date, tz: string): number {
-  let f = formats.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    formats.set(tz, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
-  return (Number(p.hour) % 24) * 60 + Number(p.minute);
+  const l = local(d, tz);
+  return l.hour * 60 + l.minute;
 }
 
 /** Whether a call's local start time is in the window (a plain reading of the words). */

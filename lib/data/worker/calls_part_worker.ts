@@ -10,24 +10,15 @@
 /// <reference no-default-lib="true" />
 /// <reference lib="deno.worker" />
 import { ColumnTableBuilder, transferablesOf } from "../columnar/column_table.ts";
-import { type CallRange, generateCalls, type SeedOptions } from "../seed.ts";
-import type { Document } from "../types.ts";
+import { appendGenerated } from "../generated_calls.ts";
+import type { CallRange, SeedOptions } from "../seed.ts";
 
-const BATCH = 4096;
-
-self.onmessage = (e: MessageEvent<{ seed: SeedOptions; range: CallRange }>) => {
+self.onmessage = async (e: MessageEvent<{ seed: SeedOptions; range: CallRange }>) => {
   try {
     const { seed, range } = e.data;
     const builder = new ColumnTableBuilder({ capacity: Math.max(1, range.to - range.from) });
-    let batch: Document[] = [];
-    for (const call of generateCalls(seed, range)) {
-      batch.push(call);
-      if (batch.length === BATCH) {
-        builder.append(batch);
-        batch = [];
-      }
-    }
-    const table = builder.append(batch).finish().data();
+    await appendGenerated(builder, seed, range, false);
+    const table = builder.finish().data();
     // Values of other kinds would lose their BSON classes on the way: none are generated.
     if (table.columns.some((c) => c.others.length > 0)) {
       throw new Error("A generated call has a value the columns cannot carry across threads");
