@@ -180,3 +180,16 @@ Deno.test("a word that leaves something out is asked back with no rewrite that w
   // "not answered" is a status, not a word left over.
   assert.deepEqual((await account("how many calls were not answered yesterday?")).unplaced, []);
 });
+
+Deno.test("'miss' after a doer is the missed status", async () => {
+  for (
+    const q of [
+      "how many calls did the billing queue miss on Monday?",
+      "which queue misses the most calls this month?",
+    ]
+  ) {
+    const p = await parseQuestion(q, CTX);
+    assert.deepEqual(p.filters.status, ["missed"], q);
+    assert.deepEqual((await account(q)).unplaced, [], q);
+  }
+});

@@ -38,9 +38,14 @@ export { periodPhrase, readReport, type ReportView, type ToolOutcome } from "./r
 // ---------------------------------------------------------------------------------------
 // Formatters per catalog entry
 
+/** "missed calls in the billing queue", or "missed call …" when there is one. */
+function callsWord(n: number, what: string): string {
+  return n === 1 ? what.replace(/\bcalls\b/u, "call") : what;
+}
+
 const fmtCount: Fmt = (i, v) => {
   const n = figure(v, "calls") ?? 0;
-  const what = describeCalls(i.filters);
+  const what = callsWord(n, describeCalls(i.filters));
   const lines = [sentence(`${bold(fmtInt(n))} ${what} ${periodPhrase(v.period)}.`)];
   const parts: string[] = [];
   const inc = figure(v, "incoming");
@@ -64,7 +69,9 @@ const fmtCount: Fmt = (i, v) => {
 const fmtList: Fmt = (i, v) => {
   const what = describeCalls(i.filters);
   if (v.total === 0) return sentence(`No ${what} ${periodPhrase(v.period)}.`);
-  let s = sentence(`${bold(fmtInt(v.total))} ${what} ${periodPhrase(v.period)}.`);
+  let s = sentence(
+    `${bold(fmtInt(v.total))} ${callsWord(v.total, what)} ${periodPhrase(v.period)}.`,
+  );
   if (v.total > v.rows.length && !i.excel) {
     s += ` The table lists them by start time, a page at a time (sort by any column); ` +
       `ask to export them to Excel for all ${fmtInt(v.total)} in a file.`;

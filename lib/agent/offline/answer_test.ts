@@ -768,3 +768,15 @@ Deno.test("a breakdown whose calls are all in no group says so, not 'across 0 ag
     /^\*\*30\*\* missed calls this week \(2 Nov – 3 Nov 2026\), all with no agent\.$/,
   );
 });
+
+Deno.test("one call is one call", () => {
+  const text = composeAnswer(intent({ metric: "count", filters: { status: ["missed"] } }), [
+    report("call_count", {
+      period: "yesterday (27 Oct 2026)",
+      summary: { calls: 1 },
+      columns: ["calls"],
+      rows: [[1]],
+    }),
+  ]);
+  assert.match(text, /^\*\*1\*\* missed call yesterday \(27 Oct 2026\)\./);
+});

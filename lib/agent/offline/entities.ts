@@ -377,7 +377,13 @@ export function readStatuses(r: Reading): { list: CallStatus[]; unanswered: bool
       /(?<=\b(?:did|does|do|will|would|can|could)\b(?:\s+(?!not\b|never\b)[\p{L}\p{N}_.-]+){0,3}\s+)answer\b|(?<=\b(?:who|which\s+agents?|agents?)\s+)answer(?:s|ing)?\b(?!\s+(?:rate|time)\b)/u,
     )
   ) list.push("answered");
-  if (r.take(/\b(?:missed|abandoned|dropped|lost)\b|(?<=\bwe\s+)miss\b/u)) list.push("missed");
+  // "missed", and the verb after a doer: "how many calls did the billing team miss",
+  // "which queue misses the most".
+  if (
+    r.take(
+      /\b(?:missed|abandoned|dropped|lost)\b|(?<=\bwe\s+)miss\b|(?<=\b(?:did|does|do|will|would|can|could)\b(?:\s+(?!not\b|never\b)[\p{L}\p{N}_.-]+){0,3}\s+)miss\b|(?<=\b(?:who|which\s+(?:agents?|queues?|teams?)|agents?|queues?|teams?)\s+)miss(?:es|ing)?\b/u,
+    )
+  ) list.push("missed");
   if (r.take(/\b(?:failed|failures?|failing|errored)\b/u)) list.push("failed");
   if (r.take(/\bbusy\b/u)) list.push("busy");
   return { list, unanswered };
