@@ -1329,18 +1329,26 @@ class KvStore implements Store {
   }
 
   async listSchedules(owner: string): Promise<ScheduleRecord[]> {
+    const out = await this.#listOwned<ScheduleRecord>("schedules", owner);
+    return out.sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  /**
+   * The records of `owner` in table `table` (keys `[table, id]`), found through the owner
+   * index `[table + "_by_owner", owner, id]`, read ten at a time; records whose owner
+   * changed since are left out.
+   */
+  async #listOwned<T extends { owner: string }>(table: string, owner: string): Promise<T[]> {
     const ids: string[] = [];
-    for await (const e of this.#kv.list({ prefix: ["schedules_by_owner", owner] })) {
+    for await (const e of this.#kv.list({ prefix: [`${table}_by_owner`, owner] })) {
       ids.push(e.key[2] as string);
     }
-    const out: ScheduleRecord[] = [];
+    const out: T[] = [];
     for (let i = 0; i < ids.length; i += 10) {
-      const got = await this.#kv.getMany<ScheduleRecord[]>(
-        ids.slice(i, i + 10).map((id) => ["schedules", id]),
-      );
+      const got = await this.#kv.getMany<T[]>(ids.slice(i, i + 10).map((id) => [table, id]));
       for (const e of got) if (e.value && e.value.owner === owner) out.push(e.value);
     }
-    return out.sort((a, b) => a.created_at.localeCompare(b.created_at));
+    return out;
   }
 
   async listAllSchedules(): Promise<ScheduleRecord[]> {
@@ -1552,17 +1560,7 @@ class KvStore implements Store {
   }
 
   async listAlerts(owner: string): Promise<AlertRuleRecord[]> {
-    const ids: string[] = [];
-    for await (const e of this.#kv.list({ prefix: ["alerts_by_owner", owner] })) {
-      ids.push(e.key[2] as string);
-    }
-    const out: AlertRuleRecord[] = [];
-    for (let i = 0; i < ids.length; i += 10) {
-      const got = await this.#kv.getMany<AlertRuleRecord[]>(
-        ids.slice(i, i + 10).map((id) => ["alerts", id]),
-      );
-      for (const e of got) if (e.value && e.value.owner === owner) out.push(e.value);
-    }
+    const out = await this.#listOwned<AlertRuleRecord>("alerts", owner);
     return out.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
   }
 
