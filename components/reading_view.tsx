@@ -13,6 +13,7 @@ import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Interpretation, Outcome, PeriodReading } from "../lib/agent/events.ts";
 import { type Chip, interpretationChips } from "../lib/agent/interpretation.ts";
+import { timeOfDayLabel } from "../lib/reports/clock.ts";
 import {
   addableExtras,
   addableFilters,
@@ -29,7 +30,6 @@ import {
   type ReportCall,
   type ReportChange,
   SINGLE_VALUE_FILTERS,
-  timeOfDayText,
   valuesOf,
 } from "../lib/agent/pickers.ts";
 import { formatInstantRange, formatUtcInstant } from "./format.ts";
@@ -312,7 +312,7 @@ function TimeOfDayChoice(
       onApply={(window) =>
         apply(
           { kind: "time_of_day", window },
-          window ? `time of day: ${timeOfDayText(window)}` : "any time of day",
+          window ? `time of day: ${timeOfDayLabel(window)}` : "any time of day",
         )}
     />
   );

@@ -4,6 +4,7 @@
  * the parameters after a change. Pure functions with no app imports, so the islands and
  * the API routes share them.
  */
+import { clockMinutes, timeOfDayLabel } from "../reports/clock.ts";
 import type { DurationRange, TimeOfDay } from "../reports/types.ts";
 import type { Interpretation } from "./events.ts";
 
@@ -340,11 +341,9 @@ export interface TimeOfDayInputs {
 
 const CLOCK = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-/** Minutes after midnight of "HH:MM" ("24:00" = 1440 only when `end`), else null. */
+/** Minutes after midnight of "HH:MM" as the catalog writes it ("24:00" only when `end`). */
 function clockOf(text: string, end = false): number | null {
-  if (end && text === "24:00") return 1440;
-  const m = text.match(CLOCK);
-  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+  return CLOCK.test(text) || (end && text === "24:00") ? clockMinutes(text, end) : null;
 }
 
 /**
@@ -397,20 +396,6 @@ export function timeOfDayFromInputs(
     return { problem: "Start and end are the same: for the whole day, choose Any time." };
   }
   return { window: { from, to: to === "00:00" ? "24:00" : to } };
-}
-
-/** True when the window runs past midnight ("22:00"–"06:00"). */
-export function isOvernight(t: TimeOfDay): boolean {
-  const a = clockOf(t.from), b = clockOf(t.to, true);
-  return a !== null && b !== null && a > b;
-}
-
-/**
- * A window in words as the reading's chip says it: "14:00–16:00", or "22:00–06:00
- * (overnight)" past midnight (the same as the catalog's label).
- */
-export function timeOfDayText(t: TimeOfDay): string {
-  return `${t.from}–${t.to}${isOvernight(t) ? " (overnight)" : ""}`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -473,7 +458,7 @@ export function paramText(name: string, value: unknown): string {
   }
   if (name === "time_of_day") {
     const t = readTimeOfDay(value);
-    return `time of day: ${t ? timeOfDayText(t) : JSON.stringify(value)}`;
+    return `time of day: ${t ? timeOfDayLabel(t) : JSON.stringify(value)}`;
   }
   return `${name.replaceAll("_", " ")}: ${valuesOf(value).join(" or ")}`;
 }

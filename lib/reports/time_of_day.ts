@@ -7,14 +7,10 @@
  */
 import type { Document } from "../data/types.ts";
 import { addDays, compareCivil, localDate, zonedWallTime } from "../time/zone.ts";
-import { clockMinutes } from "./params.ts";
+import { clockMinutes } from "./clock.ts";
 import type { TimeOfDay } from "./types.ts";
 
-/** "14:00–16:00"; a window past midnight reads "22:00–06:00 (overnight)". */
-export function timeOfDayLabel(t: TimeOfDay): string {
-  const wraps = minutes(t.from) > minutes(t.to, true);
-  return `${t.from}–${t.to}${wraps ? " (overnight)" : ""}`;
-}
+export { timeOfDayLabel } from "./clock.ts";
 
 /** The window in words for titles: "between 14:00 and 16:00". */
 export function timeOfDayWords(t: TimeOfDay): string {

@@ -23,7 +23,7 @@ import {
   unique,
 } from "./entities.ts";
 import type { DurationRange } from "../../reports/types.ts";
-import { clockMinutes, clockText } from "../../reports/params.ts";
+import { clockMinutes, clockText } from "../../reports/clock.ts";
 import type { FilterKey, Parsed, Per } from "./intent.ts";
 import { DIM_ALT, dimensionOf, METRIC_RULES, NUM, SUP_MAX, SUP_MIN, toNumber } from "./lexicon.ts";
 import { Reading } from "./text.ts";
