@@ -114,19 +114,20 @@ const fmtBreakdown: Fmt = (i, v) => {
   let nGroups = toNumber(v.summary.groups) ?? v.total;
   let leftOut = "";
   const noGroup = dim ? NO_GROUP[dim] : undefined;
+  // The groups a ranking is among (calls in no group are not one).
+  const ranked = noGroup ? gs.filter((g) => !noGroup.keys.has(g.key)) : gs;
   if (noGroup) {
     // Calls with no agent, or no known customer's city or segment, are no group: ranked
     // without them, and said. Rows come most calls first, so the top group is among them.
-    const known = gs.filter((g) => !noGroup.keys.has(g.key));
     const unknown = gs.filter((g) => noGroup.keys.has(g.key)).reduce((a, g) => a + g.value, 0);
     if (unknown) {
-      top = extreme(known, "max");
-      if (complete(v)) bottom = extreme(known, "min");
+      top = extreme(ranked, "max");
+      if (complete(v)) bottom = extreme(ranked, "min");
       nGroups -= 1;
       leftOut = ` ${fmtInt(unknown)} ${plural(unknown, "call").replace(/^[\d,]+ /, "")} ` +
         `${noGroup.what} ${unknown === 1 ? "is" : "are"} left out.`;
       // Every call is in no group ("which agents were the missed calls for?"): said so.
-      if (known.length === 0 && complete(v)) {
+      if (ranked.length === 0 && complete(v)) {
         return sentence(`${bold(fmtInt(total))} ${what} ${when}, all ${noGroup.what}.`);
       }
     }
@@ -160,7 +161,7 @@ const fmtBreakdown: Fmt = (i, v) => {
         ),
       ].join("\n");
     }
-    const tie = tiedKeys(v, noGroup ? gs.filter((x) => !noGroup.keys.has(x.key)) : gs, g, {
+    const tie = tiedKeys(v, ranked, g, {
       order: i.rank.order,
       valueKey: "calls",
     });
@@ -214,7 +215,6 @@ const fmtBreakdown: Fmt = (i, v) => {
   if (top && bottom && nGroups > 1) {
     const most = dim === "hour" || dim === "day" || dim === "weekday" ? "Busiest" : "Most";
     const least = dim === "hour" || dim === "day" || dim === "weekday" ? "quietest" : "fewest";
-    const ranked = noGroup ? gs.filter((x) => !noGroup.keys.has(x.key)) : gs;
     const end = (g: { key: string; value: number }, order: "max" | "min") => {
       const tie = tiedKeys(v, ranked, g, { order, valueKey: "calls" });
       return tie.keys.length > 1
